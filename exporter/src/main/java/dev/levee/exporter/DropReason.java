@@ -1,0 +1,24 @@
+package dev.levee.exporter;
+
+/** Why Levee let go of data it was offered. Every drop is counted under one of these. */
+public enum DropReason {
+  /** The memory tier was full when the SDK handed the data over. */
+  MEMORY_FULL("memory_full"),
+  /** The backend refused the data with a permanent error, or as rejected in a partial success. */
+  REJECTED("rejected"),
+  /** The exporter was shut down: data offered after shutdown, or not delivered within its timeout. */
+  SHUTDOWN("shutdown"),
+  /** The data could not be encoded as an OTLP request. */
+  ENCODING_FAILED("encoding_failed");
+
+  private final String label;
+
+  DropReason(String label) {
+    this.label = label;
+  }
+
+  /** The reason as it appears in logs, metrics and stats, e.g. {@code memory_full}. */
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,201 @@
+package dev.levee.exporter;
+
+import dev.levee.buffer.BufferProvider;
+import dev.levee.buffer.BufferProviders;
+import dev.levee.buffer.BufferSettings;
+import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.ExporterSettings;
+import dev.levee.exporter.internal.GrpcSender;
+import dev.levee.exporter.internal.Pipeline;
+import io.opentelemetry.sdk.common.Clock;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+
+/**
+ * Settings shared by the three Levee exporters. Every setter validates at once and names the
+ * parameter and the bad value.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
+  /** The default backend: a local Collector's OTLP/gRPC port. */
+  public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
+  /** The default deadline of one request: 10 s, as the OTLP exporter. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** The default compression: none, as the OTLP exporter. */
+  public static final String DEFAULT_COMPRESSION = "none";
+  /** The default bound of the memory tier, per signal: 32 MiB of encoded OTLP. */
+  public static final long DEFAULT_MEMORY_LIMIT_BYTES = 32L * 1024 * 1024;
+  /**
+   * The default largest merged request: 2 MiB, half the 4 MiB a Collector accepts by default, so a
+   * merged request is never refused for its size.
+   */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 2L * 1024 * 1024;
+  /** The default time shutdown may spend delivering what is left: 5 s. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+  private URI endpoint = URI.create(DEFAULT_ENDPOINT);
+  private final Map<String, String> headers = new LinkedHashMap<>();
+  private Duration timeout = DEFAULT_TIMEOUT;
+  private String compression = DEFAULT_COMPRESSION;
+  private byte[] trustedCertificatesPem;
+  private byte[] clientKeyPem;
+  private byte[] clientCertificatePem;
+  private long memoryLimitBytes = DEFAULT_MEMORY_LIMIT_BYTES;
+  private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+  private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  private String bufferProvider = BufferProviders.DEFAULT_PROVIDER;
+  private Clock clock = Clock.getDefault();
+
+  LeveeExporterBuilder() {}
+
+  abstract B self();
+
+  /**
+   * The backend, {@code http://host:port} for plaintext or {@code https://host:port} for TLS.
+   * Default {@value #DEFAULT_ENDPOINT}.
+   */
+  public B setEndpoint(String endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    URI uri;
+    try {
+      uri = new URI(endpoint);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("endpoint must be a URL, was '" + endpoint + "'", e);
+    }
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "endpoint must be a URL with scheme http or https and a host, was '" + endpoint + "'");
+    }
+    this.endpoint = uri;
+    return self();
+  }
+
+  /** Adds a header sent with every request, e.g. an authorization token. */
+  public B addHeader(String key, String value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    checkArgument(!key.isEmpty(), "header key must not be empty");
+    headers.put(key.toLowerCase(Locale.ROOT), value);
+    return self();
+  }
+
+  /** The deadline of one request. Default 10 s. */
+  public B setTimeout(Duration timeout) {
+    checkPositive(timeout, "timeout");
+    this.timeout = timeout;
+    return self();
+  }
+
+  /** {@code gzip} or {@code none}. Default {@code none}. */
+  public B setCompression(String compression) {
+    Objects.requireNonNull(compression, "compression");
+    checkArgument(
+        compression.equals("gzip") || compression.equals("none"),
+        "compression must be gzip or none, was '" + compression + "'");
+    this.compression = compression;
+    return self();
+  }
+
+  /** CA certificates (PEM) to trust for an {@code https} endpoint instead of the JDK's. */
+  public B setTrustedCertificates(byte[] pem) {
+    this.trustedCertificatesPem = Objects.requireNonNull(pem, "pem").clone();
+    return self();
+  }
+
+  /** The client's private key and certificate chain (PEM) for mutual TLS. */
+  public B setClientTls(byte[] privateKeyPem, byte[] certificatePem) {
+    this.clientKeyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem").clone();
+    this.clientCertificatePem = Objects.requireNonNull(certificatePem, "certificatePem").clone();
+    return self();
+  }
+
+  /**
+   * The bound on encoded OTLP bytes held in memory for this signal, queued and in flight. Default
+   * 32 MiB.
+   */
+  public B setMemoryLimitBytes(long bytes) {
+    checkArgument(bytes > 0, "memoryLimitBytes must be positive, was " + bytes);
+    this.memoryLimitBytes = bytes;
+    return self();
+  }
+
+  /** The largest request built by merging chunks, in bytes. Default 2 MiB. */
+  public B setMaxBatchBytes(long bytes) {
+    checkArgument(bytes > 0, "maxBatchBytes must be positive, was " + bytes);
+    this.maxBatchBytes = bytes;
+    return self();
+  }
+
+  /** How long shutdown may spend delivering what is left. Default 5 s. */
+  public B setShutdownTimeout(Duration timeout) {
+    checkPositive(timeout, "shutdownTimeout");
+    this.shutdownTimeout = timeout;
+    return self();
+  }
+
+  /** The name of the memory tier's {@link BufferProvider}. Default {@code memory}. */
+  public B setBufferProvider(String name) {
+    Objects.requireNonNull(name, "name");
+    this.bufferProvider = name;
+    return self();
+  }
+
+  /** The time source for everything timed. Default the system clock. */
+  public B setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return self();
+  }
+
+  <T> Pipeline<T> buildPipeline(ChunkEncoder<T> encoder) {
+    ExporterSettings settings =
+        new ExporterSettings(
+            endpoint,
+            headers,
+            timeout,
+            compression,
+            trustedCertificatesPem,
+            clientKeyPem,
+            clientCertificatePem,
+            memoryLimitBytes,
+            maxBatchBytes,
+            shutdownTimeout,
+            bufferProvider,
+            clock);
+    Signal signal = encoder.signal();
+    BufferProvider provider =
+        BufferProviders.find(bufferProvider, LeveeExporterBuilder.class.getClassLoader());
+    ChunkBuffer buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
+    GrpcSender sender;
+    try {
+      sender = GrpcSender.create(signal, settings);
+    } catch (SSLException e) {
+      buffer.close();
+      throw new IllegalArgumentException("Cannot set up TLS for " + endpoint + ": " + e.getMessage(), e);
+    }
+    return new Pipeline<>(encoder, buffer, sender, settings);
+  }
+
+  private static void checkArgument(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private static void checkPositive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    checkArgument(
+        !duration.isNegative() && !duration.isZero(),
+        name + " must be positive, was " + duration);
+  }
+}

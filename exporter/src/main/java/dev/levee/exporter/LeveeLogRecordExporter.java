@@ -1,0 +1,51 @@
+package dev.levee.exporter;
+
+import dev.levee.exporter.internal.Pipeline;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import java.util.Collection;
+
+/**
+ * A {@link LogRecordExporter} that accepts log records at once, keeps them in a bytes-bounded
+ * memory tier, and delivers them over OTLP/gRPC from its own thread.
+ *
+ * <p>{@link #export} encodes the batch once and returns without waiting on the network; it never
+ * throws. Thread-safe.
+ */
+public final class LeveeLogRecordExporter implements LogRecordExporter {
+  private final Pipeline<LogRecordData> pipeline;
+
+  LeveeLogRecordExporter(Pipeline<LogRecordData> pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  public static LeveeLogRecordExporterBuilder builder() {
+    return new LeveeLogRecordExporterBuilder();
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<LogRecordData> logs) {
+    return pipeline.export(logs);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return pipeline.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return pipeline.shutdown();
+  }
+
+  /** A snapshot of this exporter's counters. */
+  public LeveeStats stats() {
+    return pipeline.stats();
+  }
+
+  @Override
+  public String toString() {
+    return "LeveeLogRecordExporter{" + pipeline + "}";
+  }
+}

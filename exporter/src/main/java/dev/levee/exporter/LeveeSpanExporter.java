@@ -1,0 +1,51 @@
+package dev.levee.exporter;
+
+import dev.levee.exporter.internal.Pipeline;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+
+/**
+ * A {@link SpanExporter} that accepts spans at once, keeps them in a bytes-bounded memory tier,
+ * and delivers them over OTLP/gRPC from its own thread.
+ *
+ * <p>{@link #export} encodes the batch once and returns without waiting on the network; it never
+ * throws. Thread-safe.
+ */
+public final class LeveeSpanExporter implements SpanExporter {
+  private final Pipeline<SpanData> pipeline;
+
+  LeveeSpanExporter(Pipeline<SpanData> pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  public static LeveeSpanExporterBuilder builder() {
+    return new LeveeSpanExporterBuilder();
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    return pipeline.export(spans);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return pipeline.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return pipeline.shutdown();
+  }
+
+  /** A snapshot of this exporter's counters. */
+  public LeveeStats stats() {
+    return pipeline.stats();
+  }
+
+  @Override
+  public String toString() {
+    return "LeveeSpanExporter{" + pipeline + "}";
+  }
+}

@@ -1,0 +1,72 @@
+package dev.levee.exporter;
+
+import dev.levee.buffer.Signal;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A snapshot of one exporter's counters. Items are spans, metric data points or log records.
+ *
+ * <p>The counters reconcile: {@code offered == delivered + droppedTotal() + pending}, exactly,
+ * whenever no export call is in progress.
+ *
+ * @param signal the exporter's signal
+ * @param offered items the SDK handed to {@code export()}
+ * @param delivered items the backend accepted
+ * @param dropped items let go, by reason
+ * @param pending items accepted and not yet delivered or dropped (in memory or in flight)
+ * @param retries send attempts that failed with a retryable error
+ * @param memoryUsedBytes bytes held in the memory tier, including requests in flight
+ * @param memoryLimitBytes the memory tier's bound
+ */
+public record LeveeStats(
+    Signal signal,
+    long offered,
+    long delivered,
+    Map<DropReason, Long> dropped,
+    long pending,
+    long retries,
+    long memoryUsedBytes,
+    long memoryLimitBytes) {
+
+  public LeveeStats {
+    EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);
+    for (DropReason reason : DropReason.values()) {
+      copy.put(reason, dropped.getOrDefault(reason, 0L));
+    }
+    dropped = Collections.unmodifiableMap(copy);
+  }
+
+  /** Items dropped for any reason. */
+  public long droppedTotal() {
+    return dropped.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Items dropped for {@code reason}. */
+  public long dropped(DropReason reason) {
+    return dropped.get(reason);
+  }
+
+  /**
+   * One line with every counter, e.g. {@code offered=10 delivered=8 dropped=2 (memory_full=2
+   * rejected=0 shutdown=0 encoding_failed=0) pending=0 retries=1}.
+   */
+  public String summary() {
+    return "offered="
+        + offered
+        + " delivered="
+        + delivered
+        + " dropped="
+        + droppedTotal()
+        + " ("
+        + dropped.entrySet().stream()
+            .map(e -> e.getKey().label() + "=" + e.getValue())
+            .collect(Collectors.joining(" "))
+        + ") pending="
+        + pending
+        + " retries="
+        + retries;
+  }
+}

@@ -1,0 +1,341 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.DropReason;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drains one signal's memory tier and delivers it: merges chunks into requests up to a byte limit,
+ * sends them, and settles each request's items as delivered, dropped or kept for a retry.
+ *
+ * <p>Threading: {@link #step} runs on one dispatcher thread only (or a test's thread). {@link
+ * #accepted}, {@link #flush} and {@link #stop} may be called from any thread.
+ *
+ * <p>Order is kept: a failed request is retried before anything newer is sent.
+ *
+ * <p>Internal, may change.
+ */
+public final class Dispatcher {
+  private static final Logger logger = Logger.getLogger(Dispatcher.class.getName());
+
+  /** What one {@link #step} did. */
+  public enum Step {
+    /** It sent a request (or waited before a retry). */
+    WORKED,
+    /** Nothing to send. */
+    IDLE,
+    /** Stopped: nothing left, or the stop deadline passed. Call {@link #finish}. */
+    FINISHED
+  }
+
+  private final Signal signal;
+  private final ChunkBuffer buffer;
+  private final Sender sender;
+  private final PipelineStats stats;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Backoff backoff;
+  private final long maxBatchBytes;
+  private final long timeoutNanos;
+  private final ThrottledLogger throttled;
+  private final BooleanSupplier exportsInProgress;
+
+  private final AtomicLong acceptedChunks = new AtomicLong();
+  private volatile long completedChunks;
+  private final ConcurrentLinkedQueue<FlushWaiter> flushWaiters = new ConcurrentLinkedQueue<>();
+
+  private volatile boolean stopping;
+  private volatile long stopDeadlineNanos;
+  private boolean retriedSinceStop;
+
+  private final List<Chunk> batch = new ArrayList<>();
+  private long batchItems;
+  private Chunk carry;
+
+  public Dispatcher(
+      Signal signal,
+      ChunkBuffer buffer,
+      Sender sender,
+      PipelineStats stats,
+      Clock clock,
+      Sleeper sleeper,
+      Backoff backoff,
+      long maxBatchBytes,
+      long timeoutNanos,
+      BooleanSupplier exportsInProgress) {
+    this.signal = signal;
+    this.buffer = buffer;
+    this.sender = sender;
+    this.stats = stats;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.backoff = backoff;
+    this.maxBatchBytes = maxBatchBytes;
+    this.timeoutNanos = timeoutNanos;
+    this.exportsInProgress = exportsInProgress;
+    this.throttled =
+        new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
+  }
+
+  /** Records that one more chunk entered the memory tier. Call after a successful offer. */
+  public void accepted() {
+    acceptedChunks.incrementAndGet();
+  }
+
+  /**
+   * Completes once every chunk accepted before this call has been delivered or dropped, or fails
+   * when {@code timeoutNanos} passes first.
+   */
+  public CompletableResultCode flush(long timeoutNanos) {
+    long target = acceptedChunks.get();
+    if (completedChunks >= target) {
+      return CompletableResultCode.ofSuccess();
+    }
+    FlushWaiter waiter = new FlushWaiter(target, clock.nanoTime() + timeoutNanos);
+    flushWaiters.add(waiter);
+    return waiter.result;
+  }
+
+  /**
+   * Asks the dispatcher to deliver what it holds and then finish, giving up at {@code
+   * timeoutNanos} from now. The owner wakes the dispatcher thread after calling this.
+   */
+  public void stop(long timeoutNanos) {
+    stopDeadlineNanos = clock.nanoTime() + timeoutNanos;
+    stopping = true;
+  }
+
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  /** Does one unit of work. See {@link Step}. */
+  public Step step() {
+    settleFlushWaiters();
+    if (batch.isEmpty()) {
+      fillBatch();
+    }
+    if (batch.isEmpty()) {
+      return stopping && !exportsInProgress.getAsBoolean() ? Step.FINISHED : Step.IDLE;
+    }
+    long now = clock.nanoTime();
+    long timeout = timeoutNanos;
+    if (stopping) {
+      long left = stopDeadlineNanos - now;
+      if (left <= 0) {
+        return Step.FINISHED;
+      }
+      timeout = Math.min(timeout, left);
+    }
+    SendOutcome outcome = sender.send(batch, timeout);
+    switch (outcome.kind()) {
+      case SUCCESS -> onSuccess(outcome);
+      case PERMANENT -> onPermanentFailure(outcome);
+      case RETRYABLE -> onRetryableFailure(outcome);
+    }
+    settleFlushWaiters();
+    return Step.WORKED;
+  }
+
+  private void onSuccess(SendOutcome outcome) {
+    backoff.reset();
+    long rejected = Math.min(Math.max(outcome.rejectedItems(), 0), batchItems);
+    stats.deliveredPending(batchItems - rejected);
+    if (rejected > 0) {
+      stats.droppedPending(DropReason.REJECTED, rejected);
+      throttled.log(
+          Level.WARNING,
+          "partial",
+          () ->
+              "Backend at "
+                  + sender.target()
+                  + " rejected "
+                  + rejected
+                  + " of "
+                  + batchItems
+                  + " "
+                  + signal.itemNoun()
+                  + " (partial success: "
+                  + outcome.message()
+                  + "); they are dropped and counted as rejected. Check the data the backend refuses.");
+    }
+    completeBatch();
+  }
+
+  private void onPermanentFailure(SendOutcome outcome) {
+    backoff.reset();
+    long items = batchItems;
+    stats.droppedPending(DropReason.REJECTED, items);
+    throttled.log(
+        Level.WARNING,
+        "permanent-" + outcome.status(),
+        () ->
+            "Backend at "
+                + sender.target()
+                + " refused "
+                + items
+                + " "
+                + signal.itemNoun()
+                + " with "
+                + outcome.status()
+                + (outcome.message().isEmpty() ? "" : ": " + outcome.message())
+                + "; a retry cannot succeed, so they are dropped and counted as rejected."
+                + " Check the endpoint, headers and credentials.");
+    completeBatch();
+  }
+
+  private void onRetryableFailure(SendOutcome outcome) {
+    stats.retried();
+    long delay = backoff.nextDelayNanos();
+    throttled.log(
+        Level.WARNING,
+        "retryable",
+        () ->
+            "Backend unavailable at "
+                + sender.target()
+                + " ("
+                + outcome.status()
+                + (outcome.message().isEmpty() ? "" : ": " + outcome.message())
+                + "); keeping "
+                + signal.itemNoun()
+                + " in memory ("
+                + mebibytes(buffer.usedBytes())
+                + " of "
+                + mebibytes(buffer.capacityBytes())
+                + ") and retrying. When memory is full, new data is dropped.");
+    long until = clock.nanoTime() + delay;
+    while (true) {
+      long now = clock.nanoTime();
+      if (stopping) {
+        if (!retriedSinceStop) {
+          // Shutdown started: one prompt last attempt rather than sleeping out the backoff.
+          retriedSinceStop = true;
+          return;
+        }
+        until = Math.min(until, stopDeadlineNanos);
+      }
+      if (now >= until) {
+        return;
+      }
+      sleeper.sleep(until - now);
+    }
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+
+  private void fillBatch() {
+    long bytes = 0;
+    batchItems = 0;
+    if (carry != null) {
+      add(carry);
+      bytes = carry.sizeBytes();
+      carry = null;
+    }
+    Chunk chunk;
+    while ((chunk = buffer.poll()) != null) {
+      if (!batch.isEmpty() && bytes + chunk.sizeBytes() > maxBatchBytes) {
+        carry = chunk;
+        return;
+      }
+      add(chunk);
+      bytes += chunk.sizeBytes();
+    }
+  }
+
+  private void add(Chunk chunk) {
+    batch.add(chunk);
+    batchItems += chunk.itemCount();
+  }
+
+  private void completeBatch() {
+    for (Chunk chunk : batch) {
+      buffer.release(chunk);
+    }
+    completedChunks += batch.size();
+    batch.clear();
+    batchItems = 0;
+  }
+
+  /**
+   * Drops whatever is still held, counted as {@code shutdown}, and settles every flush. Called
+   * once, on the dispatcher thread, after {@link Step#FINISHED}.
+   */
+  public long finish() {
+    // Flushes still waiting now will not see their data delivered.
+    settleFlushWaiters();
+    for (FlushWaiter waiter : flushWaiters) {
+      waiter.result.fail();
+    }
+    flushWaiters.clear();
+    long dropped = dropRemaining();
+    // An export() that passed its shutdown check just before shutdown may still be offering.
+    while (exportsInProgress.getAsBoolean()) {
+      Thread.onSpinWait();
+    }
+    dropped += dropRemaining();
+    for (FlushWaiter waiter : flushWaiters) {
+      waiter.result.fail();
+    }
+    flushWaiters.clear();
+    return dropped;
+  }
+
+  private long dropRemaining() {
+    if (carry != null) {
+      add(carry);
+      carry = null;
+    }
+    Chunk chunk;
+    while ((chunk = buffer.poll()) != null) {
+      add(chunk);
+    }
+    long items = batchItems;
+    if (items > 0) {
+      stats.droppedPending(DropReason.SHUTDOWN, items);
+    }
+    completeBatch();
+    return items;
+  }
+
+  private void settleFlushWaiters() {
+    if (flushWaiters.isEmpty()) {
+      return;
+    }
+    long completed = completedChunks;
+    long now = clock.nanoTime();
+    for (Iterator<FlushWaiter> it = flushWaiters.iterator(); it.hasNext(); ) {
+      FlushWaiter waiter = it.next();
+      if (completed >= waiter.targetChunks) {
+        waiter.result.succeed();
+        it.remove();
+      } else if (now - waiter.deadlineNanos >= 0) {
+        waiter.result.fail();
+        it.remove();
+      }
+    }
+  }
+
+  private static final class FlushWaiter {
+    final long targetChunks;
+    final long deadlineNanos;
+    final CompletableResultCode result = new CompletableResultCode();
+
+    FlushWaiter(long targetChunks, long deadlineNanos) {
+      this.targetChunks = targetChunks;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.levee.exporter.internal;
+
+import io.opentelemetry.sdk.common.Clock;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The validated settings of one exporter. Immutable; {@link #toString()} redacts header values
+ * and key material.
+ *
+ * <p>Internal, may change.
+ *
+ * @param endpoint the backend, {@code http://host:port} (plaintext) or {@code https://host:port}
+ * @param headers sent with every request, e.g. an authorization token
+ * @param timeout the deadline of one request
+ * @param compression {@code gzip} or {@code none}
+ * @param trustedCertificatesPem CA certificates to trust, PEM, or {@code null} for the JDK's
+ * @param clientKeyPem the client's private key for mTLS, PEM, or {@code null}
+ * @param clientCertificatePem the client's certificate chain for mTLS, PEM, or {@code null}
+ * @param memoryLimitBytes the bound on the memory tier
+ * @param maxBatchBytes the largest request Levee builds from several chunks
+ * @param shutdownTimeout how long shutdown may try to deliver what is left
+ * @param bufferProvider the name of the memory tier's {@code BufferProvider}
+ * @param clock time source for everything timed
+ */
+public record ExporterSettings(
+    URI endpoint,
+    Map<String, String> headers,
+    Duration timeout,
+    String compression,
+    byte[] trustedCertificatesPem,
+    byte[] clientKeyPem,
+    byte[] clientCertificatePem,
+    long memoryLimitBytes,
+    long maxBatchBytes,
+    Duration shutdownTimeout,
+    String bufferProvider,
+    Clock clock) {
+
+  public ExporterSettings {
+    headers = Map.copyOf(headers);
+  }
+
+  /** {@code host:port} of the endpoint. */
+  public String authority() {
+    return endpoint.getHost() + ":" + port();
+  }
+
+  public int port() {
+    if (endpoint.getPort() != -1) {
+      return endpoint.getPort();
+    }
+    return isTls() ? 443 : 80;
+  }
+
+  public boolean isTls() {
+    return "https".equals(endpoint.getScheme());
+  }
+
+  @Override
+  public String toString() {
+    return "ExporterSettings{endpoint="
+        + endpoint
+        + ", headers="
+        + headers.keySet().stream().sorted().map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}"))
+        + ", timeout="
+        + timeout
+        + ", compression="
+        + compression
+        + ", trustedCertificates="
+        + (trustedCertificatesPem != null ? "set" : "default")
+        + ", clientTls="
+        + (clientKeyPem != null ? "set" : "none")
+        + ", memoryLimitBytes="
+        + memoryLimitBytes
+        + ", maxBatchBytes="
+        + maxBatchBytes
+        + ", shutdownTimeout="
+        + shutdownTimeout
+        + ", bufferProvider="
+        + bufferProvider
+        + "}";
+  }
+}

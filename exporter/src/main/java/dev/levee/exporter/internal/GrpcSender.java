@@ -1,0 +1,309 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.Signal;
+import io.grpc.CallOptions;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends OTLP requests with grpc-java as raw bytes: the chunks' payloads are streamed end to end as
+ * the request body, never decoded or copied into one array.
+ *
+ * <p>The channel owns its event loop and offload threads (named {@code levee-<signal>-grpc-*}), so
+ * {@link #close} releases every thread it started instead of leaving grpc-java's shared pools
+ * behind in the host.
+ *
+ * <p>Internal, may change. {@link #send} is called by one dispatcher thread.
+ */
+public final class GrpcSender implements Sender {
+  private static final String USER_AGENT = "levee-exporter";
+  private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+  private final ManagedChannel channel;
+  private final NioEventLoopGroup eventLoop;
+  private final ThreadPoolExecutor offload;
+  private final MethodDescriptor<List<Chunk>, byte[]> method;
+  private final CallOptions callOptions;
+  private final String target;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private GrpcSender(
+      ManagedChannel channel,
+      NioEventLoopGroup eventLoop,
+      ThreadPoolExecutor offload,
+      MethodDescriptor<List<Chunk>, byte[]> method,
+      CallOptions callOptions,
+      String target) {
+    this.channel = channel;
+    this.eventLoop = eventLoop;
+    this.offload = offload;
+    this.method = method;
+    this.callOptions = callOptions;
+    this.target = target;
+  }
+
+  /** The fully qualified OTLP gRPC method of a signal. */
+  static String fullMethodName(Signal signal) {
+    return switch (signal) {
+      case SPANS -> "opentelemetry.proto.collector.trace.v1.TraceService/Export";
+      case METRICS -> "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+      case LOGS -> "opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    };
+  }
+
+  /** Builds a sender; the channel connects lazily, on the first request. */
+  public static GrpcSender create(Signal signal, ExporterSettings settings) throws SSLException {
+    String prefix = "levee-" + signal.lowerName() + "-grpc";
+    NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
+    ThreadPoolExecutor offload =
+        new ThreadPoolExecutor(
+            0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
+    try {
+      NettyChannelBuilder builder =
+          NettyChannelBuilder.forAddress(settings.endpoint().getHost(), settings.port())
+              .eventLoopGroup(eventLoop)
+              .channelType(NioSocketChannel.class)
+              .directExecutor()
+              .offloadExecutor(offload)
+              .userAgent(USER_AGENT)
+              .maxInboundMessageSize(MAX_RESPONSE_BYTES);
+      if (settings.isTls()) {
+        builder.sslContext(sslContext(settings));
+      } else {
+        builder.usePlaintext();
+      }
+      if (!settings.headers().isEmpty()) {
+        Metadata metadata = new Metadata();
+        settings
+            .headers()
+            .forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+        builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata));
+      }
+      CallOptions options = CallOptions.DEFAULT;
+      if ("gzip".equals(settings.compression())) {
+        options = options.withCompression("gzip");
+      }
+      MethodDescriptor<List<Chunk>, byte[]> method =
+          MethodDescriptor.<List<Chunk>, byte[]>newBuilder()
+              .setType(MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(fullMethodName(signal))
+              .setRequestMarshaller(new ChunksMarshaller())
+              .setResponseMarshaller(new BytesMarshaller())
+              .build();
+      return new GrpcSender(
+          builder.build(), eventLoop, offload, method, options, settings.authority());
+    } catch (SSLException | RuntimeException e) {
+      eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      offload.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static SslContext sslContext(ExporterSettings settings) throws SSLException {
+    SslContextBuilder ssl = GrpcSslContexts.forClient();
+    if (settings.trustedCertificatesPem() != null) {
+      ssl.trustManager(new ByteArrayInputStream(settings.trustedCertificatesPem()));
+    }
+    if (settings.clientKeyPem() != null && settings.clientCertificatePem() != null) {
+      ssl.keyManager(
+          new ByteArrayInputStream(settings.clientCertificatePem()),
+          new ByteArrayInputStream(settings.clientKeyPem()));
+    }
+    return ssl.build();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+    try {
+      byte[] response =
+          ClientCalls.blockingUnaryCall(
+              channel,
+              method,
+              callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS),
+              chunks);
+      PartialSuccess partial = PartialSuccess.parse(response);
+      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
+          ? SendOutcome.success()
+          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+    } catch (StatusRuntimeException e) {
+      return classify(e.getStatus());
+    } catch (RuntimeException e) {
+      // A malformed response or a transport bug: the data may not have arrived, so keep it.
+      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+    }
+  }
+
+  /** Which gRPC codes are worth retrying, per the OTLP specification. */
+  static SendOutcome classify(Status status) {
+    String message = status.getDescription() != null ? status.getDescription() : "";
+    if (status.getCause() != null && message.isEmpty()) {
+      message = String.valueOf(status.getCause());
+    }
+    String code = status.getCode().name();
+    return switch (status.getCode()) {
+      case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
+          RESOURCE_EXHAUSTED -> SendOutcome.retryable(code, message);
+      default -> SendOutcome.permanent(code, message);
+    };
+  }
+
+  @Override
+  public String target() {
+    return target;
+  }
+
+  @Override
+  public void close(long timeoutNanos) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      eventLoop
+          .shutdownGracefully(0, 0, TimeUnit.MILLISECONDS)
+          .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      offload.shutdownNow();
+    }
+  }
+
+  /** Streams the chunks end to end; protobuf merges concatenated messages into one request. */
+  private static final class ChunksMarshaller implements MethodDescriptor.Marshaller<List<Chunk>> {
+    @Override
+    public InputStream stream(List<Chunk> chunks) {
+      return new ChunksInputStream(chunks);
+    }
+
+    @Override
+    public List<Chunk> parse(InputStream stream) {
+      throw new UnsupportedOperationException("Levee only sends requests");
+    }
+  }
+
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("Cannot read the response").withCause(e).asRuntimeException();
+      }
+    }
+  }
+
+  /**
+   * The request body. grpc-java asks {@link Drainable} streams to write themselves, so the
+   * payloads go to the transport without an intermediate copy.
+   */
+  static final class ChunksInputStream extends InputStream implements Drainable, KnownLength {
+    private final List<Chunk> chunks;
+    private int index;
+    private int offset;
+    private int remaining;
+
+    ChunksInputStream(List<Chunk> chunks) {
+      this.chunks = chunks;
+      for (Chunk chunk : chunks) {
+        remaining += chunk.sizeBytes();
+      }
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int written = 0;
+      while (index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        target.write(payload, offset, payload.length - offset);
+        written += payload.length - offset;
+        index++;
+        offset = 0;
+      }
+      remaining = 0;
+      return written;
+    }
+
+    @Override
+    public int read() {
+      while (index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        if (offset < payload.length) {
+          remaining--;
+          return payload[offset++] & 0xff;
+        }
+        index++;
+        offset = 0;
+      }
+      return -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int read = 0;
+      while (read < len && index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        int n = Math.min(len - read, payload.length - offset);
+        System.arraycopy(payload, offset, b, off + read, n);
+        read += n;
+        offset += n;
+        if (offset == payload.length) {
+          index++;
+          offset = 0;
+        }
+      }
+      remaining -= read;
+      return read == 0 ? -1 : read;
+    }
+
+    @Override
+    public int available() {
+      return remaining;
+    }
+  }
+}

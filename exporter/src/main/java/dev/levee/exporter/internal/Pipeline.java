@@ -1,0 +1,225 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeStats;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.Collection;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One signal's path through Levee: encode at the door, offer to the memory tier, and a dispatcher
+ * thread that delivers. The public exporters are thin shells around this.
+ *
+ * <p>{@link #export} runs on the SDK's thread and never blocks on I/O and never throws.
+ *
+ * <p>Internal, may change. Thread-safe.
+ */
+public final class Pipeline<T> {
+  private static final Logger logger = Logger.getLogger(Pipeline.class.getName());
+  /** How long an idle dispatcher sleeps between checks when nobody wakes it. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long INITIAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final ChunkEncoder<T> encoder;
+  private final ChunkBuffer buffer;
+  private final Sender sender;
+  private final PipelineStats stats;
+  private final Clock clock;
+  private final Dispatcher dispatcher;
+  private final ExporterSettings settings;
+  private final ThrottledLogger throttled;
+  private final Thread thread;
+
+  private final AtomicInteger exportsInProgress = new AtomicInteger();
+  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+  private final CompletableResultCode shutdownResult = new CompletableResultCode();
+  private volatile boolean shutdown;
+
+  public Pipeline(
+      ChunkEncoder<T> encoder, ChunkBuffer buffer, Sender sender, ExporterSettings settings) {
+    this.encoder = encoder;
+    this.buffer = buffer;
+    this.sender = sender;
+    this.settings = settings;
+    this.clock = settings.clock();
+    this.stats = new PipelineStats(encoder.signal());
+    this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
+    this.dispatcher =
+        new Dispatcher(
+            encoder.signal(),
+            buffer,
+            sender,
+            stats,
+            clock,
+            LockSupport::parkNanos,
+            new Backoff(
+                INITIAL_BACKOFF_NANOS,
+                MAX_BACKOFF_NANOS,
+                bound -> ThreadLocalRandom.current().nextLong(bound)),
+            settings.maxBatchBytes(),
+            settings.timeout().toNanos(),
+            () -> exportsInProgress.get() > 0);
+    this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public Signal signal() {
+    return encoder.signal();
+  }
+
+  /** Encodes and buffers a batch. Returns at once; never throws. */
+  public CompletableResultCode export(Collection<T> items) {
+    exportsInProgress.incrementAndGet();
+    try {
+      return offer(items);
+    } catch (Throwable t) {
+      // Nothing may escape into the SDK's worker thread.
+      logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
+      return CompletableResultCode.ofFailure();
+    } finally {
+      exportsInProgress.decrementAndGet();
+    }
+  }
+
+  private CompletableResultCode offer(Collection<T> items) {
+    int count = encoder.count(items);
+    stats.offered(count);
+    if (shutdown) {
+      stats.droppedAtDoor(DropReason.SHUTDOWN, count);
+      return CompletableResultCode.ofFailure();
+    }
+    Chunk chunk;
+    try {
+      chunk = encoder.encode(items, count, clock.now());
+    } catch (Throwable t) {
+      stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
+      throttled.log(
+          Level.SEVERE,
+          "encoding",
+          () -> "Levee could not encode " + count + " " + signal().itemNoun() + ": " + t);
+      return CompletableResultCode.ofFailure();
+    }
+    // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
+    stats.accepted(count);
+    if (!buffer.offer(chunk)) {
+      if (shutdown) {
+        // Shutdown closed the buffer while this call was under way.
+        stats.droppedPending(DropReason.SHUTDOWN, count);
+        return CompletableResultCode.ofFailure();
+      }
+      stats.droppedPending(DropReason.MEMORY_FULL, count);
+      throttled.log(
+          Level.WARNING,
+          "memory-full",
+          () ->
+              "Levee memory for "
+                  + signal().itemNoun()
+                  + " is full ("
+                  + buffer.usedBytes()
+                  + " of "
+                  + buffer.capacityBytes()
+                  + " bytes) while the backend at "
+                  + sender.target()
+                  + " is slow or down; dropping new data (memory_full). Raise"
+                  + " otel.exporter.levee.memory.limit or check the backend.");
+      return CompletableResultCode.ofFailure();
+    }
+    dispatcher.accepted();
+    LockSupport.unpark(thread);
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /** Completes when everything accepted before the call is delivered or dropped. */
+  public CompletableResultCode flush() {
+    if (shutdown) {
+      return CompletableResultCode.ofSuccess();
+    }
+    CompletableResultCode result = dispatcher.flush(settings.timeout().toNanos());
+    LockSupport.unpark(thread);
+    return result;
+  }
+
+  /**
+   * Stops taking data, delivers what it holds until the shutdown timeout, drops the rest (counted
+   * as {@code shutdown}), and releases the thread and the channel. Idempotent.
+   */
+  public CompletableResultCode shutdown() {
+    if (!shutdownStarted.compareAndSet(false, true)) {
+      return shutdownResult;
+    }
+    shutdown = true;
+    buffer.close();
+    dispatcher.stop(settings.shutdownTimeout().toNanos());
+    LockSupport.unpark(thread);
+    return shutdownResult;
+  }
+
+  public LeveeStats stats() {
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes());
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Dispatcher.Step step;
+        try {
+          step = dispatcher.step();
+        } catch (Throwable t) {
+          // A bug must not end delivery for the life of the host: report it and carry on.
+          throttled.log(
+              Level.SEVERE,
+              "dispatcher",
+              () -> "Levee " + signal().lowerName() + " dispatcher failed a step: " + t);
+          step = Dispatcher.Step.IDLE;
+        }
+        if (step == Dispatcher.Step.FINISHED) {
+          break;
+        }
+        if (step == Dispatcher.Step.IDLE) {
+          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+        }
+      }
+    } finally {
+      close();
+    }
+  }
+
+  private void close() {
+    try {
+      long dropped = dispatcher.finish();
+      if (dropped > 0) {
+        logger.warning(
+            "Levee dropped "
+                + dropped
+                + " "
+                + signal().itemNoun()
+                + " at shutdown: the backend at "
+                + sender.target()
+                + " did not take them within otel.exporter.levee.shutdown.timeout ("
+                + settings.shutdownTimeout().toMillis()
+                + " ms).");
+      }
+      sender.close(TimeUnit.SECONDS.toNanos(2));
+      logger.info("Levee " + signal().lowerName() + " exporter stopped: " + stats().summary());
+    } finally {
+      shutdownResult.succeed();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "signal=" + signal().lowerName() + ", " + settings;
+  }
+}

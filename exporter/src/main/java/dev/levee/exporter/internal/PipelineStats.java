@@ -1,0 +1,76 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeStats;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One exporter's item counters. {@code pending} is counted on its own (up on accept, down on
+ * delivery or drop) rather than derived, so that {@code offered = delivered + dropped + pending} is
+ * a real check of the bookkeeping.
+ *
+ * <p>Internal, may change. Thread-safe.
+ */
+public final class PipelineStats {
+  private final Signal signal;
+  private final LongAdder offered = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final AtomicLong pending = new AtomicLong();
+  private final LongAdder retries = new LongAdder();
+  private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+
+  public PipelineStats(Signal signal) {
+    this.signal = signal;
+    for (DropReason reason : DropReason.values()) {
+      dropped.put(reason, new LongAdder());
+    }
+  }
+
+  void offered(long items) {
+    offered.add(items);
+  }
+
+  void accepted(long items) {
+    pending.addAndGet(items);
+  }
+
+
+  /** Counts items dropped before they were accepted (they were never pending). */
+  void droppedAtDoor(DropReason reason, long items) {
+    dropped.get(reason).add(items);
+  }
+
+  /** Counts accepted items that left without delivery. */
+  void droppedPending(DropReason reason, long items) {
+    dropped.get(reason).add(items);
+    pending.addAndGet(-items);
+  }
+
+  /** Counts accepted items that the backend took (fully or in part: see {@code droppedPending}). */
+  void deliveredPending(long items) {
+    delivered.add(items);
+    pending.addAndGet(-items);
+  }
+
+  void retried() {
+    retries.increment();
+  }
+
+  public LeveeStats snapshot(long memoryUsedBytes, long memoryLimitBytes) {
+    Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+    dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
+    return new LeveeStats(
+        signal,
+        offered.sum(),
+        delivered.sum(),
+        drops,
+        pending.get(),
+        retries.sum(),
+        memoryUsedBytes,
+        memoryLimitBytes);
+  }
+}

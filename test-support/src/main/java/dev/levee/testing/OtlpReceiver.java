@@ -1,0 +1,375 @@
+package dev.levee.testing;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real OTLP/gRPC receiver built on the official opentelemetry-proto service stubs, listening on
+ * loopback.
+ *
+ * <p>It keeps what it received (unless told to only count), audits span ids for duplicates, and
+ * can write every request as a JSON line. Thread-safe.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+
+  private final int requestedPort;
+  private final boolean retain;
+  private final BufferedWriter jsonLines;
+  private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+
+  private final List<ResourceSpans> resourceSpans = new CopyOnWriteArrayList<>();
+  private final List<ResourceMetrics> resourceMetrics = new CopyOnWriteArrayList<>();
+  private final List<ResourceLogs> resourceLogs = new CopyOnWriteArrayList<>();
+  private final AtomicLong spanCount = new AtomicLong();
+  private final AtomicLong dataPointCount = new AtomicLong();
+  private final AtomicLong logRecordCount = new AtomicLong();
+  private final AtomicLong requestCount = new AtomicLong();
+  private final AtomicLong duplicateSpans = new AtomicLong();
+  private final Set<String> spanIds = ConcurrentHashMap.newKeySet();
+
+  private Server server;
+
+  private OtlpReceiver(int port, boolean retain, Path jsonLinesFile) {
+    this.requestedPort = port;
+    this.retain = retain;
+    try {
+      this.jsonLines =
+          jsonLinesFile == null
+              ? null
+              : Files.newBufferedWriter(jsonLinesFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write JSON lines to " + jsonLinesFile, e);
+    }
+  }
+
+  /** Starts a receiver on an ephemeral loopback port that keeps everything it receives. */
+  public static OtlpReceiver start() {
+    return start(0, true, null);
+  }
+
+  /**
+   * Starts a receiver.
+   *
+   * @param port the loopback port, or 0 for an ephemeral one
+   * @param retain whether to keep received data (tests) or only count it (long demos)
+   * @param jsonLinesFile where to write each request as a JSON line, or {@code null}
+   */
+  public static OtlpReceiver start(int port, boolean retain, Path jsonLinesFile) {
+    OtlpReceiver receiver = new OtlpReceiver(port, retain, jsonLinesFile);
+    receiver.startServer();
+    return receiver;
+  }
+
+  private void startServer() {
+    try {
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
+              .addService(new Traces())
+              .addService(new Metrics())
+              .addService(new Logs())
+              .maxInboundMessageSize(64 * 1024 * 1024)
+              .build()
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the OTLP receiver on port " + requestedPort, e);
+    }
+  }
+
+  /** The port the receiver listens on. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The endpoint to give an exporter, e.g. {@code http://127.0.0.1:4317}. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (jsonLines != null) {
+      synchronized (jsonLines) {
+        try {
+          jsonLines.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  public long spanCount() {
+    return spanCount.get();
+  }
+
+  public long dataPointCount() {
+    return dataPointCount.get();
+  }
+
+  public long logRecordCount() {
+    return logRecordCount.get();
+  }
+
+  /** Export requests received, all signals together. */
+  public long requestCount() {
+    return requestCount.get();
+  }
+
+  /** Spans whose span id had already been received. */
+  public long duplicateSpanCount() {
+    return duplicateSpans.get();
+  }
+
+  /** Distinct span ids received, hex. */
+  public Set<String> spanIds() {
+    return Collections.unmodifiableSet(spanIds);
+  }
+
+  /** Every span received, each with its resource. */
+  public List<ReceivedSpan> spans() {
+    List<ReceivedSpan> result = new ArrayList<>();
+    for (ResourceSpans rs : resourceSpans) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          result.add(new ReceivedSpan(rs.getResource(), ss.getScope().getName(), span));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Every metric received, each with its resource. */
+  public List<ReceivedMetric> metrics() {
+    List<ReceivedMetric> result = new ArrayList<>();
+    for (ResourceMetrics rm : resourceMetrics) {
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric metric : sm.getMetricsList()) {
+          result.add(new ReceivedMetric(rm.getResource(), sm.getScope().getName(), metric));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Every log record received, each with its resource. */
+  public List<ReceivedLog> logs() {
+    List<ReceivedLog> result = new ArrayList<>();
+    for (ResourceLogs rl : resourceLogs) {
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        for (LogRecord log : sl.getLogRecordsList()) {
+          result.add(new ReceivedLog(rl.getResource(), sl.getScope().getName(), log));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** A one-line summary of the counts, e.g. for a demo's progress output. */
+  public String summary() {
+    return "spans="
+        + spanCount()
+        + " metric_points="
+        + dataPointCount()
+        + " log_records="
+        + logRecordCount()
+        + " requests="
+        + requestCount()
+        + " duplicate_spans="
+        + duplicateSpanCount();
+  }
+
+  private void writeJson(String signal, Message request) {
+    if (jsonLines == null) {
+      return;
+    }
+    try {
+      String json = printer.print(request);
+      synchronized (jsonLines) {
+        jsonLines.write("{\"signal\":\"" + signal + "\",\"request\":" + json + "}");
+        jsonLines.newLine();
+        jsonLines.flush();
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Looks up a string attribute in an attribute list. */
+  public static Optional<String> stringAttribute(List<KeyValue> attributes, String key) {
+    return attributes.stream()
+        .filter(kv -> kv.getKey().equals(key))
+        .map(KeyValue::getValue)
+        .map(AnyValue::getStringValue)
+        .findFirst();
+  }
+
+  private static String hex(com.google.protobuf.ByteString bytes) {
+    StringBuilder sb = new StringBuilder(bytes.size() * 2);
+    for (byte b : bytes.toByteArray()) {
+      sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    return sb.toString();
+  }
+
+  static long dataPoints(Metric metric) {
+    switch (metric.getDataCase()) {
+      case GAUGE:
+        return metric.getGauge().getDataPointsCount();
+      case SUM:
+        return metric.getSum().getDataPointsCount();
+      case HISTOGRAM:
+        return metric.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM:
+        return metric.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY:
+        return metric.getSummary().getDataPointsCount();
+      default:
+        return 0;
+    }
+  }
+
+  private final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
+    @Override
+    public void export(
+        ExportTraceServiceRequest request,
+        StreamObserver<ExportTraceServiceResponse> responseObserver) {
+      requestCount.incrementAndGet();
+      for (ResourceSpans rs : request.getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          for (Span span : ss.getSpansList()) {
+            spanCount.incrementAndGet();
+            if (!spanIds.add(hex(span.getSpanId()))) {
+              duplicateSpans.incrementAndGet();
+            }
+          }
+        }
+      }
+      if (retain) {
+        resourceSpans.addAll(request.getResourceSpansList());
+      }
+      writeJson("traces", request);
+      responseObserver.onNext(ExportTraceServiceResponse.getDefaultInstance());
+      responseObserver.onCompleted();
+    }
+  }
+
+  private final class Metrics extends MetricsServiceGrpc.MetricsServiceImplBase {
+    @Override
+    public void export(
+        ExportMetricsServiceRequest request,
+        StreamObserver<ExportMetricsServiceResponse> responseObserver) {
+      requestCount.incrementAndGet();
+      for (ResourceMetrics rm : request.getResourceMetricsList()) {
+        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+          for (Metric metric : sm.getMetricsList()) {
+            dataPointCount.addAndGet(dataPoints(metric));
+          }
+        }
+      }
+      if (retain) {
+        resourceMetrics.addAll(request.getResourceMetricsList());
+      }
+      writeJson("metrics", request);
+      responseObserver.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+      responseObserver.onCompleted();
+    }
+  }
+
+  private final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
+    @Override
+    public void export(
+        ExportLogsServiceRequest request,
+        StreamObserver<ExportLogsServiceResponse> responseObserver) {
+      requestCount.incrementAndGet();
+      for (ResourceLogs rl : request.getResourceLogsList()) {
+        for (ScopeLogs sl : rl.getScopeLogsList()) {
+          logRecordCount.addAndGet(sl.getLogRecordsCount());
+        }
+      }
+      if (retain) {
+        resourceLogs.addAll(request.getResourceLogsList());
+      }
+      writeJson("logs", request);
+      responseObserver.onNext(ExportLogsServiceResponse.getDefaultInstance());
+      responseObserver.onCompleted();
+    }
+  }
+
+  /** A received span with its resource and instrumentation scope name. */
+  public record ReceivedSpan(Resource resource, String scope, Span span) {
+    public String serviceName() {
+      return stringAttribute(resource.getAttributesList(), "service.name").orElse("");
+    }
+
+    public Optional<String> attribute(String key) {
+      return stringAttribute(span.getAttributesList(), key);
+    }
+  }
+
+  /** A received metric with its resource and instrumentation scope name. */
+  public record ReceivedMetric(Resource resource, String scope, Metric metric) {
+    public String serviceName() {
+      return stringAttribute(resource.getAttributesList(), "service.name").orElse("");
+    }
+
+    public long dataPoints() {
+      return OtlpReceiver.dataPoints(metric);
+    }
+  }
+
+  /** A received log record with its resource and instrumentation scope name. */
+  public record ReceivedLog(Resource resource, String scope, LogRecord log) {
+    public String serviceName() {
+      return stringAttribute(resource.getAttributesList(), "service.name").orElse("");
+    }
+  }
+}
