@@ -3,7 +3,12 @@ package dev.levee.testing;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -68,6 +73,17 @@ public final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong duplicateSpans = new AtomicLong();
   private final Set<String> spanIds = ConcurrentHashMap.newKeySet();
 
+  private final List<Metadata> headers = new CopyOnWriteArrayList<>();
+  private final ServerInterceptor recordHeaders =
+      new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata metadata, ServerCallHandler<Q, R> next) {
+          headers.add(metadata);
+          return next.startCall(call, metadata);
+        }
+      };
+
   private Server server;
 
   private OtlpReceiver(int port, boolean retain, Path jsonLinesFile) {
@@ -105,9 +121,9 @@ public final class OtlpReceiver implements AutoCloseable {
     try {
       server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
-              .addService(new Traces())
-              .addService(new Metrics())
-              .addService(new Logs())
+              .addService(ServerInterceptors.intercept(new Traces(), recordHeaders))
+              .addService(ServerInterceptors.intercept(new Metrics(), recordHeaders))
+              .addService(ServerInterceptors.intercept(new Logs(), recordHeaders))
               .maxInboundMessageSize(64 * 1024 * 1024)
               .build()
               .start();
@@ -155,6 +171,15 @@ public final class OtlpReceiver implements AutoCloseable {
 
   public long logRecordCount() {
     return logRecordCount.get();
+  }
+
+  /** The value of a request header as the last request carried it, if any. */
+  public Optional<String> lastHeader(String name) {
+    if (headers.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(
+        headers.get(headers.size() - 1).get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
   }
 
   /** Export requests received, all signals together. */

@@ -1,0 +1,205 @@
+package dev.levee.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.levee.testing.OtlpReceiver;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LeveeExportersTest {
+  private final OtlpReceiver receiver = OtlpReceiver.start();
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.close();
+  }
+
+  private static String closedPortEndpoint() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  private static void assertReconciled(LeveeStats stats) {
+    assertThat(stats.offered())
+        .as(stats.summary())
+        .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.pending());
+  }
+
+  private static void assertNoLeveeThreads() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Thread.getAllStackTraces().keySet())
+                    .filteredOn(Thread::isAlive)
+                    .extracting(Thread::getName)
+                    .noneMatch(name -> name.startsWith("levee-")));
+  }
+
+  @Test
+  void deliversSpansAndFlushWaitsForThem() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setCompression("gzip")
+            .addHeader("Authorization", "Bearer s3cret")
+            .build();
+
+    assertThat(exporter.export(TestData.spans(10, "first")).isSuccess()).isTrue();
+    assertThat(exporter.export(TestData.spans(5, "second")).isSuccess()).isTrue();
+    CompletableResultCode flush = exporter.flush().join(10, TimeUnit.SECONDS);
+
+    assertThat(flush.isSuccess()).isTrue();
+    assertThat(receiver.spanCount()).isEqualTo(15);
+    assertThat(receiver.spans()).extracting(s -> s.span().getName()).contains("first-0", "second-4");
+    assertThat(receiver.spans().get(0).serviceName()).isEqualTo("levee-test");
+    assertThat(receiver.lastHeader("authorization")).contains("Bearer s3cret");
+    assertThat(receiver.lastHeader("grpc-encoding")).contains("gzip");
+    LeveeStats stats = exporter.stats();
+    assertThat(stats.delivered()).isEqualTo(15);
+    assertThat(stats.droppedTotal()).isZero();
+    assertReconciled(stats);
+    assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertNoLeveeThreads();
+  }
+
+  @Test
+  void deliversMetricsWithTheTemporalityAskedFor() {
+    LeveeMetricExporter exporter =
+        LeveeMetricExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setAggregationTemporalitySelector(AggregationTemporalitySelector.deltaPreferred())
+            .build();
+    try {
+      assertThat(exporter.getAggregationTemporality(InstrumentType.COUNTER))
+          .isEqualTo(AggregationTemporality.DELTA);
+      assertThat(exporter.getAggregationTemporality(InstrumentType.UP_DOWN_COUNTER))
+          .isEqualTo(AggregationTemporality.CUMULATIVE);
+
+      exporter.export(TestData.metrics());
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      assertThat(receiver.dataPointCount()).isEqualTo(3);
+      assertThat(receiver.metrics())
+          .extracting(m -> m.metric().getName())
+          .containsExactlyInAnyOrder("test.requests", "test.latency");
+      assertThat(exporter.stats().delivered()).isEqualTo(3);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void deliversLogRecords() {
+    LeveeLogRecordExporter exporter =
+        LeveeLogRecordExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try {
+      exporter.export(TestData.logs(7));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.logRecordCount()).isEqualTo(7);
+      assertThat(receiver.logs().get(6).log().getBody().getStringValue()).isEqualTo("log 6");
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void countsWhatAFullMemoryTierTurnsAway() throws IOException {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(closedPortEndpoint())
+            .setMemoryLimitBytes(4096)
+            .setShutdownTimeout(Duration.ofMillis(200))
+            .build();
+    int offered = 0;
+    int refused = 0;
+    for (int i = 0; i < 20; i++) {
+      if (!exporter.export(TestData.spans(10, "burst")).isSuccess()) {
+        refused++;
+      }
+      offered += 10;
+    }
+
+    LeveeStats stats = exporter.stats();
+    assertThat(refused).isPositive();
+    assertThat(stats.dropped(DropReason.MEMORY_FULL)).isEqualTo(refused * 10L);
+    assertThat(stats.offered()).isEqualTo(offered);
+    assertThat(stats.memoryUsedBytes()).isLessThanOrEqualTo(4096);
+    assertReconciled(stats);
+    exporter.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(closedPortEndpoint())
+            .setShutdownTimeout(Duration.ofMillis(500))
+            .build();
+    exporter.export(TestData.spans(25, "lost"));
+
+    CompletableResultCode shutdown = exporter.shutdown().join(10, TimeUnit.SECONDS);
+
+    assertThat(shutdown.isSuccess()).isTrue();
+    LeveeStats stats = exporter.stats();
+    assertThat(stats.dropped(DropReason.SHUTDOWN)).isEqualTo(25);
+    assertThat(stats.pending()).isZero();
+    assertThat(stats.memoryUsedBytes()).isZero();
+    assertReconciled(stats);
+    assertNoLeveeThreads();
+  }
+
+  @Test
+  void shutdownIsIdempotentAndLaterExportsAreCounted() {
+    LeveeLogRecordExporter exporter =
+        LeveeLogRecordExporter.builder().setEndpoint(receiver.endpoint()).build();
+    CompletableResultCode first = exporter.shutdown();
+    assertThat(exporter.shutdown()).isSameAs(first);
+    assertThat(first.join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+    assertThat(exporter.export(TestData.logs(3)).isSuccess()).isFalse();
+
+    LeveeStats stats = exporter.stats();
+    assertThat(stats.dropped(DropReason.SHUTDOWN)).isEqualTo(3);
+    assertReconciled(stats);
+  }
+
+  @Test
+  void settersNameTheBadValue() {
+    assertThatThrownBy(() -> LeveeSpanExporter.builder().setEndpoint("localhost:4317"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "endpoint must be a URL with scheme http or https and a host, was 'localhost:4317'");
+    assertThatThrownBy(() -> LeveeSpanExporter.builder().setMemoryLimitBytes(-1))
+        .hasMessage("memoryLimitBytes must be positive, was -1");
+    assertThatThrownBy(() -> LeveeSpanExporter.builder().setCompression("zstd"))
+        .hasMessage("compression must be gzip or none, was 'zstd'");
+    assertThatThrownBy(() -> LeveeSpanExporter.builder().setTimeout(Duration.ZERO))
+        .hasMessage("timeout must be positive, was PT0S");
+  }
+
+  @Test
+  void toStringRedactsHeaderValues() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .addHeader("authorization", "Bearer s3cret")
+            .build();
+    try {
+      assertThat(exporter.toString()).contains("authorization=***").doesNotContain("s3cret");
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.levee.exporter.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.Signal;
+import dev.levee.buffer.internal.MemoryBufferProvider;
+import dev.levee.buffer.BufferSettings;
+import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeStats;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.time.TestClock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private final TestClock clock = TestClock.create();
+  private final ChunkBuffer buffer =
+      new MemoryBufferProvider().create(new BufferSettings(Signal.SPANS, 10_000));
+  private final PipelineStats stats = new PipelineStats(Signal.SPANS);
+  private final ScriptedSender sender = new ScriptedSender();
+  private final AtomicBoolean exporting = new AtomicBoolean();
+  private final Dispatcher dispatcher =
+      new Dispatcher(
+          Signal.SPANS,
+          buffer,
+          sender,
+          stats,
+          clock,
+          nanos -> clock.advance(Duration.ofNanos(nanos)),
+          new Backoff(SECOND / 10, 5 * SECOND, bound -> bound - 1),
+          1000,
+          10 * SECOND,
+          exporting::get);
+
+  private Chunk offer(int bytes, int items) {
+    Chunk chunk = Chunk.of(Signal.SPANS, new byte[bytes], items, false, clock.now());
+    stats.offered(items);
+    stats.accepted(items);
+    assertThat(buffer.offer(chunk)).isTrue();
+    dispatcher.accepted();
+    return chunk;
+  }
+
+  private LeveeStats snapshot() {
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes());
+  }
+
+  private void assertReconciled() {
+    LeveeStats s = snapshot();
+    assertThat(s.offered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
+  }
+
+  @Test
+  void idleWhenNothingIsBuffered() {
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
+    assertThat(sender.requests).isEmpty();
+  }
+
+  @Test
+  void mergesChunksUpToTheByteLimitKeepingOrder() {
+    Chunk a = offer(400, 1);
+    Chunk b = offer(500, 2);
+    Chunk c = offer(300, 3);
+
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+
+    assertThat(sender.requests).containsExactly(List.of(a, b), List.of(c));
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(6);
+    assertThat(s.pending()).isZero();
+    assertThat(s.memoryUsedBytes()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void sendsAChunkLargerThanTheBatchLimitAlone() {
+    Chunk big = offer(1500, 5);
+    Chunk small = offer(10, 1);
+
+    dispatcher.step();
+    dispatcher.step();
+
+    assertThat(sender.requests).containsExactly(List.of(big), List.of(small));
+  }
+
+  @Test
+  void retriesARetryableFailureAfterBackoffThenDelivers() {
+    Chunk a = offer(100, 4);
+    sender.script.add(SendOutcome.retryable("UNAVAILABLE", "connection refused"));
+    sender.script.add(SendOutcome.retryable("UNAVAILABLE", "connection refused"));
+    long start = clock.nanoTime();
+
+    dispatcher.step();
+    assertThat(snapshot().pending()).isEqualTo(4);
+    assertThat(clock.nanoTime() - start).isEqualTo(SECOND / 10);
+    dispatcher.step();
+    assertThat(clock.nanoTime() - start).isEqualTo(SECOND / 10 + 2 * SECOND / 10);
+    dispatcher.step();
+
+    assertThat(sender.requests).containsExactly(List.of(a), List.of(a), List.of(a));
+    LeveeStats s = snapshot();
+    assertThat(s.retries()).isEqualTo(2);
+    assertThat(s.delivered()).isEqualTo(4);
+    assertReconciled();
+  }
+
+  @Test
+  void dropsAPermanentFailureAsRejected() {
+    offer(100, 3);
+    offer(100, 2);
+    sender.script.add(SendOutcome.permanent("INVALID_ARGUMENT", "bad span"));
+
+    dispatcher.step();
+
+    LeveeStats s = snapshot();
+    assertThat(s.dropped(DropReason.REJECTED)).isEqualTo(5);
+    assertThat(s.delivered()).isZero();
+    assertThat(s.retries()).isZero();
+    assertThat(buffer.usedBytes()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void countsItemsRejectedInAPartialSuccess() {
+    offer(100, 10);
+    sender.script.add(SendOutcome.partialSuccess(3, "3 spans too old"));
+
+    dispatcher.step();
+
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(7);
+    assertThat(s.dropped(DropReason.REJECTED)).isEqualTo(3);
+    assertReconciled();
+  }
+
+  @Test
+  void flushCompletesOnceEverythingBeforeItIsDelivered() {
+    offer(100, 1);
+    CompletableResultCode flush = dispatcher.flush(SECOND);
+    Chunk later = offer(100, 1);
+    sender.script.add(SendOutcome.retryable("UNAVAILABLE", ""));
+
+    dispatcher.step();
+    assertThat(flush.isDone()).isFalse();
+    dispatcher.step();
+
+    assertThat(flush.isSuccess()).isTrue();
+    assertThat(sender.requests.get(1)).contains(later);
+  }
+
+  @Test
+  void flushWithNothingPendingSucceedsAtOnce() {
+    assertThat(dispatcher.flush(SECOND).isSuccess()).isTrue();
+  }
+
+  @Test
+  void flushFailsWhenItsTimeoutPassesFirst() {
+    offer(100, 1);
+    CompletableResultCode flush = dispatcher.flush(SECOND);
+    sender.alwaysFail = true;
+
+    for (int i = 0; i < 10 && !flush.isDone(); i++) {
+      dispatcher.step();
+    }
+
+    assertThat(flush.isDone()).isTrue();
+    assertThat(flush.isSuccess()).isFalse();
+    assertThat(snapshot().pending()).isEqualTo(1);
+  }
+
+  @Test
+  void stopDeliversWhatIsLeftThenFinishes() {
+    offer(600, 1);
+    offer(600, 1);
+    dispatcher.stop(SECOND);
+
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
+    assertThat(dispatcher.finish()).isZero();
+
+    assertThat(snapshot().delivered()).isEqualTo(2);
+    assertReconciled();
+  }
+
+  @Test
+  void stopWithTheBackendDownGivesUpAtTheDeadlineAndCountsTheRestAsShutdown() {
+    offer(100, 7);
+    offer(100, 5);
+    sender.alwaysFail = true;
+    // Back off for a long time first, so the stop arrives mid-backoff.
+    dispatcher.step();
+    long stopAt = clock.nanoTime();
+    dispatcher.stop(2 * SECOND);
+
+    int steps = 0;
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      steps++;
+      assertThat(steps).isLessThan(100);
+    }
+    long dropped = dispatcher.finish();
+
+    assertThat(clock.nanoTime() - stopAt).isLessThanOrEqualTo(2 * SECOND);
+    assertThat(dropped).isEqualTo(12);
+    LeveeStats s = snapshot();
+    assertThat(s.dropped(DropReason.SHUTDOWN)).isEqualTo(12);
+    assertThat(s.pending()).isZero();
+    assertThat(buffer.usedBytes()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void finishWaitsForExportsInProgressAndDropsWhatTheyOffered() {
+    dispatcher.stop(SECOND);
+    exporting.set(true);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
+    offer(100, 3);
+    exporting.set(false);
+
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
+    assertThat(snapshot().delivered()).isEqualTo(3);
+  }
+
+  @Test
+  void flushStillWaitingAtFinishFails() {
+    offer(100, 1);
+    sender.alwaysFail = true;
+    CompletableResultCode flush = dispatcher.flush(100 * SECOND);
+    dispatcher.stop(SECOND);
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      // keeps failing until the stop deadline
+    }
+    dispatcher.finish();
+    assertThat(flush.isDone()).isTrue();
+    assertThat(flush.isSuccess()).isFalse();
+  }
+
+  /** Answers with scripted outcomes, then success; records every request. */
+  private static final class ScriptedSender implements Sender {
+    final Deque<SendOutcome> script = new ArrayDeque<>();
+    final List<List<Chunk>> requests = new ArrayList<>();
+    boolean alwaysFail;
+
+    @Override
+    public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+      requests.add(List.copyOf(chunks));
+      if (alwaysFail) {
+        return SendOutcome.retryable("UNAVAILABLE", "down");
+      }
+      SendOutcome next = script.poll();
+      return next != null ? next : SendOutcome.success();
+    }
+
+    @Override
+    public String target() {
+      return "test:4317";
+    }
+
+    @Override
+    public void close(long timeoutNanos) {}
+  }
+}
