@@ -1,4 +1,4 @@
-package dev.levee.exporter;
+package dev.levee.testing;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -1,0 +1,30 @@
+package dev.levee.config;
+
+import dev.levee.buffer.Signal;
+import dev.levee.config.internal.DiscardingExporters;
+import dev.levee.config.internal.ExporterFactory;
+import dev.levee.exporter.LeveeSpanExporter;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
+/**
+ * Makes Levee available as {@code otel.traces.exporter=levee}. Never throws: see {@link
+ * ExporterFactory}.
+ */
+public final class LeveeSpanExporterProvider implements ConfigurableSpanExporterProvider {
+
+  @Override
+  public String getName() {
+    return LeveeExporterNames.NAME;
+  }
+
+  @Override
+  public SpanExporter createExporter(ConfigProperties config) {
+    return ExporterFactory.create(
+        Signal.SPANS,
+        config,
+        configurer -> configurer.configure(LeveeSpanExporter.builder()).build(),
+        DiscardingExporters.Spans::new);
+  }
+}

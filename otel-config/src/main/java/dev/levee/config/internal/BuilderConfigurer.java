@@ -1,0 +1,193 @@
+package dev.levee.config.internal;
+
+import dev.levee.buffer.BufferProviders;
+import dev.levee.buffer.Signal;
+import dev.levee.config.internal.LeveeProperties.Found;
+import dev.levee.exporter.LeveeExporterBuilder;
+import dev.levee.exporter.LeveeMetricExporterBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
+import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Translates properties into builder calls, one key at a time.
+ *
+ * <p>A bad value never stops the exporter: its {@link ConfigurationException} is logged at SEVERE,
+ * naming the property and the value, and that one setting keeps its default. Losing telemetry to a
+ * typo in one property would hurt the user more than a default for that property does.
+ *
+ * <p>Internal, may change.
+ */
+public final class BuilderConfigurer {
+  private static final Logger logger = Logger.getLogger(BuilderConfigurer.class.getName());
+
+  private final LeveeProperties properties;
+  private final List<String> problems = new ArrayList<>();
+
+  public BuilderConfigurer(LeveeProperties properties) {
+    this.properties = properties;
+  }
+
+  /** The configuration errors met so far, each naming a property and its value. */
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  /** Applies the settings every signal shares. */
+  public <B extends LeveeExporterBuilder<B>> B configure(B builder) {
+    Optional<Found> endpoint = properties.inherited("endpoint");
+    apply(endpoint, Found::value, builder::setEndpoint, LeveeExporterBuilder.DEFAULT_ENDPOINT);
+    endpoint.ifPresent(this::warnIfOtlpHttpEndpoint);
+    apply(
+        properties.inherited("headers"),
+        LeveeProperties::parseHeaders,
+        headers -> headers.forEach(builder::addHeader),
+        "no headers");
+    apply(
+        properties.inherited("timeout"),
+        LeveeProperties::parseDuration,
+        builder::setTimeout,
+        "10s");
+    apply(
+        properties.inherited("compression"),
+        f -> LeveeProperties.parseChoice(f, "gzip", "none"),
+        builder::setCompression,
+        "none");
+    apply(
+        properties.inherited("certificate"),
+        LeveeProperties::readFile,
+        builder::setTrustedCertificates,
+        "the JDK's trusted certificates");
+    Optional<Found> clientKey = properties.inherited("client.key");
+    Optional<Found> clientCertificate = properties.inherited("client.certificate");
+    if (clientKey.isPresent() != clientCertificate.isPresent()) {
+      Found given = clientKey.orElseGet(clientCertificate::get);
+      report(
+          LeveeProperties.invalid(
+              given, "client.key and client.certificate must be set together"),
+          "no client certificate");
+    } else if (clientKey.isPresent()) {
+      apply(
+          clientKey,
+          key -> new byte[][] {LeveeProperties.readFile(key), LeveeProperties.readFile(clientCertificate.get())},
+          pair -> builder.setClientTls(pair[0], pair[1]),
+          "no client certificate");
+    }
+    apply(
+        properties.levee("memory.limit"),
+        LeveeProperties::parseSize,
+        builder::setMemoryLimitBytes,
+        "32MiB");
+    apply(
+        properties.levee("batch.max.size"),
+        LeveeProperties::parseSize,
+        builder::setMaxBatchBytes,
+        "2MiB");
+    apply(
+        properties.levee("shutdown.timeout"),
+        LeveeProperties::parseDuration,
+        builder::setShutdownTimeout,
+        "5s");
+    apply(
+        properties.levee("buffer.provider"),
+        BuilderConfigurer::bufferProvider,
+        builder::setBufferProvider,
+        "memory");
+    return builder;
+  }
+
+  /** Applies the metric exporter's temporality and default aggregation. */
+  public LeveeMetricExporterBuilder configureMetrics(LeveeMetricExporterBuilder builder) {
+    apply(
+        properties.inherited("temporality.preference"),
+        f -> temporality(LeveeProperties.parseChoice(f, "cumulative", "delta", "lowmemory")),
+        builder::setAggregationTemporalitySelector,
+        "cumulative");
+    apply(
+        properties.inherited("default.histogram.aggregation"),
+        f ->
+            aggregation(
+                LeveeProperties.parseChoice(
+                    f, "explicit_bucket_histogram", "base2_exponential_bucket_histogram")),
+        builder::setDefaultAggregationSelector,
+        "explicit_bucket_histogram");
+    return builder;
+  }
+
+  private static String bufferProvider(Found found) {
+    try {
+      return BufferProviders.find(found.value(), BuilderConfigurer.class.getClassLoader()).name();
+    } catch (IllegalArgumentException e) {
+      throw LeveeProperties.invalid(found, e.getMessage());
+    }
+  }
+
+  private static AggregationTemporalitySelector temporality(String choice) {
+    return switch (choice) {
+      case "delta" -> AggregationTemporalitySelector.deltaPreferred();
+      case "lowmemory" -> AggregationTemporalitySelector.lowMemory();
+      default -> AggregationTemporalitySelector.alwaysCumulative();
+    };
+  }
+
+  private static DefaultAggregationSelector aggregation(String choice) {
+    return choice.equals("base2_exponential_bucket_histogram")
+        ? DefaultAggregationSelector.getDefault()
+            .with(InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram())
+        : DefaultAggregationSelector.getDefault();
+  }
+
+  private <V> void apply(
+      Optional<Found> found, Function<Found, V> parse, Consumer<V> setter, String fallback) {
+    if (found.isEmpty()) {
+      return;
+    }
+    try {
+      setter.accept(parse.apply(found.get()));
+    } catch (ConfigurationException e) {
+      report(e, fallback);
+    } catch (IllegalArgumentException e) {
+      report(LeveeProperties.invalid(found.get(), e.getMessage()), fallback);
+    }
+  }
+
+  private void report(ConfigurationException e, String fallback) {
+    String message = e.getMessage() + "; using " + fallback + " instead";
+    problems.add(message);
+    logger.log(Level.SEVERE, "Levee configuration error: " + message);
+  }
+
+  private void warnIfOtlpHttpEndpoint(Found endpoint) {
+    if (endpoint.property().startsWith(LeveeProperties.PREFIX)) {
+      return;
+    }
+    Optional<Found> protocol = properties.inherited("protocol");
+    if (protocol.isPresent() && !protocol.get().value().equals("grpc")) {
+      logger.warning(
+          "Levee speaks OTLP/gRPC but "
+              + protocol.get().property()
+              + " is "
+              + protocol.get().value()
+              + "; "
+              + endpoint.property()
+              + "="
+              + endpoint.value()
+              + " will be used as a gRPC endpoint. Set otel.exporter.levee.endpoint to the"
+              + " backend's gRPC port (usually 4317).");
+    }
+  }
+
+  /** The signal these properties are for. */
+  public Signal signal() {
+    return properties.signal();
+  }
+}

@@ -1,0 +1,193 @@
+package dev.levee.config.internal;
+
+import dev.levee.buffer.Signal;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads Levee's properties for one signal, with the lookup order users expect from the OTLP
+ * exporter.
+ *
+ * <p>For a key {@code k} and signal {@code s} (traces, metrics, logs):
+ *
+ * <ol>
+ *   <li>{@code otel.exporter.levee.s.k}
+ *   <li>{@code otel.exporter.levee.k}
+ *   <li>for keys inherited from OTLP: {@code otel.exporter.otlp.s.k}, then {@code
+ *       otel.exporter.otlp.k}
+ * </ol>
+ *
+ * Environment variables work the same way ({@code OTEL_EXPORTER_LEVEE_MEMORY_LIMIT}); the SDK's
+ * {@link ConfigProperties} maps them. Every parse error is a {@link ConfigurationException} that
+ * names the property and its value.
+ *
+ * <p>Internal, may change.
+ */
+public final class LeveeProperties {
+  public static final String PREFIX = "otel.exporter.levee.";
+  private static final String OTLP_PREFIX = "otel.exporter.otlp.";
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB)");
+
+  private final ConfigProperties config;
+  private final Signal signal;
+
+  public LeveeProperties(ConfigProperties config, Signal signal) {
+    this.config = config;
+    this.signal = signal;
+  }
+
+  public Signal signal() {
+    return signal;
+  }
+
+  /** A value found, with the property it came from. */
+  public record Found(String property, String value) {}
+
+  /** Looks a Levee-only key up: per signal first, then for all signals. */
+  public Optional<Found> levee(String key) {
+    return first(
+        PREFIX + signal.configName() + "." + key, PREFIX + key);
+  }
+
+  /** Looks a key up in Levee's properties, then in the OTLP exporter's. */
+  public Optional<Found> inherited(String key) {
+    return first(
+        PREFIX + signal.configName() + "." + key,
+        PREFIX + key,
+        OTLP_PREFIX + signal.configName() + "." + key,
+        OTLP_PREFIX + key);
+  }
+
+  private Optional<Found> first(String... properties) {
+    for (String property : properties) {
+      String value = config.getString(property);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(new Found(property, value.trim()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Parses a size: bytes, or a whole number with {@code KiB}, {@code MiB} or {@code GiB}. */
+  public static long parseSize(Found found) {
+    Matcher matcher = SIZE.matcher(found.value());
+    if (!matcher.matches()) {
+      throw invalid(found, "expected a size such as 65536, 512KiB, 64MiB or 1GiB");
+    }
+    long number;
+    try {
+      number = Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      throw invalid(found, "the number is too large");
+    }
+    int shift =
+        switch (matcher.group(2)) {
+          case "KiB" -> 10;
+          case "MiB" -> 20;
+          case "GiB" -> 30;
+          default -> 0;
+        };
+    if (number <= 0) {
+      throw invalid(found, "a size must be positive");
+    }
+    if (number > (Long.MAX_VALUE >> shift)) {
+      throw invalid(found, "the size is too large");
+    }
+    return number << shift;
+  }
+
+  /**
+   * Parses a duration the way the OTel SDK does: a whole number with {@code ms}, {@code s}, {@code
+   * m}, {@code h} or {@code d}, or plain milliseconds.
+   */
+  public static Duration parseDuration(Found found) {
+    Matcher matcher = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|)").matcher(found.value());
+    if (!matcher.matches()) {
+      throw invalid(found, "expected a duration such as 500ms, 10s or 1m");
+    }
+    long number;
+    try {
+      number = Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      throw invalid(found, "the number is too large");
+    }
+    Duration duration =
+        switch (matcher.group(2)) {
+          case "s" -> Duration.ofSeconds(number);
+          case "m" -> Duration.ofMinutes(number);
+          case "h" -> Duration.ofHours(number);
+          case "d" -> Duration.ofDays(number);
+          default -> Duration.ofMillis(number);
+        };
+    if (duration.isZero()) {
+      throw invalid(found, "a duration must be positive");
+    }
+    return duration;
+  }
+
+  /** Parses one of the allowed words, case-insensitively; returns it in lower case. */
+  public static String parseChoice(Found found, String... allowed) {
+    String value = found.value().toLowerCase(Locale.ROOT);
+    for (String choice : allowed) {
+      if (choice.equals(value)) {
+        return choice;
+      }
+    }
+    throw invalid(found, "expected one of " + String.join(", ", allowed));
+  }
+
+  /**
+   * Parses {@code key=value,key2=value2}; values are percent-decoded as the OTLP exporter does.
+   */
+  public static Map<String, String> parseHeaders(Found found) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String pair : found.value().split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw invalid(found, "expected key=value pairs separated by commas");
+      }
+      String key = pair.substring(0, eq).trim();
+      String value = pair.substring(eq + 1).trim();
+      try {
+        headers.put(key, URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw invalid(found, "the value of header '" + key + "' is not valid percent-encoding");
+      }
+    }
+    return headers;
+  }
+
+  /** Reads the file a property names. */
+  public static byte[] readFile(Found found) {
+    try {
+      return Files.readAllBytes(Path.of(found.value()));
+    } catch (IOException | RuntimeException e) {
+      throw invalid(found, "the file cannot be read (" + e + ")");
+    }
+  }
+
+  /**
+   * The uniform message: {@code Invalid value for otel.exporter.levee.memory.limit: '12XB' (expected
+   * a size such as ...)}. Header values are never echoed.
+   */
+  public static ConfigurationException invalid(Found found, String why) {
+    String shown = found.property().endsWith("headers") ? "<redacted>" : "'" + found.value() + "'";
+    return new ConfigurationException(
+        "Invalid value for " + found.property() + ": " + shown + " (" + why + ")");
+  }
+}

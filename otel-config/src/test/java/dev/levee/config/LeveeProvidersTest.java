@@ -1,0 +1,210 @@
+package dev.levee.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.levee.config.internal.DiscardingExporters;
+import dev.levee.exporter.LeveeLogRecordExporter;
+import dev.levee.exporter.LeveeMetricExporter;
+import dev.levee.exporter.LeveeSpanExporter;
+import dev.levee.exporter.LeveeStats;
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.TestData;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LeveeProvidersTest {
+  private final List<LogRecord> logged = new ArrayList<>();
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          logged.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+  private final Logger leveeLogger = Logger.getLogger("dev.levee");
+
+  @BeforeEach
+  void captureLogs() {
+    leveeLogger.addHandler(capture);
+  }
+
+  @AfterEach
+  void releaseLogs() {
+    leveeLogger.removeHandler(capture);
+  }
+
+  private List<String> severeMessages() {
+    return logged.stream()
+        .filter(r -> r.getLevel() == Level.SEVERE)
+        .map(LogRecord::getMessage)
+        .toList();
+  }
+
+  @Test
+  void allThreeProvidersAreNamedLevee() {
+    assertThat(new LeveeSpanExporterProvider().getName()).isEqualTo("levee");
+    assertThat(new LeveeMetricExporterProvider().getName()).isEqualTo("levee");
+    assertThat(new LeveeLogRecordExporterProvider().getName()).isEqualTo("levee");
+  }
+
+  @Test
+  void aBadValueIsReportedByNameAndTheRestStillApplies() {
+    var config =
+        DefaultConfigProperties.createFromMap(
+            Map.of(
+                "otel.exporter.levee.memory.limit", "12XB",
+                "otel.exporter.levee.traces.memory.limit", "1MiB",
+                "otel.exporter.levee.logs.batch.max.size", "lots"));
+    SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+    LogRecordExporter logs = new LeveeLogRecordExporterProvider().createExporter(config);
+    try {
+      assertThat(spans).isInstanceOf(LeveeSpanExporter.class);
+      assertThat(((LeveeSpanExporter) spans).stats().memoryLimitBytes()).isEqualTo(1 << 20);
+      assertThat(logs).isInstanceOf(LeveeLogRecordExporter.class);
+      assertThat(((LeveeLogRecordExporter) logs).stats().memoryLimitBytes())
+          .isEqualTo(32L << 20);
+      assertThat(severeMessages())
+          .containsExactly(
+              "Levee configuration error: Invalid value for otel.exporter.levee.memory.limit:"
+                  + " '12XB' (expected a size such as 65536, 512KiB, 64MiB or 1GiB); using 32MiB"
+                  + " instead",
+              "Levee configuration error: Invalid value for"
+                  + " otel.exporter.levee.logs.batch.max.size: 'lots' (expected a size such as"
+                  + " 65536, 512KiB, 64MiB or 1GiB); using 2MiB instead");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+      logs.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBadEndpointFallsBackToTheDefaultEndpoint() {
+    var config =
+        DefaultConfigProperties.createFromMap(Map.of("otel.exporter.levee.endpoint", "collector:4317"));
+    SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+    try {
+      assertThat(spans.toString()).contains("endpoint=http://localhost:4317");
+      assertThat(severeMessages())
+          .containsExactly(
+              "Levee configuration error: Invalid value for otel.exporter.levee.endpoint:"
+                  + " 'collector:4317' (endpoint must be a URL with scheme http or https and a host,"
+                  + " was 'collector:4317'); using http://localhost:4317 instead");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnknownBufferProviderKeepsTheMemoryTier() {
+    var config =
+        DefaultConfigProperties.createFromMap(Map.of("otel.exporter.levee.buffer.provider", "disk"));
+    SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+    try {
+      assertThat(spans).isInstanceOf(LeveeSpanExporter.class);
+      assertThat(severeMessages())
+          .containsExactly(
+              "Levee configuration error: Invalid value for otel.exporter.levee.buffer.provider:"
+                  + " 'disk' (No buffer provider named 'disk'; found [memory]); using memory instead");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anExporterThatCannotBeBuiltIsReplacedByOneThatDiscardsAndCounts(@TempDir Path dir)
+      throws Exception {
+    Path garbage = dir.resolve("ca.pem");
+    Files.writeString(garbage, "not a certificate", StandardCharsets.UTF_8);
+    var config =
+        DefaultConfigProperties.createFromMap(
+            Map.of(
+                "otel.exporter.levee.endpoint", "https://collector.example:4317",
+                "otel.exporter.levee.certificate", garbage.toString()));
+
+    SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+
+    assertThat(spans).isInstanceOf(DiscardingExporters.Spans.class);
+    assertThat(severeMessages())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "Levee could not start its spans exporter; spans will be discarded (and counted) until"
+                + " the configuration is fixed and the application restarted. Cause:");
+    spans.export(TestData.spans(3, "span"));
+    assertThat(((DiscardingExporters.Spans) spans).discarded()).isEqualTo(3);
+  }
+
+  @Test
+  void metricTemporalityFollowsTheOtlpPreference() {
+    var config =
+        DefaultConfigProperties.createFromMap(
+            Map.of("otel.exporter.otlp.metrics.temporality.preference", "delta"));
+    MetricExporter metrics = new LeveeMetricExporterProvider().createExporter(config);
+    try {
+      assertThat(metrics).isInstanceOf(LeveeMetricExporter.class);
+      assertThat(metrics.getAggregationTemporality(InstrumentType.COUNTER))
+          .isEqualTo(AggregationTemporality.DELTA);
+      assertThat(metrics.getAggregationTemporality(InstrumentType.UP_DOWN_COUNTER))
+          .isEqualTo(AggregationTemporality.CUMULATIVE);
+    } finally {
+      metrics.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void autoconfigurePicksLeveeUpByName() {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AutoConfiguredOpenTelemetrySdk auto =
+          AutoConfiguredOpenTelemetrySdk.builder()
+              .addPropertiesSupplier(
+                  () ->
+                      Map.of(
+                          "otel.service.name", "autoconfigured",
+                          "otel.traces.exporter", "levee",
+                          "otel.metrics.exporter", "none",
+                          "otel.logs.exporter", "none",
+                          "otel.exporter.levee.endpoint", receiver.endpoint()))
+              .disableShutdownHook()
+              .build();
+      OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
+      Tracer tracer = sdk.getTracer("test");
+      tracer.spanBuilder("via-autoconfigure").startSpan().end();
+      assertThat(sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS).isSuccess())
+          .isTrue();
+      sdk.shutdown().join(10, TimeUnit.SECONDS);
+
+      assertThat(receiver.spans()).singleElement().satisfies(span -> {
+        assertThat(span.span().getName()).isEqualTo("via-autoconfigure");
+        assertThat(span.serviceName()).isEqualTo("autoconfigured");
+      });
+    }
+  }
+}
