@@ -48,6 +48,16 @@ public final class AgentProcess {
     }
   }
 
+  /** Waits up to {@code limit} for the program to end; returns whether it has. */
+  public boolean awaitExitOrTimeout(Duration limit) {
+    try {
+      return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -83,6 +93,7 @@ public final class AgentProcess {
     private String mainClass;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<String> args = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Path outputFile;
 
     public Builder javaHome(Path javaHome) {
@@ -125,6 +136,12 @@ public final class AgentProcess {
       return this;
     }
 
+    /** An environment variable for the child JVM. */
+    public Builder env(String name, String value) {
+      environment.put(name, value);
+      return this;
+    }
+
     public Builder arg(String arg) {
       args.add(arg);
       return this;
@@ -159,11 +176,10 @@ public final class AgentProcess {
       command.addAll(args);
       try {
         Path out = outputFile != null ? outputFile : Files.createTempFile("levee-child", ".log");
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
+        ProcessBuilder builder =
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new AgentProcess(process, out, List.copyOf(command));
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot start " + command, e);

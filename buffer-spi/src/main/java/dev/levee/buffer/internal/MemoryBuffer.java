@@ -3,10 +3,14 @@ package dev.levee.buffer.internal;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * A bytes-bounded multi-producer, single-consumer chunk queue.
+ *
+ * <p>The queue is JCTools' atomic (field-updater) variant rather than the Unsafe one: inside the
+ * agent on Java 24+ the Unsafe variant makes the JVM print a deprecation warning into the host's
+ * output (JEP 498), and Levee must not disturb the host.
  *
  * <p>Producers reserve bytes with a compare-and-set on one counter before they enqueue, so the
  * bound is never exceeded, even for a moment, and a full buffer costs one failed CAS. The queue
@@ -18,8 +22,8 @@ final class MemoryBuffer implements ChunkBuffer {
 
   private final long capacityBytes;
   private final AtomicLong usedBytes = new AtomicLong();
-  private final MpscUnboundedArrayQueue<Chunk> queue =
-      new MpscUnboundedArrayQueue<>(QUEUE_CHUNK_SIZE);
+  private final MpscUnboundedAtomicArrayQueue<Chunk> queue =
+      new MpscUnboundedAtomicArrayQueue<>(QUEUE_CHUNK_SIZE);
   private volatile boolean closed;
 
   MemoryBuffer(long capacityBytes) {

@@ -1,0 +1,80 @@
+package dev.levee.examples.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
+
+/**
+ * A small application to run under the OpenTelemetry agent. It produces the three signals: spans
+ * (its own and the agent's for an HTTP call it makes to itself), a counter, and JUL log records.
+ * It knows nothing of Levee.
+ *
+ * <p>Usage: {@code DemoApp [iterations]} (default 20).
+ */
+public final class DemoApp {
+  private static final Logger logger = Logger.getLogger(DemoApp.class.getName());
+  private static final AttributeKey<Long> ITERATION = AttributeKey.longKey("demo.iteration");
+
+  private DemoApp() {}
+
+  public static void main(String[] args) throws Exception {
+    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    Tracer tracer = GlobalOpenTelemetry.getTracer("levee-demo");
+    LongCounter requests =
+        GlobalOpenTelemetry.getMeter("levee-demo")
+            .counterBuilder("demo.requests")
+            .setDescription("Requests the demo app made")
+            .setUnit("{request}")
+            .build();
+
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/hello",
+        exchange -> {
+          byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    URI hello = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hello");
+    HttpClient client = HttpClient.newHttpClient();
+    try {
+      for (int i = 0; i < iterations; i++) {
+        Span span =
+            tracer.spanBuilder("demo-work").setAttribute(ITERATION, (long) i).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+          HttpResponse<String> response =
+              client.send(HttpRequest.newBuilder(hello).GET().build(), HttpResponse.BodyHandlers.ofString());
+          requests.add(1, Attributes.of(AttributeKey.stringKey("outcome"), "ok"));
+          logger.info("Handled request " + i + " with status " + response.statusCode());
+          Span child = tracer.spanBuilder("demo-step").startSpan();
+          child.end();
+        } catch (IOException e) {
+          span.recordException(e);
+          logger.warning("Request " + i + " failed: " + e);
+        } finally {
+          span.end();
+        }
+      }
+    } finally {
+      server.stop(0);
+    }
+    System.out.println("demo app: done, " + iterations + " iterations");
+  }
+}
