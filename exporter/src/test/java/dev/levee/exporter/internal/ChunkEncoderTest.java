@@ -77,4 +77,38 @@ class ChunkEncoderTest {
     assertThat(request.getResourceLogs(0).getScopeLogs(0).getLogRecordsCount()).isEqualTo(4);
     assertThat(chunk.itemCount()).isEqualTo(4);
   }
+
+  @Test
+  void encodesCorrectlyFromSeveralThreadsAtOnce() throws Exception {
+    ChunkEncoder<SpanData> encoder = ChunkEncoder.spans();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int size = t + 1;
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    List<SpanData> spans = TestData.spans(size, "t" + size);
+                    Chunk chunk = encoder.encode(spans, size, 0);
+                    List<Span> decoded =
+                        ExportTraceServiceRequest.parseFrom(chunk.payload())
+                            .getResourceSpans(0)
+                            .getScopeSpans(0)
+                            .getSpansList();
+                    if (decoded.size() != size || !decoded.get(0).getName().equals("t" + size + "-0")) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -1,0 +1,75 @@
+package dev.levee.benchmarks;
+
+import dev.levee.exporter.LeveeSpanExporter;
+import dev.levee.testing.OtlpReceiver;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Time on the SDK's thread per span: {@code LeveeSpanExporter.export()} of a 512-span batch
+ * (encode, offer, wake the dispatcher) while the dispatcher delivers to a real OTLP receiver in
+ * the same process. After each iteration the exporter flushes, so the memory tier never fills
+ * and the figure is the accept path, not the drop path.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ExportCallerBenchmark {
+  private OtlpReceiver receiver;
+  private LeveeSpanExporter exporter;
+  private List<SpanData> batch;
+  private long refused;
+
+  @Setup
+  public void setUp() {
+    receiver = OtlpReceiver.start(0, false, null);
+    exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(512L << 20)
+            .build();
+    batch = RealisticSpans.create(EncodeBenchmark.BATCH, 7);
+  }
+
+  @TearDown(Level.Iteration)
+  public void drain() {
+    exporter.flush().join(60, TimeUnit.SECONDS);
+  }
+
+  @TearDown
+  public void tearDown() {
+    exporter.shutdown().join(30, TimeUnit.SECONDS);
+    receiver.close();
+    if (refused > 0) {
+      System.out.println("memory tier refused " + refused + " batches: figures include the drop path");
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EncodeBenchmark.BATCH)
+  public CompletableResultCode exportBatch() {
+    CompletableResultCode result = exporter.export(batch);
+    if (!result.isSuccess()) {
+      refused++;
+    }
+    return result;
+  }
+}
