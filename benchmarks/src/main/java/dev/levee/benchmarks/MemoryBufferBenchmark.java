@@ -6,6 +6,7 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.Signal;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,8 +22,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** The memory tier's offer and poll under one and two producers with one consumer. */
-@State(Scope.Group)
+/**
+ * The memory tier's offer and poll. In the group benchmarks only the producers' scores count
+ * and their {@code accepted} counter (offers the tier took; {@code refused} ones found it full);
+ * the consumer's score includes empty polls.
+ */
+@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -45,11 +50,19 @@ public class MemoryBufferBenchmark {
     buffer.close();
   }
 
+  /** One thread offers and takes back: the uncontended cost of a round trip. */
+  @Benchmark
+  public Chunk offerThenPollSingleThread() {
+    buffer.offer(CHUNK);
+    return drainOne();
+  }
+
+  /** Accepted offers per microsecond with one producer racing one consumer. */
   @Benchmark
   @Group("oneProducer")
   @GroupThreads(1)
-  public boolean offerOneProducer() {
-    return buffer.offer(CHUNK);
+  public void offerOneProducer(Counters counters) {
+    offerCounted(counters);
   }
 
   @Benchmark
@@ -59,11 +72,12 @@ public class MemoryBufferBenchmark {
     return drainOne();
   }
 
+  /** Accepted offers per microsecond with two producers racing one consumer. */
   @Benchmark
   @Group("twoProducers")
   @GroupThreads(2)
-  public boolean offerTwoProducers() {
-    return buffer.offer(CHUNK);
+  public void offerTwoProducers(Counters counters) {
+    offerCounted(counters);
   }
 
   @Benchmark
@@ -71,6 +85,28 @@ public class MemoryBufferBenchmark {
   @GroupThreads(1)
   public Chunk pollTwoProducers() {
     return drainOne();
+  }
+
+  private void offerCounted(Counters counters) {
+    if (buffer.offer(CHUNK)) {
+      counters.accepted++;
+    } else {
+      counters.refused++;
+    }
+  }
+
+  /** Per-producer counts, reported by JMH beside the raw call rate. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Counters {
+    public long accepted;
+    public long refused;
+
+    @Setup(Level.Iteration)
+    public void clear() {
+      accepted = 0;
+      refused = 0;
+    }
   }
 
   private Chunk drainOne() {

@@ -8,7 +8,9 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.ChunkEncoder;
 import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
+import dev.levee.exporter.internal.LazySender;
 import dev.levee.exporter.internal.Pipeline;
+import dev.levee.exporter.internal.Sender;
 import io.opentelemetry.sdk.common.Clock;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import javax.net.ssl.SSLException;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 
 /**
  * Settings shared by the three Levee exporters. Every setter validates at once and names the
@@ -109,12 +113,16 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** CA certificates (PEM) to trust for an {@code https} endpoint instead of the JDK's. */
   public B setTrustedCertificates(byte[] pem) {
-    this.trustedCertificatesPem = Objects.requireNonNull(pem, "pem").clone();
+    Objects.requireNonNull(pem, "pem");
+    checkCertificates(pem, "trustedCertificates");
+    this.trustedCertificatesPem = pem.clone();
     return self();
   }
 
   /** The client's private key and certificate chain (PEM) for mutual TLS. */
   public B setClientTls(byte[] privateKeyPem, byte[] certificatePem) {
+    Objects.requireNonNull(certificatePem, "certificatePem");
+    checkCertificates(certificatePem, "clientCertificate");
     this.clientKeyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem").clone();
     this.clientCertificatePem = Objects.requireNonNull(certificatePem, "certificatePem").clone();
     return self();
@@ -176,14 +184,22 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     BufferProvider provider =
         BufferProviders.find(bufferProvider, LeveeExporterBuilder.class.getClassLoader());
     ChunkBuffer buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
-    GrpcSender sender;
-    try {
-      sender = GrpcSender.create(signal, settings);
-    } catch (SSLException e) {
-      buffer.close();
-      throw new IllegalArgumentException("Cannot set up TLS for " + endpoint + ": " + e.getMessage(), e);
-    }
+    Sender sender = new LazySender(settings.authority(), () -> GrpcSender.create(signal, settings));
     return new Pipeline<>(encoder, buffer, sender, settings);
+  }
+
+  /** Fails now, with the setting's name, rather than at the first connection. */
+  private static void checkCertificates(byte[] pem, String name) {
+    try {
+      if (CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(pem))
+          .isEmpty()) {
+        throw new IllegalArgumentException(name + " must hold PEM X.509 certificates, found none");
+      }
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(
+          name + " must hold PEM X.509 certificates: " + e.getMessage(), e);
+    }
   }
 
   private static void checkArgument(boolean condition, String message) {

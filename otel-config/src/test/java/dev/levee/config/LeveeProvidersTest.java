@@ -2,7 +2,9 @@ package dev.levee.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.levee.buffer.Signal;
 import dev.levee.config.internal.DiscardingExporters;
+import dev.levee.config.internal.ExporterFactory;
 import dev.levee.exporter.LeveeLogRecordExporter;
 import dev.levee.exporter.LeveeMetricExporter;
 import dev.levee.exporter.LeveeSpanExporter;
@@ -139,8 +141,7 @@ class LeveeProvidersTest {
   }
 
   @Test
-  void anExporterThatCannotBeBuiltIsReplacedByOneThatDiscardsAndCounts(@TempDir Path dir)
-      throws Exception {
+  void aCertificateFileWithoutCertificatesIsReportedAndNotUsed(@TempDir Path dir) throws Exception {
     Path garbage = dir.resolve("ca.pem");
     Files.writeString(garbage, "not a certificate", StandardCharsets.UTF_8);
     var config =
@@ -150,15 +151,40 @@ class LeveeProvidersTest {
                 "otel.exporter.levee.certificate", garbage.toString()));
 
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+    try {
+      assertThat(spans).isInstanceOf(LeveeSpanExporter.class);
+      assertThat(spans.toString()).contains("trustedCertificates=default");
+      assertThat(severeMessages())
+          .singleElement()
+          .asString()
+          .startsWith(
+              "Levee configuration error: Invalid value for otel.exporter.levee.certificate: '"
+                  + garbage
+                  + "' (trustedCertificates must hold PEM X.509 certificates")
+          .endsWith("; using the JDK's trusted certificates instead");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anExporterThatCannotBeBuiltIsReplacedByOneThatDiscardsAndCounts() {
+    SpanExporter spans =
+        ExporterFactory.create(
+            Signal.SPANS,
+            DefaultConfigProperties.createFromMap(Map.of()),
+            configurer -> {
+              throw new NoClassDefFoundError("dev/levee/shaded/io/grpc/Channel");
+            },
+            DiscardingExporters.Spans::new);
 
     assertThat(spans).isInstanceOf(DiscardingExporters.Spans.class);
     assertThat(severeMessages())
-        .singleElement()
-        .asString()
-        .startsWith(
+        .containsExactly(
             "Levee could not start its spans exporter; spans will be discarded (and counted) until"
-                + " the configuration is fixed and the application restarted. Cause:");
-    spans.export(TestData.spans(3, "span"));
+                + " the configuration is fixed and the application restarted. Cause:"
+                + " java.lang.NoClassDefFoundError: dev/levee/shaded/io/grpc/Channel");
+    assertThat(spans.export(TestData.spans(3, "span")).isSuccess()).isFalse();
     assertThat(((DiscardingExporters.Spans) spans).discarded()).isEqualTo(3);
   }
 

@@ -32,6 +32,10 @@ public final class DemoApp {
   private DemoApp() {}
 
   public static void main(String[] args) throws Exception {
+    System.out.println(
+        "demo app: main started at JVM uptime "
+            + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+            + " ms");
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     Tracer tracer = GlobalOpenTelemetry.getTracer("levee-demo");
     LongCounter requests =

@@ -1,0 +1,104 @@
+package dev.levee.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo OTLP/gRPC receiver in its own JVM, so that a benchmark measures the sender's side only.
+ * Found at {@code -Dlevee.examples.jar}, else at {@code examples/target/levee-examples.jar} beside
+ * this module.
+ */
+final class ChildReceiver implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private ChildReceiver(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static ChildReceiver start() {
+    Path jar = examplesJar();
+    try {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Process process =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-jar",
+                      jar.toString(),
+                      "receiver",
+                      "--port",
+                      String.valueOf(port)))
+              .redirectErrorStream(true)
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.contains("listening")) {
+        process.destroyForcibly();
+        throw new IllegalStateException("The receiver did not start: " + line);
+      }
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  while (out.readLine() != null) {
+                    // keep the pipe from filling
+                  }
+                } catch (IOException e) {
+                  // the receiver ended
+                }
+              },
+              "receiver-output");
+      drain.setDaemon(true);
+      drain.start();
+      return new ChildReceiver(process, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path examplesJar() {
+    String configured = System.getProperty("levee.examples.jar");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    for (Path candidate :
+        List.of(
+            Path.of("examples/target/levee-examples.jar"),
+            Path.of("../examples/target/levee-examples.jar"))) {
+      if (Files.isRegularFile(candidate)) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    throw new IllegalStateException(
+        "levee-examples.jar not found; build with mvn -DskipTests package or set -Dlevee.examples.jar");
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,114 @@
+package dev.levee.benchmarks;
+
+import dev.levee.testing.AgentProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the extension adds to the agent's start-up: the demo app with zero iterations (start, do
+ * nothing, exit), timed from JVM start to the app's {@code main} (what the application waits for)
+ * and from process start to exit, under the agent with exporters off, with the
+ * agent's own OTLP/gRPC exporters, and with Levee. Runs are interleaved; medians are reported.
+ *
+ * <p>Run from the repository root after {@code mvn -DskipTests package}:
+ * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs]}
+ */
+public final class StartupOverhead {
+  private static final Pattern MAIN_STARTED =
+      Pattern.compile("main started at JVM uptime (\\d+) ms");
+
+  private StartupOverhead() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    Path agent = Path.of("examples/target/agent/opentelemetry-javaagent.jar");
+    Path extension = Path.of("otel-config/target/levee-extension.jar");
+    Path examples = Path.of("examples/target/levee-examples.jar");
+    for (Path path : List.of(agent, extension, examples)) {
+      if (!Files.isRegularFile(path)) {
+        throw new IllegalStateException(path + " not found; run mvn -DskipTests package first");
+      }
+    }
+    try (ChildReceiver receiver = ChildReceiver.start()) {
+      Map<String, UnaryOperator<AgentProcess.Builder>> setups = new LinkedHashMap<>();
+      setups.put(
+          "agent, exporters none",
+          b ->
+              b.property("otel.traces.exporter", "none")
+                  .property("otel.metrics.exporter", "none")
+                  .property("otel.logs.exporter", "none"));
+      setups.put(
+          "agent, OTLP/gRPC exporters",
+          b ->
+              b.property("otel.exporter.otlp.protocol", "grpc")
+                  .property("otel.exporter.otlp.endpoint", receiver.endpoint()));
+      setups.put(
+          "agent + Levee",
+          b ->
+              b.extensionJar(extension)
+                  .leveeForAllSignals()
+                  .property("otel.exporter.levee.endpoint", receiver.endpoint()));
+      Map<String, List<Long>> millis = new LinkedHashMap<>();
+      Map<String, List<Long>> toMain = new LinkedHashMap<>();
+      setups.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
+      setups.keySet().forEach(k -> toMain.put(k, new ArrayList<>()));
+      for (int run = 0; run < runs + 1; run++) {
+        for (Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup : setups.entrySet()) {
+          AgentProcess.Builder builder =
+              AgentProcess.builder()
+                  .agentJar(agent)
+                  .classpath(List.of(examples))
+                  .mainClass("dev.levee.examples.app.DemoApp")
+                  .property("otel.service.name", "startup")
+                  .arg("0");
+          long start = System.nanoTime();
+          AgentProcess process = setup.getValue().apply(builder).start();
+          int exit = process.awaitExit(Duration.ofMinutes(2));
+          long elapsed = (System.nanoTime() - start) / 1_000_000;
+          if (exit != 0) {
+            throw new IllegalStateException(setup.getKey() + " exited with " + exit + ":\n" + process.output());
+          }
+          if (run > 0) { // the first round warms the page cache
+            millis.get(setup.getKey()).add(elapsed);
+            Matcher uptime = MAIN_STARTED.matcher(process.output());
+            if (!uptime.find()) {
+              throw new IllegalStateException("No start line in:\n" + process.output());
+            }
+            toMain.get(setup.getKey()).add(Long.parseLong(uptime.group(1)));
+          }
+        }
+      }
+      for (Map.Entry<String, List<Long>> entry : toMain.entrySet()) {
+        System.out.printf(
+            Locale.ROOT, "%-28s JVM start to main: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
+      }
+      long mainBaseline = median(toMain.get("agent, OTLP/gRPC exporters"));
+      long mainLevee = median(toMain.get("agent + Levee"));
+      long baseline = median(millis.get("agent, OTLP/gRPC exporters"));
+      long none = median(millis.get("agent, exporters none"));
+      for (Map.Entry<String, List<Long>> entry : millis.entrySet()) {
+        System.out.printf(
+            Locale.ROOT, "%-28s start to exit: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
+      }
+      long levee = median(millis.get("agent + Levee"));
+      System.out.println(
+          "levee_vs_otlp_to_main_ms=" + (mainLevee - mainBaseline)
+              + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
+    }
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
