@@ -190,12 +190,6 @@ public final class GrpcSender implements Sender {
     }
   }
 
-  @Override
-  public void warmUp() {
-    // Name resolution, class loading and the HTTP/2 handshake happen on the channel's own threads.
-    channel.getState(true);
-  }
-
   /** Which gRPC codes are worth retrying, per the OTLP specification. */
   static SendOutcome classify(Status status) {
     String message = status.getDescription() != null ? status.getDescription() : "";

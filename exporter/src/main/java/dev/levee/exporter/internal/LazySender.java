@@ -11,8 +11,10 @@ import java.util.logging.Logger;
  *
  * <p>Building grpc-java's channel loads some 1,400 classes through the agent's extension class
  * loader, which rewrites each one; done while the agent starts, that delayed the application's
- * {@code main} by most of a second (see {@code StartupOverhead} in the benchmarks module). Here it
- * happens on Levee's own thread, when there is first something to send.
+ * {@code main} by most of a second (see {@code StartupOverhead} in the benchmarks module), and so
+ * did connecting eagerly from Levee's own threads while the application was starting (three
+ * threads loading classes on a small machine). Here it happens on the dispatcher thread when there
+ * is first something to send.
  *
  * <p>Internal, may change. Used by one dispatcher thread.
  */
@@ -51,14 +53,6 @@ public final class LazySender implements Sender {
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
     Sender sender = delegate();
     return sender != null ? sender.send(chunks, timeoutNanos) : failure;
-  }
-
-  @Override
-  public void warmUp() {
-    Sender sender = delegate();
-    if (sender != null) {
-      sender.warmUp();
-    }
   }
 
   @Override

@@ -172,11 +172,6 @@ public final class Pipeline<T> {
 
   private void run() {
     try {
-      try {
-        sender.warmUp();
-      } catch (RuntimeException e) {
-        logger.log(Level.FINE, "Levee could not start connecting early", e);
-      }
       while (true) {
         Dispatcher.Step step;
         try {

@@ -13,12 +13,6 @@ public interface Sender extends AutoCloseable {
   /** Sends the chunks as one request, waiting at most {@code timeoutNanos}. Never throws. */
   SendOutcome send(List<Chunk> chunks, long timeoutNanos);
 
-  /**
-   * Starts connecting in the background, so that the first request (often the last one, at
-   * shutdown) does not pay for connection set-up. Returns at once. Default: nothing.
-   */
-  default void warmUp() {}
-
   /** Where this sender sends, for messages, e.g. {@code localhost:4317}. */
   String target();
 
