@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -202,5 +203,25 @@ class LeveeExportersTest {
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theReceiverCanWriteWhatItGetsAsJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("received.jsonl");
+    try (OtlpReceiver jsonReceiver = OtlpReceiver.start(0, false, file)) {
+      LeveeSpanExporter exporter =
+          LeveeSpanExporter.builder().setEndpoint(jsonReceiver.endpoint()).build();
+      exporter.export(TestData.spans(2, "json"));
+      exporter.flush().join(10, TimeUnit.SECONDS);
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(jsonReceiver.spanCount()).isEqualTo(2);
+      assertThat(jsonReceiver.spans()).as("counting only").isEmpty();
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(file);
+    assertThat(lines).singleElement().asString()
+        .startsWith("{\"signal\":\"traces\",\"request\":{\"resourceSpans\":")
+        .contains("\"name\":\"json-0\"")
+        .contains("\"name\":\"json-1\"");
   }
 }
