@@ -1,0 +1,484 @@
+package dev.levee.journal;
+
+import dev.levee.buffer.Chunk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * One signal's journal on disk: a Chronicle Queue of {@link JournalRecord}s, read by named {@link
+ * JournalCursor}s whose positions are committed durably, bounded by bytes and by age.
+ *
+ * <p>Retention works a cycle file at a time: a file every cursor has moved past is deleted; over
+ * the byte cap or past the maximum age the oldest file is deleted, and the items in it that a
+ * cursor had not consumed are counted as dropped ({@code journal_full} or {@code expired}).
+ *
+ * <p>Thread-safe: appends, cursor operations and retention share one lock. Chronicle's appender
+ * and tailers are used only under it.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(Journal.class.getName());
+  static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS =
+      PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+  private static final String QUEUE_SUFFIX = ".cq4";
+
+  final Object lock = new Object();
+  final JournalSettings settings;
+  final SingleChronicleQueue queue;
+  private final ExcerptAppender appender;
+  private final DateTimeFormatter cycleFormat;
+  private final Path cursorDirectory;
+
+  // Guarded by lock.
+  private final TreeMap<Integer, CycleStats> cycles = new TreeMap<>();
+  private final Map<String, JournalCursor> cursors = new LinkedHashMap<>();
+  private final Set<Integer> quarantined = new HashSet<>();
+  private long droppedJournalFull;
+  private long droppedExpired;
+  private long corruptRecords;
+  private long lastForceNanos = System.nanoTime();
+  private boolean closed;
+
+  private Journal(JournalSettings settings, SingleChronicleQueue queue, Path cursorDirectory) {
+    this.settings = settings;
+    this.queue = queue;
+    this.cursorDirectory = cursorDirectory;
+    this.appender = queue.createAppender();
+    // Every use is under the journal's lock, from whichever thread holds it.
+    appender.singleThreadedCheckDisabled(true);
+    this.cycleFormat =
+        DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+  }
+
+  /**
+   * Opens (or creates) the journal in {@code settings.directory()}, scanning what an earlier run
+   * left to rebuild its accounting.
+   *
+   * @throws JournalException if the directory cannot be created, written or opened
+   */
+  public static Journal open(JournalSettings settings) throws JournalException {
+    Path directory = settings.directory();
+    Path cursorDirectory = directory.resolve("cursors");
+    try {
+      createPrivateDirectory(directory);
+      createPrivateDirectory(cursorDirectory);
+      if (!Files.isWritable(directory)) {
+        throw new JournalException("Journal directory " + directory + " is not writable");
+      }
+    } catch (IOException | UncheckedIOException | SecurityException e) {
+      throw new JournalException("Cannot create the journal directory " + directory + ": " + e, e);
+    }
+    SingleChronicleQueue queue;
+    try {
+      queue =
+          SingleChronicleQueueBuilder.binary(directory)
+              .rollCycle(settings.rollCycle())
+              .timeProvider(() -> settings.clock().millis())
+              .syncMode(settings.fsync() == FsyncPolicy.ALWAYS ? SyncMode.SYNC : SyncMode.NONE)
+              .build();
+    } catch (RuntimeException | LinkageError e) {
+      throw new JournalException("Cannot open the journal in " + directory + ": " + e, e);
+    }
+    Journal journal = new Journal(settings, queue, cursorDirectory);
+    try {
+      journal.scan();
+      journal.restrictFiles();
+      journal.loadCursors();
+    } catch (RuntimeException e) {
+      journal.close();
+      throw new JournalException("Cannot read the journal in " + directory + ": " + e, e);
+    }
+    return journal;
+  }
+
+  static void createPrivateDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+    }
+    try {
+      Files.setPosixFilePermissions(directory, DIRECTORY_PERMISSIONS);
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the platform's defaults apply.
+    }
+  }
+
+  /** Rebuilds the per-cycle accounting from the records on disk. */
+  private void scan() {
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      tailer.singleThreadedCheckDisabled(true);
+      tailer.toStart();
+      while (true) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent()) {
+            break;
+          }
+          if (dc.isMetaData()) {
+            continue;
+          }
+          byte[] raw = readRaw(dc);
+          CycleStats stats = cycles.computeIfAbsent(tailer.cycle(), c -> new CycleStats());
+          stats.add(raw.length, headerItems(raw), headerAcceptedAt(raw));
+        }
+      }
+    }
+  }
+
+  private void loadCursors() {
+    try (Stream<Path> files = Files.list(cursorDirectory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(JournalCursor.SUFFIX)) {
+          cursor(name.substring(0, name.length() - JournalCursor.SUFFIX.length()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Makes every file of the journal readable by its owner only. */
+  private void restrictFiles() {
+    try (Stream<Path> files = Files.walk(settings.directory())) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file)) {
+          Files.setPosixFilePermissions(file, FILE_PERMISSIONS);
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      logger.log(Level.FINE, "Could not restrict journal file permissions", e);
+    }
+  }
+
+  static byte[] readRaw(DocumentContext dc) {
+    Bytes<?> bytes = dc.wire().bytes();
+    byte[] raw = new byte[(int) bytes.readRemaining()];
+    bytes.read(raw);
+    return raw;
+  }
+
+  static int headerItems(byte[] raw) {
+    return raw.length >= JournalRecord.HEADER_BYTES ? Math.max(0, ByteBuffer.wrap(raw).getInt(3)) : 0;
+  }
+
+  static long headerAcceptedAt(byte[] raw) {
+    return raw.length >= JournalRecord.HEADER_BYTES ? ByteBuffer.wrap(raw).getLong(7) : 0;
+  }
+
+  /**
+   * Appends a chunk, first making room under the byte cap and the age limit by deleting the oldest
+   * cycle files.
+   *
+   * @return {@code true} if appended; {@code false} if the chunk does not fit even after every
+   *     older cycle was deleted (the caller counts it as {@code journal_full}) or the journal is
+   *     closed
+   */
+  public boolean append(Chunk chunk) {
+    byte[] record = JournalRecord.encode(chunk);
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      expireOldCycles();
+      int current = queue.cycle();
+      while (totalBytes() + record.length > settings.limitBytes()
+          && !cycles.isEmpty()
+          && cycles.firstKey() < current) {
+        evict(cycles.firstKey(), true);
+      }
+      if (totalBytes() + record.length > settings.limitBytes()) {
+        return false;
+      }
+      try (DocumentContext dc = appender.writingDocument()) {
+        dc.wire().bytes().write(record);
+      }
+      int cycle = appender.cycle();
+      CycleStats stats = cycles.get(cycle);
+      if (stats == null) {
+        stats = new CycleStats();
+        cycles.put(cycle, stats);
+        restrictFiles();
+      }
+      stats.add(record.length, chunk.itemCount(), chunk.acceptedAtEpochNanos());
+      forceIfDue();
+      return true;
+    }
+  }
+
+  private void forceIfDue() {
+    if (settings.fsync() != FsyncPolicy.INTERVAL) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastForceNanos >= settings.fsyncInterval().toNanos()) {
+      appender.sync();
+      lastForceNanos = now;
+    }
+  }
+
+  /** Deletes cycle files every cursor has passed, and files past the maximum age. */
+  public void applyRetention() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      expireOldCycles();
+      deleteConsumedCycles();
+    }
+  }
+
+  private void expireOldCycles() {
+    long cutoff =
+        toEpochNanos(settings.clock().instant()) - settings.maxAge().toNanos();
+    while (!cycles.isEmpty()
+        && cycles.firstKey() < queue.cycle()
+        && cycles.firstEntry().getValue().newestAcceptedEpochNanos < cutoff) {
+      evict(cycles.firstKey(), false);
+    }
+  }
+
+  void deleteConsumedCycles() {
+    if (cursors.isEmpty()) {
+      return;
+    }
+    int slowest = Integer.MAX_VALUE;
+    for (JournalCursor cursor : cursors.values()) {
+      slowest = Math.min(slowest, cursor.committedCycle());
+    }
+    int current = queue.cycle();
+    while (!cycles.isEmpty() && cycles.firstKey() < slowest && cycles.firstKey() < current) {
+      deleteCycleFile(cycles.pollFirstEntry().getKey());
+    }
+  }
+
+  /** Deletes the oldest cycle, counting the items some cursor had not consumed as dropped. */
+  private void evict(int cycle, boolean full) {
+    long unconsumed = unconsumedItems(cycle);
+    if (full) {
+      droppedJournalFull += unconsumed;
+    } else {
+      droppedExpired += unconsumed;
+    }
+    cycles.remove(cycle);
+    deleteCycleFile(cycle);
+    for (JournalCursor cursor : cursors.values()) {
+      cursor.onCycleDeleted(cycle);
+    }
+    logger.warning(
+        "Levee journal "
+            + settings.directory()
+            + (full ? " reached its limit of " + settings.limitBytes() + " bytes" : " held data older than " + settings.maxAge())
+            + "; deleted its oldest file and dropped "
+            + unconsumed
+            + " undelivered "
+            + settings.signal().itemNoun()
+            + (full ? " (journal_full)." : " (expired)."));
+  }
+
+  /** Items in {@code cycle} after the slowest cursor's committed position. */
+  private long unconsumedItems(int cycle) {
+    long fromIndex = queue.rollCycle().toIndex(cycle, 0);
+    for (JournalCursor cursor : cursors.values()) {
+      long committed = cursor.committedIndex();
+      if (committed == JournalCursor.NONE || queue.rollCycle().toCycle(committed) < cycle) {
+        fromIndex = queue.rollCycle().toIndex(cycle, 0);
+        break;
+      }
+      if (queue.rollCycle().toCycle(committed) == cycle) {
+        fromIndex = Math.max(fromIndex, committed + 1);
+      }
+    }
+    long items = 0;
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      tailer.singleThreadedCheckDisabled(true);
+      if (!tailer.moveToIndex(fromIndex)) {
+        return 0;
+      }
+      while (true) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent() || tailer.cycle() != cycle) {
+            dc.rollbackOnClose();
+            break;
+          }
+          if (!dc.isMetaData()) {
+            items += headerItems(readRaw(dc));
+          }
+        }
+      }
+    }
+    return items;
+  }
+
+  private void deleteCycleFile(int cycle) {
+    Path file = cycleFile(cycle);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Levee could not delete journal file " + file, e);
+    }
+    queue.refreshDirectoryListing();
+  }
+
+  Path cycleFile(int cycle) {
+    long millis = (long) cycle * queue.rollCycle().lengthInMillis();
+    return settings.directory().resolve(cycleFormat.format(Instant.ofEpochMilli(millis)) + QUEUE_SUFFIX);
+  }
+
+  /** Copies a damaged cycle file aside once, for inspection; the journal keeps serving. */
+  void quarantine(int cycle, String why) {
+    corruptRecords++;
+    if (!quarantined.add(cycle)) {
+      return;
+    }
+    Path file = cycleFile(cycle);
+    Path target = settings.directory().resolve("quarantine").resolve(file.getFileName());
+    try {
+      createPrivateDirectory(target.getParent());
+      Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+      logger.warning(
+          "Levee journal file "
+              + file
+              + " holds a damaged record ("
+              + why
+              + "); it was skipped and counted, and a copy of the file kept at "
+              + target);
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Levee journal file " + file + " holds a damaged record (" + why + ")", e);
+    }
+  }
+
+  /**
+   * Returns the cursor with this name, creating it at the start of the journal if new. Its
+   * position survives restarts.
+   */
+  public JournalCursor cursor(String name) {
+    if (!name.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("cursor name must be letters, digits, '_', '.' or '-', was '" + name + "'");
+    }
+    synchronized (lock) {
+      return cursors.computeIfAbsent(
+          name, n -> new JournalCursor(this, n, cursorDirectory.resolve(n + JournalCursor.SUFFIX)));
+    }
+  }
+
+  /** Names of the cursors, in the order they were opened. */
+  public List<String> cursorNames() {
+    synchronized (lock) {
+      return new ArrayList<>(cursors.keySet());
+    }
+  }
+
+  long totalBytes() {
+    long bytes = 0;
+    for (CycleStats stats : cycles.values()) {
+      bytes += stats.bytes;
+    }
+    return bytes;
+  }
+
+  /** Records held in cycles after {@code cycle}, and in {@code cycle} after sequence {@code seq}. */
+  long recordsAfter(int cycle, long seq) {
+    long records = 0;
+    for (Map.Entry<Integer, CycleStats> entry : cycles.tailMap(cycle, true).entrySet()) {
+      records += entry.getKey() == cycle ? Math.max(0, entry.getValue().records - seq - 1) : entry.getValue().records;
+    }
+    return records;
+  }
+
+  long totalRecords() {
+    long records = 0;
+    for (CycleStats stats : cycles.values()) {
+      records += stats.records;
+    }
+    return records;
+  }
+
+  public JournalStats stats() {
+    synchronized (lock) {
+      long records = 0;
+      long bytes = 0;
+      long items = 0;
+      for (CycleStats stats : cycles.values()) {
+        records += stats.records;
+        bytes += stats.bytes;
+        items += stats.items;
+      }
+      long oldest = cycles.isEmpty() ? 0 : cycles.firstEntry().getValue().oldestAcceptedEpochNanos;
+      return new JournalStats(
+          records, bytes, items, cycles.size(), oldest, droppedJournalFull, droppedExpired, corruptRecords);
+    }
+  }
+
+  public JournalSettings settings() {
+    return settings;
+  }
+
+  static long toEpochNanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  /** Releases every appender, tailer and mapping. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (JournalCursor cursor : cursors.values()) {
+        cursor.closeTailer();
+      }
+      if (settings.fsync() != FsyncPolicy.NONE) {
+        appender.sync();
+      }
+      appender.close();
+      queue.close();
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Counts for one cycle file. */
+  static final class CycleStats {
+    long records;
+    long bytes;
+    long items;
+    long oldestAcceptedEpochNanos = Long.MAX_VALUE;
+    long newestAcceptedEpochNanos = Long.MIN_VALUE;
+
+    void add(long recordBytes, long recordItems, long acceptedAt) {
+      records++;
+      bytes += recordBytes;
+      items += recordItems;
+      oldestAcceptedEpochNanos = Math.min(oldestAcceptedEpochNanos, acceptedAt);
+      newestAcceptedEpochNanos = Math.max(newestAcceptedEpochNanos, acceptedAt);
+    }
+  }
+}

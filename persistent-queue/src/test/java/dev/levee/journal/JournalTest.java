@@ -1,0 +1,310 @@
+package dev.levee.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.Signal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  @TempDir Path dir;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final List<Journal> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeJournals() {
+    opened.forEach(Journal::close);
+  }
+
+  private JournalSettings settings() {
+    return JournalSettings.defaults(dir.resolve("spans"), Signal.SPANS)
+        .withRollCycle(TestRollCycles.TEST_SECONDLY)
+        .withFsync(FsyncPolicy.NONE)
+        .withClock(clock);
+  }
+
+  private Journal open(JournalSettings settings) throws JournalException {
+    Journal journal = Journal.open(settings);
+    opened.add(journal);
+    return journal;
+  }
+
+  private Chunk chunk(String text, int items) {
+    return Chunk.of(
+        Signal.SPANS,
+        text.getBytes(StandardCharsets.UTF_8),
+        items,
+        false,
+        Journal.toEpochNanos(clock.instant()));
+  }
+
+  private static List<String> texts(JournalCursor.Batch batch) {
+    return batch.entries().stream()
+        .map(e -> new String(e.chunk().payload(), StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  private List<Path> queueFiles(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(f -> f.toString().endsWith(".cq4")).sorted().toList();
+    }
+  }
+
+  @Test
+  void readsBackInOrderAndCommitsTheLag() throws Exception {
+    Journal journal = open(settings());
+    assertThat(journal.append(chunk("a", 1))).isTrue();
+    assertThat(journal.append(chunk("b", 2))).isTrue();
+    assertThat(journal.append(chunk("c", 3))).isTrue();
+    JournalCursor cursor = journal.cursor("delivery");
+    assertThat(cursor.lagRecords()).isEqualTo(3);
+
+    JournalCursor.Batch batch = cursor.read(10, 1 << 20);
+
+    assertThat(texts(batch)).containsExactly("a", "b", "c");
+    assertThat(batch.entries()).extracting(e -> e.chunk().itemCount()).containsExactly(1, 2, 3);
+    cursor.commit(batch.throughIndex());
+    assertThat(cursor.lagRecords()).isZero();
+    assertThat(journal.stats().items()).isEqualTo(6);
+    assertThat(journal.stats().records()).isEqualTo(3);
+  }
+
+  @Test
+  void readStopsAtTheByteLimitButAlwaysReturnsOneRecord() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("x".repeat(100), 1));
+    journal.append(chunk("y".repeat(100), 1));
+    JournalCursor cursor = journal.cursor("delivery");
+
+    assertThat(texts(cursor.read(10, 10))).hasSize(1);
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("y".repeat(100));
+  }
+
+  @Test
+  void resumesAfterARestartJustAfterTheLastCommit() throws Exception {
+    Journal journal = open(settings());
+    for (String text : List.of("a", "b", "c", "d")) {
+      journal.append(chunk(text, 1));
+    }
+    JournalCursor cursor = journal.cursor("delivery");
+    JournalCursor.Batch first = cursor.read(2, 1 << 20);
+    cursor.commit(first.throughIndex());
+    cursor.read(10, 1 << 20); // read but never committed: in flight at the "crash"
+    journal.close();
+
+    Journal reopened = open(settings());
+
+    assertThat(reopened.cursorNames()).containsExactly("delivery");
+    assertThat(reopened.stats().records()).isEqualTo(4);
+    assertThat(texts(reopened.cursor("delivery").read(10, 1 << 20))).containsExactly("c", "d");
+  }
+
+  @Test
+  void rewindReadsTheUncommittedRecordsAgain() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    journal.append(chunk("b", 1));
+    JournalCursor cursor = journal.cursor("delivery");
+    cursor.commit(cursor.read(1, 1 << 20).throughIndex());
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("b");
+
+    cursor.rewind();
+
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("b");
+  }
+
+  @Test
+  void cursorsAreIndependent() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    journal.append(chunk("b", 1));
+    JournalCursor primary = journal.cursor("primary");
+    JournalCursor secondary = journal.cursor("secondary");
+
+    primary.commit(primary.read(10, 1 << 20).throughIndex());
+
+    assertThat(primary.lagRecords()).isZero();
+    assertThat(secondary.lagRecords()).isEqualTo(2);
+    assertThat(texts(secondary.read(1, 1 << 20))).containsExactly("a");
+  }
+
+  @Test
+  void deletesCycleFilesOnceEveryCursorHasPassedThem() throws Exception {
+    Journal journal = open(settings());
+    JournalCursor cursor = journal.cursor("delivery");
+    journal.append(chunk("first-cycle", 1));
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("second-cycle", 1));
+    assertThat(queueFiles(settings().directory())).hasSize(2);
+
+    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+
+    assertThat(queueFiles(settings().directory())).hasSize(1);
+    assertThat(journal.stats().cycles()).isEqualTo(1);
+    assertThat(journal.stats().droppedJournalFull()).isZero();
+  }
+
+  @Test
+  void overTheByteCapTheOldestCycleGoesAndItsUndeliveredItemsAreCounted() throws Exception {
+    int recordBytes = JournalRecord.HEADER_BYTES + 100;
+    Journal journal = open(settings().withLimitBytes(3L * recordBytes));
+    JournalCursor cursor = journal.cursor("delivery");
+    journal.append(chunk("1".repeat(100), 5));
+    journal.append(chunk("2".repeat(100), 7));
+    cursor.commit(cursor.read(1, 1 << 20).throughIndex()); // the 5 items were delivered
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("3".repeat(100), 11));
+
+    assertThat(journal.append(chunk("4".repeat(100), 13))).isTrue();
+
+    JournalStats stats = journal.stats();
+    assertThat(stats.droppedJournalFull()).isEqualTo(7);
+    assertThat(stats.records()).isEqualTo(2);
+    assertThat(stats.items()).isEqualTo(24);
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("3".repeat(100), "4".repeat(100));
+  }
+
+  @Test
+  void refusesAChunkThatDoesNotFitEvenAfterOlderCyclesAreGone() throws Exception {
+    Journal journal = open(settings().withLimitBytes(JournalRecord.HEADER_BYTES + 150));
+    assertThat(journal.append(chunk("a".repeat(100), 1))).isTrue();
+    assertThat(journal.append(chunk("b".repeat(100), 1))).isFalse();
+    assertThat(journal.stats().records()).isEqualTo(1);
+  }
+
+  @Test
+  void expiresCyclesPastTheMaximumAge() throws Exception {
+    Journal journal = open(settings().withMaxAge(Duration.ofSeconds(10)));
+    journal.cursor("delivery");
+    journal.append(chunk("old", 4));
+    clock.advance(Duration.ofSeconds(11));
+    journal.append(chunk("new", 2));
+
+    journal.applyRetention();
+
+    JournalStats stats = journal.stats();
+    assertThat(stats.droppedExpired()).isEqualTo(4);
+    assertThat(stats.items()).isEqualTo(2);
+    assertThat(texts(journal.cursor("delivery").read(10, 1 << 20))).containsExactly("new");
+  }
+
+  @Test
+  void aDamagedRecordIsSkippedCountedAndItsFileCopiedAside() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("intact-one", 1));
+    journal.append(chunk("DAMAGED-RECORD", 1));
+    journal.append(chunk("intact-two", 1));
+    journal.close();
+    Path file = queueFiles(settings().directory()).get(0);
+    byte[] bytes = Files.readAllBytes(file);
+    int at = indexOf(bytes, "DAMAGED-RECORD".getBytes(StandardCharsets.UTF_8));
+    bytes[at] = 'X';
+    Files.write(file, bytes);
+
+    Journal reopened = open(settings());
+    JournalCursor.Batch batch = reopened.cursor("delivery").read(10, 1 << 20);
+
+    assertThat(texts(batch)).containsExactly("intact-one", "intact-two");
+    assertThat(reopened.stats().corruptRecords()).isEqualTo(1);
+    assertThat(settings().directory().resolve("quarantine").resolve(file.getFileName())).exists();
+  }
+
+  @Test
+  void aDamagedCursorFileRestartsFromTheStart() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    JournalCursor cursor = journal.cursor("delivery");
+    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+    journal.close();
+    Files.write(settings().directory().resolve("cursors/delivery.pos"), new byte[] {1, 2, 3});
+
+    Journal reopened = open(settings());
+
+    assertThat(texts(reopened.cursor("delivery").read(10, 1 << 20))).containsExactly("a");
+  }
+
+  @Test
+  void keepsItsFilesPrivate() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    JournalCursor cursor = journal.cursor("delivery");
+    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+
+    Path directory = settings().directory();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+        .isEqualTo("rwx------");
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+            .as(file.toString())
+            .isEqualTo("rw-------");
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeCreatedIsAClearError() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    JournalSettings settings =
+        JournalSettings.defaults(notADirectory.resolve("spans"), Signal.SPANS);
+
+    assertThatThrownBy(() -> Journal.open(settings))
+        .isInstanceOf(JournalException.class)
+        .hasMessageStartingWith("Cannot create the journal directory " + notADirectory.resolve("spans"));
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterAppendsAreRefused() throws Exception {
+    Journal journal = open(settings());
+    journal.close();
+    journal.close();
+    assertThat(journal.append(chunk("late", 1))).isFalse();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock implements InstantSource {
+    private Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
