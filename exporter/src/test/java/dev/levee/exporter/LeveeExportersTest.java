@@ -224,4 +224,63 @@ class LeveeExportersTest {
         .contains("\"name\":\"json-0\"")
         .contains("\"name\":\"json-1\"");
   }
+
+  @Test
+  void honoursABackendThatThrottlesWithRetryInfo() {
+    receiver.failNext(1, io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("over quota"), Duration.ofMillis(200));
+    LeveeSpanExporter exporter = LeveeSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try {
+      exporter.export(TestData.spans(4, "throttled"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      assertThat(receiver.failedCallCount()).isEqualTo(1);
+      assertThat(receiver.spanCount()).isEqualTo(4);
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.retries()).isEqualTo(1);
+      assertThat(stats.delivered()).isEqualTo(4);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void dropsWhatTheBackendRefusesPermanentlyAsRejected() {
+    receiver.failNext(1, io.grpc.Status.INVALID_ARGUMENT.withDescription("bad span"), null);
+    LeveeSpanExporter exporter = LeveeSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try {
+      exporter.export(TestData.spans(6, "refused"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      exporter.export(TestData.spans(2, "accepted"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      assertThat(receiver.spanCount()).isEqualTo(2);
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(6);
+      assertThat(stats.delivered()).isEqualTo(2);
+      assertThat(stats.retries()).isZero();
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void countsWhatABackendRejectsInAPartialSuccess() {
+    receiver.rejectNext(1, 3, "3 spans too old");
+    LeveeLogRecordExporter exporter =
+        LeveeLogRecordExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try {
+      exporter.export(TestData.logs(10));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.delivered()).isEqualTo(receiver.logRecordCount() - receiver.rejectedItemCount());
+      assertThat(stats.delivered()).isEqualTo(7);
+      assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(3);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
 }

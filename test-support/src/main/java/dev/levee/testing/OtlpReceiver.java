@@ -9,6 +9,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -84,6 +93,11 @@ public final class OtlpReceiver implements AutoCloseable {
         }
       };
 
+  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+  private volatile Duration latency = Duration.ZERO;
+  private final AtomicLong failedCalls = new AtomicLong();
+  private final AtomicLong rejectedItems = new AtomicLong();
+
   private Server server;
 
   private OtlpReceiver(int port, boolean retain, Path jsonLinesFile) {
@@ -131,6 +145,85 @@ public final class OtlpReceiver implements AutoCloseable {
       throw new UncheckedIOException("Cannot start the OTLP receiver on port " + requestedPort, e);
     }
   }
+
+  /**
+   * Makes the next {@code calls} export calls (any signal) fail with {@code status}, carrying a
+   * {@code RetryInfo} with {@code retryAfter} unless it is {@code null}. Failed calls are not
+   * counted as received.
+   */
+  public void failNext(int calls, Status status, Duration retryAfter) {
+    for (int i = 0; i < calls; i++) {
+      faults.add(new Fault(status, retryAfter, 0, null));
+    }
+  }
+
+  /**
+   * Makes the next {@code calls} export calls answer with a {@code partial_success} that rejects
+   * {@code items} items with {@code message}. The items still count as received.
+   */
+  public void rejectNext(int calls, long items, String message) {
+    for (int i = 0; i < calls; i++) {
+      faults.add(new Fault(null, null, items, message));
+    }
+  }
+
+  /** Delays every answer by {@code latency}, as a slow backend would. */
+  public void setLatency(Duration latency) {
+    this.latency = latency;
+  }
+
+  /** Export calls answered with an injected error. */
+  public long failedCallCount() {
+    return failedCalls.get();
+  }
+
+  /** Items reported as rejected in injected partial successes. */
+  public long rejectedItemCount() {
+    return rejectedItems.get();
+  }
+
+  /**
+   * Applies the injected latency and the next fault, if any. Returns the partial-success fault to
+   * answer with, or {@code null}; a failing fault has already answered.
+   */
+  private Fault beginCall(StreamObserver<?> responseObserver) {
+    Duration delay = latency;
+    if (!delay.isZero()) {
+      try {
+        Thread.sleep(delay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Fault fault = faults.poll();
+    if (fault != null && fault.status != null) {
+      failedCalls.incrementAndGet();
+      com.google.rpc.Status.Builder status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(fault.status.getCode().value())
+              .setMessage(fault.status.getDescription() == null ? "" : fault.status.getDescription());
+      if (fault.retryAfter != null) {
+        status.addDetails(
+            Any.pack(
+                RetryInfo.newBuilder()
+                    .setRetryDelay(
+                        com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(fault.retryAfter.getSeconds())
+                            .setNanos(fault.retryAfter.getNano()))
+                    .build()));
+      }
+      responseObserver.onError(StatusProto.toStatusRuntimeException(status.build()));
+      return FAILED;
+    }
+    if (fault != null) {
+      rejectedItems.addAndGet(fault.rejected);
+    }
+    return fault;
+  }
+
+  private static final Fault FAILED = new Fault(Status.UNKNOWN, null, 0, null);
+
+  private record Fault(Status status, Duration retryAfter, long rejected, String message) {}
 
   /** The port the receiver listens on. */
   public int port() {
@@ -307,6 +400,10 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportTraceServiceRequest request,
         StreamObserver<ExportTraceServiceResponse> responseObserver) {
+      Fault fault = beginCall(responseObserver);
+      if (fault == FAILED) {
+        return;
+      }
       requestCount.incrementAndGet();
       for (ResourceSpans rs : request.getResourceSpansList()) {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -322,7 +419,15 @@ public final class OtlpReceiver implements AutoCloseable {
         resourceSpans.addAll(request.getResourceSpansList());
       }
       writeJson("traces", request);
-      responseObserver.onNext(ExportTraceServiceResponse.getDefaultInstance());
+      responseObserver.onNext(
+          fault == null
+              ? ExportTraceServiceResponse.getDefaultInstance()
+              : ExportTraceServiceResponse.newBuilder()
+                  .setPartialSuccess(
+                      ExportTracePartialSuccess.newBuilder()
+                          .setRejectedSpans(fault.rejected)
+                          .setErrorMessage(fault.message))
+                  .build());
       responseObserver.onCompleted();
     }
   }
@@ -332,6 +437,10 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportMetricsServiceRequest request,
         StreamObserver<ExportMetricsServiceResponse> responseObserver) {
+      Fault fault = beginCall(responseObserver);
+      if (fault == FAILED) {
+        return;
+      }
       requestCount.incrementAndGet();
       for (ResourceMetrics rm : request.getResourceMetricsList()) {
         for (ScopeMetrics sm : rm.getScopeMetricsList()) {
@@ -344,7 +453,15 @@ public final class OtlpReceiver implements AutoCloseable {
         resourceMetrics.addAll(request.getResourceMetricsList());
       }
       writeJson("metrics", request);
-      responseObserver.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+      responseObserver.onNext(
+          fault == null
+              ? ExportMetricsServiceResponse.getDefaultInstance()
+              : ExportMetricsServiceResponse.newBuilder()
+                  .setPartialSuccess(
+                      ExportMetricsPartialSuccess.newBuilder()
+                          .setRejectedDataPoints(fault.rejected)
+                          .setErrorMessage(fault.message))
+                  .build());
       responseObserver.onCompleted();
     }
   }
@@ -354,6 +471,10 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportLogsServiceRequest request,
         StreamObserver<ExportLogsServiceResponse> responseObserver) {
+      Fault fault = beginCall(responseObserver);
+      if (fault == FAILED) {
+        return;
+      }
       requestCount.incrementAndGet();
       for (ResourceLogs rl : request.getResourceLogsList()) {
         for (ScopeLogs sl : rl.getScopeLogsList()) {
@@ -364,7 +485,15 @@ public final class OtlpReceiver implements AutoCloseable {
         resourceLogs.addAll(request.getResourceLogsList());
       }
       writeJson("logs", request);
-      responseObserver.onNext(ExportLogsServiceResponse.getDefaultInstance());
+      responseObserver.onNext(
+          fault == null
+              ? ExportLogsServiceResponse.getDefaultInstance()
+              : ExportLogsServiceResponse.newBuilder()
+                  .setPartialSuccess(
+                      ExportLogsPartialSuccess.newBuilder()
+                          .setRejectedLogRecords(fault.rejected)
+                          .setErrorMessage(fault.message))
+                  .build());
       responseObserver.onCompleted();
     }
   }

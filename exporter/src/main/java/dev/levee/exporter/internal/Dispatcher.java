@@ -39,6 +39,9 @@ public final class Dispatcher {
     FINISHED
   }
 
+  /** The longest wait a server's RetryInfo can impose: a typo there must not stall delivery. */
+  static final long MAX_SERVER_RETRY_DELAY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
   private final Signal signal;
   private final ChunkBuffer buffer;
   private final Sender sender;
@@ -197,7 +200,12 @@ public final class Dispatcher {
 
   private void onRetryableFailure(SendOutcome outcome) {
     stats.retried();
-    long delay = backoff.nextDelayNanos();
+    long backoffDelay = backoff.nextDelayNanos();
+    // The server's RetryInfo wins over Levee's own backoff, within a sanity bound.
+    long delay =
+        outcome.retryAfterNanos() >= 0
+            ? Math.min(outcome.retryAfterNanos(), MAX_SERVER_RETRY_DELAY_NANOS)
+            : backoffDelay;
     throttled.log(
         Level.WARNING,
         "retryable",
@@ -207,6 +215,9 @@ public final class Dispatcher {
                 + " ("
                 + outcome.status()
                 + (outcome.message().isEmpty() ? "" : ": " + outcome.message())
+                + (outcome.retryAfterNanos() >= 0
+                    ? ", the server asked to wait " + outcome.retryAfterNanos() / 1_000_000 + " ms"
+                    : "")
                 + "); keeping "
                 + signal.itemNoun()
                 + " in memory ("

@@ -183,11 +183,36 @@ public final class GrpcSender implements Sender {
           ? SendOutcome.success()
           : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
     } catch (StatusRuntimeException e) {
-      return classify(e.getStatus());
+      return classify(e.getStatus(), e.getTrailers());
     } catch (RuntimeException e) {
       // A malformed response or a transport bug: the data may not have arrived, so keep it.
       return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
     }
+  }
+
+  private static final Metadata.Key<byte[]> STATUS_DETAILS =
+      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
+
+  /**
+   * Which gRPC codes are worth retrying, per the OTLP specification, and after how long if the
+   * server said so with {@code RetryInfo}.
+   *
+   * <p>The specification makes {@code RESOURCE_EXHAUSTED} retryable only with {@code RetryInfo}.
+   * Levee retries it without, too, on its own backoff: a throttling backend is a temporary state,
+   * and dropping accepted data for it would break Levee's first promise.
+   */
+  static SendOutcome classify(Status status, Metadata trailers) {
+    SendOutcome outcome = classify(status);
+    if (outcome.kind() == SendOutcome.Kind.RETRYABLE && trailers != null) {
+      byte[] details = trailers.get(STATUS_DETAILS);
+      if (details != null) {
+        long delay = RetryInfo.retryDelayNanos(details);
+        if (delay != SendOutcome.NO_RETRY_DELAY) {
+          return SendOutcome.retryableAfter(outcome.status(), outcome.message(), delay);
+        }
+      }
+    }
+    return outcome;
   }
 
   /** Which gRPC codes are worth retrying, per the OTLP specification. */

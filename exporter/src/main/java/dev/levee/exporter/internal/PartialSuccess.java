@@ -17,14 +17,12 @@ public record PartialSuccess(long rejectedItems, String errorMessage) {
 
   /** Parses a response; an empty response means full success. */
   public static PartialSuccess parse(byte[] response) {
-    Reader reader = new Reader(response, 0, response.length);
+    ProtoReader reader = new ProtoReader(response, 0, response.length);
     PartialSuccess result = NONE;
     while (reader.hasMore()) {
       long tag = reader.varint();
-      if ((tag >>> 3) == 1 && (tag & 7) == 2) {
-        int length = (int) reader.varint();
-        result = parseInner(new Reader(response, reader.position, reader.position + length));
-        reader.skipBytes(length);
+      if (tag == ((1 << 3) | 2)) {
+        result = parseInner(reader.sub((int) reader.varint()));
       } else {
         reader.skipField(tag);
       }
@@ -32,15 +30,14 @@ public record PartialSuccess(long rejectedItems, String errorMessage) {
     return result;
   }
 
-  private static PartialSuccess parseInner(Reader reader) {
+  private static PartialSuccess parseInner(ProtoReader reader) {
     long rejected = 0;
     String message = "";
     while (reader.hasMore()) {
       long tag = reader.varint();
-      int field = (int) (tag >>> 3);
-      if (field == 1 && (tag & 7) == 0) {
+      if (tag == (1 << 3)) {
         rejected = reader.varint();
-      } else if (field == 2 && (tag & 7) == 2) {
+      } else if (tag == ((2 << 3) | 2)) {
         int length = (int) reader.varint();
         message = new String(reader.bytes, reader.position, length, StandardCharsets.UTF_8);
         reader.skipBytes(length);
@@ -49,57 +46,5 @@ public record PartialSuccess(long rejectedItems, String errorMessage) {
       }
     }
     return new PartialSuccess(rejected, message);
-  }
-
-  private static final class Reader {
-    final byte[] bytes;
-    int position;
-    final int limit;
-
-    Reader(byte[] bytes, int position, int limit) {
-      if (limit > bytes.length || position > limit) {
-        throw new IllegalArgumentException("Malformed OTLP response: truncated field");
-      }
-      this.bytes = bytes;
-      this.position = position;
-      this.limit = limit;
-    }
-
-    boolean hasMore() {
-      return position < limit;
-    }
-
-    long varint() {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (position >= limit) {
-          throw new IllegalArgumentException("Malformed OTLP response: truncated varint");
-        }
-        byte b = bytes[position++];
-        value |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return value;
-        }
-      }
-      throw new IllegalArgumentException("Malformed OTLP response: varint too long");
-    }
-
-    void skipBytes(int length) {
-      if (length < 0 || length > limit - position) {
-        throw new IllegalArgumentException("Malformed OTLP response: truncated field");
-      }
-      position += length;
-    }
-
-    void skipField(long tag) {
-      switch ((int) (tag & 7)) {
-        case 0 -> varint();
-        case 1 -> skipBytes(8);
-        case 2 -> skipBytes((int) varint());
-        case 5 -> skipBytes(4);
-        default ->
-            throw new IllegalArgumentException("Malformed OTLP response: wire type " + (tag & 7));
-      }
-    }
   }
 }

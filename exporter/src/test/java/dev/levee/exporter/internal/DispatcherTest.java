@@ -247,6 +247,30 @@ class DispatcherTest {
     assertThat(flush.isSuccess()).isFalse();
   }
 
+  @Test
+  void waitsTheDelayTheServerAskedForInsteadOfItsOwnBackoff() {
+    offer(100, 1);
+    sender.script.add(SendOutcome.retryableAfter("RESOURCE_EXHAUSTED", "slow down", 2 * SECOND));
+    long start = clock.nanoTime();
+
+    dispatcher.step();
+
+    assertThat(clock.nanoTime() - start).isEqualTo(2 * SECOND);
+    dispatcher.step();
+    assertThat(snapshot().delivered()).isEqualTo(1);
+  }
+
+  @Test
+  void boundsTheDelayAServerCanImpose() {
+    offer(100, 1);
+    sender.script.add(SendOutcome.retryableAfter("UNAVAILABLE", "", 3600 * SECOND));
+    long start = clock.nanoTime();
+
+    dispatcher.step();
+
+    assertThat(clock.nanoTime() - start).isEqualTo(Dispatcher.MAX_SERVER_RETRY_DELAY_NANOS);
+  }
+
   /** Answers with scripted outcomes, then success; records every request. */
   private static final class ScriptedSender implements Sender {
     final Deque<SendOutcome> script = new ArrayDeque<>();

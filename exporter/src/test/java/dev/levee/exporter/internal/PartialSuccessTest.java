@@ -72,6 +72,6 @@ class PartialSuccessTest {
     byte[] truncated = {0x0a, 0x05, 0x08};
     assertThatThrownBy(() -> PartialSuccess.parse(truncated))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Malformed OTLP response: truncated field");
+        .hasMessage("Malformed protobuf: truncated field");
   }
 }
