@@ -9,7 +9,14 @@ public enum DropReason {
   /** The exporter was shut down: data offered after shutdown, or not delivered within its timeout. */
   SHUTDOWN("shutdown"),
   /** The data could not be encoded as an OTLP request. */
-  ENCODING_FAILED("encoding_failed");
+  ENCODING_FAILED("encoding_failed"),
+  /**
+   * Memory was full and the journal at its byte cap, or the journal deleted undelivered data to
+   * stay under it.
+   */
+  JOURNAL_FULL("journal_full"),
+  /** The journal deleted undelivered data older than its maximum age. */
+  EXPIRED("expired");
 
   private final String label;
 

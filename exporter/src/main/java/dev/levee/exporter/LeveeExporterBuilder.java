@@ -14,6 +14,7 @@ import dev.levee.exporter.internal.Sender;
 import io.opentelemetry.sdk.common.Clock;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,6 +44,12 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * merged request is never refused for its size.
    */
   public static final long DEFAULT_MAX_BATCH_BYTES = 2L * 1024 * 1024;
+  /** The default cap of the journal, per signal: 1 GiB. */
+  public static final long DEFAULT_JOURNAL_LIMIT_BYTES = 1L << 30;
+  /** The default maximum age of journaled data: 7 days. */
+  public static final Duration DEFAULT_JOURNAL_MAX_AGE = Duration.ofDays(7);
+  /** The default fsync policy of the journal: at most a second of loss on power failure. */
+  public static final String DEFAULT_JOURNAL_FSYNC = "interval";
   /** The default time shutdown may spend delivering what is left: 5 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -57,6 +64,11 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private String bufferProvider = BufferProviders.DEFAULT_PROVIDER;
+  private String journalMode = "off";
+  private Path journalDirectory;
+  private long journalLimitBytes = DEFAULT_JOURNAL_LIMIT_BYTES;
+  private Duration journalMaxAge = DEFAULT_JOURNAL_MAX_AGE;
+  private String journalFsync = DEFAULT_JOURNAL_FSYNC;
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -159,6 +171,45 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * Keeps data on disk when memory is full, the backend fails, or at shutdown, in a journal under
+   * {@code directory} (one subdirectory per signal), delivered when the backend is back, also
+   * after a restart. Without this, the exporter is memory-only.
+   */
+  public B setJournalDirectory(Path directory) {
+    this.journalDirectory = Objects.requireNonNull(directory, "directory");
+    this.journalMode = "overflow";
+    return self();
+  }
+
+  /** The journal's cap on bytes held for this signal; over it the oldest data goes first. */
+  public B setJournalLimitBytes(long bytes) {
+    checkArgument(bytes > 0, "journalLimitBytes must be positive, was " + bytes);
+    this.journalLimitBytes = bytes;
+    return self();
+  }
+
+  /** Journaled data older than this is deleted, counted as expired. Default 7 days. */
+  public B setJournalMaxAge(Duration age) {
+    checkPositive(age, "journalMaxAge");
+    this.journalMaxAge = age;
+    return self();
+  }
+
+  /**
+   * When the journal forces writes to the device: {@code none} (the OS decides; a power loss can
+   * lose what it had not written), {@code interval} (at most a second; default) or {@code always}
+   * (every write).
+   */
+  public B setJournalFsync(String policy) {
+    Objects.requireNonNull(policy, "policy");
+    checkArgument(
+        policy.equals("none") || policy.equals("interval") || policy.equals("always"),
+        "journalFsync must be none, interval or always, was '" + policy + "'");
+    this.journalFsync = policy;
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -179,6 +230,11 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             maxBatchBytes,
             shutdownTimeout,
             bufferProvider,
+            journalMode,
+            journalDirectory,
+            journalLimitBytes,
+            journalMaxAge,
+            journalFsync,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

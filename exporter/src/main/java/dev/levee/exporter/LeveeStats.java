@@ -9,27 +9,35 @@ import java.util.stream.Collectors;
 /**
  * A snapshot of one exporter's counters. Items are spans, metric data points or log records.
  *
- * <p>The counters reconcile: {@code offered == delivered + droppedTotal() + pending}, exactly,
- * whenever no export call is in progress.
+ * <p>The counters reconcile: {@code offered + recovered == delivered + droppedTotal() + pending},
+ * exactly, whenever no export call is in progress.
  *
  * @param signal the exporter's signal
  * @param offered items the SDK handed to {@code export()}
+ * @param recovered items found undelivered in the journal at start, left by an earlier run
  * @param delivered items the backend accepted
  * @param dropped items let go, by reason
- * @param pending items accepted and not yet delivered or dropped (in memory or in flight)
+ * @param pending items accepted and not yet delivered or dropped (in memory, in flight, or in the
+ *     journal)
+ * @param journaled items written to the journal (on overflow, on backend failure, at shutdown)
  * @param retries send attempts that failed with a retryable error
  * @param memoryUsedBytes bytes held in the memory tier, including requests in flight
  * @param memoryLimitBytes the memory tier's bound
+ * @param journalOpen whether the journal is open (it opens on the dispatcher thread shortly after
+ *     the exporter is built; false for good when memory-only)
  */
 public record LeveeStats(
     Signal signal,
     long offered,
+    long recovered,
     long delivered,
     Map<DropReason, Long> dropped,
     long pending,
+    long journaled,
     long retries,
     long memoryUsedBytes,
-    long memoryLimitBytes) {
+    long memoryLimitBytes,
+    boolean journalOpen) {
 
   public LeveeStats {
     EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);
@@ -50,12 +58,14 @@ public record LeveeStats(
   }
 
   /**
-   * One line with every counter, e.g. {@code offered=10 delivered=8 dropped=2 (memory_full=2
-   * rejected=0 shutdown=0 encoding_failed=0) pending=0 retries=1}.
+   * One line with every counter, e.g. {@code offered=10 recovered=0 delivered=8 dropped=2
+   * (memory_full=2 rejected=0 ...) pending=0 journaled=0 retries=1}.
    */
   public String summary() {
     return "offered="
         + offered
+        + " recovered="
+        + recovered
         + " delivered="
         + delivered
         + " dropped="
@@ -66,6 +76,8 @@ public record LeveeStats(
             .collect(Collectors.joining(" "))
         + ") pending="
         + pending
+        + " journaled="
+        + journaled
         + " retries="
         + retries;
   }

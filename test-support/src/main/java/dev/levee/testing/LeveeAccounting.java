@@ -7,20 +7,26 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the accounting line each Levee exporter logs when it stops, from a child JVM's output:
- * {@code Levee spans exporter stopped: offered=.. delivered=.. dropped=.. (memory_full=.. ...)
- * pending=.. retries=..}.
+ * {@code Levee spans exporter stopped: offered=.. recovered=.. delivered=.. dropped=..
+ * (memory_full=.. ...) pending=.. journaled=.. retries=..}.
  */
 public final class LeveeAccounting {
   private static final Pattern LINE =
       Pattern.compile(
-          "Levee (\\w+) exporter stopped: offered=(\\d+) delivered=(\\d+) dropped=(\\d+)"
-              + " \\(([^)]*)\\) pending=(\\d+) retries=(\\d+)");
+          "Levee (\\w+) exporter stopped: offered=(\\d+) recovered=(\\d+) delivered=(\\d+)"
+              + " dropped=(\\d+) \\(([^)]*)\\) pending=(\\d+) journaled=(\\d+) retries=(\\d+)");
 
   private LeveeAccounting() {}
 
   /** One exporter's final counters. */
   public record Counts(
-      long offered, long delivered, long dropped, Map<String, Long> droppedBy, long pending) {
+      long offered,
+      long recovered,
+      long delivered,
+      long dropped,
+      Map<String, Long> droppedBy,
+      long pending,
+      long journaled) {
     public long dropped(String reason) {
       return droppedBy.getOrDefault(reason, 0L);
     }
@@ -32,7 +38,7 @@ public final class LeveeAccounting {
     Matcher matcher = LINE.matcher(output);
     while (matcher.find()) {
       Map<String, Long> reasons = new LinkedHashMap<>();
-      for (String pair : matcher.group(5).split(" ")) {
+      for (String pair : matcher.group(6).split(" ")) {
         String[] kv = pair.split("=");
         reasons.put(kv[0], Long.parseLong(kv[1]));
       }
@@ -42,8 +48,10 @@ public final class LeveeAccounting {
               Long.parseLong(matcher.group(2)),
               Long.parseLong(matcher.group(3)),
               Long.parseLong(matcher.group(4)),
+              Long.parseLong(matcher.group(5)),
               reasons,
-              Long.parseLong(matcher.group(6))));
+              Long.parseLong(matcher.group(7)),
+              Long.parseLong(matcher.group(8))));
     }
     return result;
   }

@@ -2,6 +2,7 @@ package dev.levee.exporter.internal;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.DropReason;
 import io.opentelemetry.sdk.common.Clock;
@@ -66,6 +67,18 @@ public final class Dispatcher {
   private long batchItems;
   private Chunk carry;
 
+  /** How many journal records one request may merge. */
+  static final int MAX_JOURNAL_RECORDS = 10_000;
+  /** The cursor the dispatcher delivers from. */
+  static final String DELIVERY_CURSOR = "delivery";
+
+  private ChunkJournal journal;
+  private ChunkJournal.Cursor cursor;
+  private boolean batchFromJournal;
+  private long journalThrough = -1;
+  private long journalDropsSeen;
+  private long journalExpiredSeen;
+
   public Dispatcher(
       Signal signal,
       ChunkBuffer buffer,
@@ -123,9 +136,60 @@ public final class Dispatcher {
     return stopping;
   }
 
+  /**
+   * Starts delivering from {@code journal} too, and counts what an earlier run left in it as
+   * recovered. Called once, on the dispatcher thread.
+   *
+   * @return the recovered items
+   */
+  public long attachJournal(ChunkJournal journal) {
+    ChunkJournal.Cursor delivery = journal.cursor(DELIVERY_CURSOR);
+    long items = 0;
+    while (true) {
+      ChunkJournal.Batch read = delivery.read(MAX_JOURNAL_RECORDS, Long.MAX_VALUE);
+      if (read.isEmpty()) {
+        break;
+      }
+      for (Chunk chunk : read.chunks()) {
+        items += chunk.itemCount();
+      }
+    }
+    delivery.rewind();
+    ChunkJournal.Stats stats = journal.stats();
+    journalDropsSeen = stats.droppedJournalFull();
+    journalExpiredSeen = stats.droppedExpired();
+    stats().recovered(items);
+    this.cursor = delivery;
+    this.journal = journal;
+    return items;
+  }
+
+  private PipelineStats stats() {
+    return stats;
+  }
+
+  /** Counts data the journal deleted to respect its caps since the last call. */
+  void syncJournalDrops() {
+    if (journal == null) {
+      return;
+    }
+    ChunkJournal.Stats now = journal.stats();
+    long full = now.droppedJournalFull() - journalDropsSeen;
+    long expired = now.droppedExpired() - journalExpiredSeen;
+    if (full > 0) {
+      stats.droppedPending(DropReason.JOURNAL_FULL, full);
+    }
+    if (expired > 0) {
+      stats.droppedPending(DropReason.EXPIRED, expired);
+    }
+    journalDropsSeen = now.droppedJournalFull();
+    journalExpiredSeen = now.droppedExpired();
+  }
+
   /** Does one unit of work. See {@link Step}. */
   public Step step() {
     settleFlushWaiters();
+    syncJournalDrops();
     if (batch.isEmpty()) {
       fillBatch();
     }
@@ -218,13 +282,17 @@ public final class Dispatcher {
                 + (outcome.retryAfterNanos() >= 0
                     ? ", the server asked to wait " + outcome.retryAfterNanos() / 1_000_000 + " ms"
                     : "")
-                + "); keeping "
-                + signal.itemNoun()
-                + " in memory ("
-                + mebibytes(buffer.usedBytes())
-                + " of "
-                + mebibytes(buffer.capacityBytes())
-                + ") and retrying. When memory is full, new data is dropped.");
+                + "); retrying. "
+                + (journal != null
+                    ? "What fails goes to the journal, to be sent when the backend is back."
+                    : "Keeping "
+                        + signal.itemNoun()
+                        + " in memory ("
+                        + mebibytes(buffer.usedBytes())
+                        + " of "
+                        + mebibytes(buffer.capacityBytes())
+                        + "); when memory is full, new data is dropped."));
+    parkFailedBatch();
     long until = clock.nanoTime() + delay;
     while (true) {
       long now = clock.nanoTime();
@@ -264,6 +332,27 @@ public final class Dispatcher {
       add(chunk);
       bytes += chunk.sizeBytes();
     }
+    if (batch.isEmpty() && cursor != null && !stopping) {
+      fillFromJournal();
+    }
+  }
+
+  /** When memory holds nothing, the journal's backlog goes out, oldest first. */
+  private void fillFromJournal() {
+    ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, maxBatchBytes);
+    if (read.isEmpty()) {
+      return;
+    }
+    if (read.chunks().isEmpty()) {
+      // Only damaged records: the journal counted and quarantined them.
+      cursor.commit(read.throughIndex());
+      return;
+    }
+    for (Chunk journaled : read.chunks()) {
+      add(journaled);
+    }
+    batchFromJournal = true;
+    journalThrough = read.throughIndex();
   }
 
   private void add(Chunk chunk) {
@@ -272,12 +361,47 @@ public final class Dispatcher {
   }
 
   private void completeBatch() {
+    if (batchFromJournal) {
+      cursor.commit(journalThrough);
+    } else {
+      for (Chunk chunk : batch) {
+        buffer.release(chunk);
+      }
+      completedChunks += batch.size();
+    }
+    clearBatch();
+  }
+
+  private void clearBatch() {
+    batch.clear();
+    batchItems = 0;
+    batchFromJournal = false;
+    journalThrough = -1;
+  }
+
+  /**
+   * After a failed attempt: a journal batch is left in the journal to be read again; a memory batch
+   * moves to the journal, freeing memory for new data while the backend is away.
+   */
+  private void parkFailedBatch() {
+    if (batchFromJournal) {
+      cursor.rewind();
+      clearBatch();
+      return;
+    }
+    if (journal == null) {
+      return; // memory-only: retry the same request
+    }
     for (Chunk chunk : batch) {
+      if (journal.append(chunk)) {
+        stats.journaled(chunk.itemCount());
+      } else {
+        stats.droppedPending(DropReason.JOURNAL_FULL, chunk.itemCount());
+      }
       buffer.release(chunk);
     }
     completedChunks += batch.size();
-    batch.clear();
-    batchItems = 0;
+    clearBatch();
   }
 
   /**
@@ -291,20 +415,32 @@ public final class Dispatcher {
       waiter.result.fail();
     }
     flushWaiters.clear();
-    long dropped = dropRemaining();
+    if (batchFromJournal) {
+      cursor.rewind(); // still in the journal, still pending
+      clearBatch();
+    }
+    long dropped = moveOrDropRemaining();
     // An export() that passed its shutdown check just before shutdown may still be offering.
     while (exportsInProgress.getAsBoolean()) {
       Thread.onSpinWait();
     }
-    dropped += dropRemaining();
+    dropped += moveOrDropRemaining();
     for (FlushWaiter waiter : flushWaiters) {
       waiter.result.fail();
     }
     flushWaiters.clear();
+    syncJournalDrops();
+    if (journal != null) {
+      journal.close();
+    }
     return dropped;
   }
 
-  private long dropRemaining() {
+  /**
+   * Moves what memory still holds to the journal, so a clean stop loses nothing; without a journal
+   * (or when it is full) drops it, counted as {@code shutdown}. Returns the items dropped.
+   */
+  private long moveOrDropRemaining() {
     if (carry != null) {
       add(carry);
       carry = null;
@@ -313,12 +449,19 @@ public final class Dispatcher {
     while ((chunk = buffer.poll()) != null) {
       add(chunk);
     }
-    long items = batchItems;
-    if (items > 0) {
-      stats.droppedPending(DropReason.SHUTDOWN, items);
+    long droppedItems = 0;
+    for (Chunk held : batch) {
+      if (journal != null && journal.append(held)) {
+        stats.journaled(held.itemCount());
+      } else {
+        stats.droppedPending(DropReason.SHUTDOWN, held.itemCount());
+        droppedItems += held.itemCount();
+      }
+      buffer.release(held);
     }
-    completeBatch();
-    return items;
+    completedChunks += batch.size();
+    clearBatch();
+    return droppedItems;
   }
 
   private void settleFlushWaiters() {

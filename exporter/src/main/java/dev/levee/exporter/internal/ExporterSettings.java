@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * @param maxBatchBytes the largest request Levee builds from several chunks
  * @param shutdownTimeout how long shutdown may try to deliver what is left
  * @param bufferProvider the name of the memory tier's {@code BufferProvider}
+ * @param journalMode {@code off} or {@code overflow}
+ * @param journalDirectory where the signal's journal directory is created
+ * @param journalLimitBytes the journal's byte cap
+ * @param journalMaxAge the journal's maximum data age
+ * @param journalFsync {@code none}, {@code interval} or {@code always}
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -37,6 +42,11 @@ public record ExporterSettings(
     long maxBatchBytes,
     Duration shutdownTimeout,
     String bufferProvider,
+    String journalMode,
+    java.nio.file.Path journalDirectory,
+    long journalLimitBytes,
+    Duration journalMaxAge,
+    String journalFsync,
     Clock clock) {
 
   public ExporterSettings {
@@ -81,6 +91,16 @@ public record ExporterSettings(
         + shutdownTimeout
         + ", bufferProvider="
         + bufferProvider
+        + ", journalMode="
+        + journalMode
+        + ", journalDirectory="
+        + journalDirectory
+        + ", journalLimitBytes="
+        + journalLimitBytes
+        + ", journalMaxAge="
+        + journalMaxAge
+        + ", journalFsync="
+        + journalFsync
         + "}";
   }
 }

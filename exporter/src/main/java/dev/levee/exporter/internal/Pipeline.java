@@ -2,11 +2,13 @@ package dev.levee.exporter.internal;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.DropReason;
 import dev.levee.exporter.LeveeStats;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,8 @@ public final class Pipeline<T> {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long INITIAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
+  private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final ChunkEncoder<T> encoder;
   private final ChunkBuffer buffer;
@@ -45,6 +49,8 @@ public final class Pipeline<T> {
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private final CompletableResultCode shutdownResult = new CompletableResultCode();
   private volatile boolean shutdown;
+  /** Set once by the dispatcher thread when the journal is open; null when memory-only. */
+  private volatile ChunkJournal journal;
 
   public Pipeline(
       ChunkEncoder<T> encoder, ChunkBuffer buffer, Sender sender, ExporterSettings settings) {
@@ -119,6 +125,27 @@ public final class Pipeline<T> {
         stats.droppedPending(DropReason.SHUTDOWN, count);
         return CompletableResultCode.ofFailure();
       }
+      ChunkJournal overflow = journal;
+      if (overflow != null) {
+        // Memory is full: the chunk goes to the journal (a copy into mapped memory, no fsync
+        // unless journal.fsync=always).
+        if (overflow.append(chunk)) {
+          stats.journaled(count);
+          return CompletableResultCode.ofSuccess();
+        }
+        stats.droppedPending(DropReason.JOURNAL_FULL, count);
+        throttled.log(
+            Level.WARNING,
+            "journal-full",
+            () ->
+                "Levee memory and journal for "
+                    + signal().itemNoun()
+                    + " are both full while the backend at "
+                    + sender.target()
+                    + " is slow or down; dropping new data (journal_full). Raise"
+                    + " otel.exporter.levee.journal.limit or check the backend.");
+        return CompletableResultCode.ofFailure();
+      }
       stats.droppedPending(DropReason.MEMORY_FULL, count);
       throttled.log(
           Level.WARNING,
@@ -167,11 +194,59 @@ public final class Pipeline<T> {
   }
 
   public LeveeStats stats() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes());
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), journal != null && !shutdownResult.isDone());
+  }
+
+  private long lastRetentionNanos;
+
+  private void applyJournalRetentionIfDue() {
+    ChunkJournal open = journal;
+    long now = clock.nanoTime();
+    if (open != null && now - lastRetentionNanos >= RETENTION_INTERVAL_NANOS) {
+      lastRetentionNanos = now;
+      open.applyRetention();
+    }
+  }
+
+  private void openJournal() {
+    if (!"overflow".equals(settings.journalMode()) || settings.journalDirectory() == null) {
+      return;
+    }
+    java.nio.file.Path directory = settings.journalDirectory().resolve(signal().configName());
+    try {
+      ChunkJournal opened =
+          JournalLoader.open(
+              directory,
+              signal(),
+              settings.journalLimitBytes(),
+              settings.journalMaxAge(),
+              settings.journalFsync());
+      long recovered = dispatcher.attachJournal(opened);
+      journal = opened;
+      logger.info(
+          "Levee journal for "
+              + signal().itemNoun()
+              + " at "
+              + directory
+              + (recovered > 0
+                  ? ": " + recovered + " " + signal().itemNoun() + " left by an earlier run will be delivered"
+                  : ""));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot use its journal at "
+              + directory
+              + " and runs memory-only for "
+              + signal().itemNoun()
+              + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
+              + " counted. Check otel.exporter.levee.journal.directory. Cause: "
+              + e);
+    }
   }
 
   private void run() {
     try {
+      openJournal();
       while (true) {
         Dispatcher.Step step;
         try {
@@ -188,6 +263,7 @@ public final class Pipeline<T> {
           break;
         }
         if (step == Dispatcher.Step.IDLE) {
+          applyJournalRetentionIfDue();
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
         }
       }

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One exporter's item counters. {@code pending} is counted on its own (up on accept, down on
- * delivery or drop) rather than derived, so that {@code offered = delivered + dropped + pending} is
- * a real check of the bookkeeping.
+ * delivery or drop) rather than derived, so that {@code offered + recovered = delivered + dropped +
+ * pending} is a real check of the bookkeeping.
  *
  * <p>Internal, may change. Thread-safe.
  */
@@ -21,6 +21,8 @@ public final class PipelineStats {
   private final LongAdder delivered = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
   private final LongAdder retries = new LongAdder();
+  private final LongAdder recovered = new LongAdder();
+  private final LongAdder journaled = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
 
   public PipelineStats(Signal signal) {
@@ -60,17 +62,31 @@ public final class PipelineStats {
     retries.increment();
   }
 
-  public LeveeStats snapshot(long memoryUsedBytes, long memoryLimitBytes) {
+  /** Counts undelivered items an earlier run left in the journal; they are pending now. */
+  void recovered(long items) {
+    recovered.add(items);
+    pending.addAndGet(items);
+  }
+
+  /** Counts pending items written to the journal (they stay pending). */
+  void journaled(long items) {
+    journaled.add(items);
+  }
+
+  public LeveeStats snapshot(long memoryUsedBytes, long memoryLimitBytes, boolean journalOpen) {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
     return new LeveeStats(
         signal,
         offered.sum(),
+        recovered.sum(),
         delivered.sum(),
         drops,
         pending.get(),
+        journaled.sum(),
         retries.sum(),
         memoryUsedBytes,
-        memoryLimitBytes);
+        memoryLimitBytes,
+        journalOpen);
   }
 }

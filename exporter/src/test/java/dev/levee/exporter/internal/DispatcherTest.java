@@ -52,7 +52,7 @@ class DispatcherTest {
   }
 
   private LeveeStats snapshot() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes());
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false);
   }
 
   private void assertReconciled() {

@@ -1,0 +1,164 @@
+package dev.levee.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.TestData;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exporter with its journal: real Chronicle Queue on a real directory, real gRPC. */
+class LeveeJournalTest {
+  @TempDir Path dir;
+
+  private final OtlpReceiver receiver = OtlpReceiver.start();
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.close();
+  }
+
+  private static String closedPortEndpoint() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  private static void assertReconciled(LeveeStats stats) {
+    assertThat(stats.offered() + stats.recovered())
+        .as(stats.summary())
+        .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.pending());
+  }
+
+  /** An exporter with a small memory tier and a journal, once its journal is open. */
+  private LeveeSpanExporter exporter(String endpoint) {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(endpoint)
+            .setMemoryLimitBytes(4096)
+            .setShutdownTimeout(Duration.ofMillis(300))
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+    return exporter;
+  }
+
+  @Test
+  void keepsWhatTheBackendCouldNotTakeAndDeliversItAfterARestart() throws Exception {
+    LeveeSpanExporter first = exporter(closedPortEndpoint());
+    int refused = 0;
+    for (int i = 0; i < 20; i++) {
+      if (!first.export(TestData.spans(10, "batch" + i)).isSuccess()) {
+        refused++;
+      }
+    }
+    assertThat(first.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+    LeveeStats before = first.stats();
+    assertThat(refused).isZero();
+    assertThat(before.offered()).isEqualTo(200);
+    assertThat(before.delivered()).isZero();
+    assertThat(before.droppedTotal()).as(before.summary()).isZero();
+    assertThat(before.pending()).isEqualTo(200);
+    assertThat(before.journaled()).isEqualTo(200);
+    assertReconciled(before);
+
+    LeveeSpanExporter second = exporter(receiver.endpoint());
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spanCount() >= 200);
+      assertThat(second.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      LeveeStats after = second.stats();
+      assertThat(after.recovered()).isEqualTo(200);
+      assertThat(after.delivered()).isEqualTo(200);
+      assertThat(after.pending()).isZero();
+      assertReconciled(after);
+      assertThat(receiver.spanIds()).hasSize(200);
+      assertThat(receiver.duplicateSpanCount()).isZero();
+    } finally {
+      second.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void movesAFailedRequestToTheJournalAndDeliversItFromThere() {
+    receiver.failNext(1, io.grpc.Status.UNAVAILABLE.withDescription("restarting"), Duration.ofMillis(50));
+    LeveeSpanExporter exporter = exporter(receiver.endpoint());
+    try {
+      exporter.export(TestData.spans(5, "parked"));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().delivered() == 5);
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.journaled()).isEqualTo(5);
+      assertThat(stats.retries()).isEqualTo(1);
+      assertThat(stats.pending()).isZero();
+      assertReconciled(stats);
+      assertThat(receiver.spanCount()).isEqualTo(5);
+    } finally {
+      exporter.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnusableJournalDirectoryMeansMemoryOnlyWithOneLoudMessage() throws Exception {
+    List<LogRecord> logged = new ArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger logger = Logger.getLogger("dev.levee");
+    logger.addHandler(capture);
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setJournalDirectory(notADirectory)
+            .build();
+    try {
+      exporter.export(TestData.spans(3, "memory-only"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      assertThat(receiver.spanCount()).isEqualTo(3);
+      assertThat(exporter.stats().journaled()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(logged)
+                      .filteredOn(r -> r.getLevel() == Level.SEVERE)
+                      .singleElement()
+                      .extracting(LogRecord::getMessage)
+                      .asString()
+                      .startsWith(
+                          "Levee cannot use its journal at "
+                              + notADirectory.resolve("traces")
+                              + " and runs memory-only for spans"));
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+      logger.removeHandler(capture);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.levee.journal.internal;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkJournal;
+import dev.levee.buffer.ChunkJournalFactory;
+import dev.levee.buffer.Signal;
+import dev.levee.journal.FsyncPolicy;
+import dev.levee.journal.Journal;
+import dev.levee.journal.JournalCursor;
+import dev.levee.journal.JournalException;
+import dev.levee.journal.JournalSettings;
+import dev.levee.journal.JournalStats;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@link ChunkJournalFactory} of this module, over {@link Journal}.
+ *
+ * <p>Internal, may change; public because {@link java.util.ServiceLoader} needs it.
+ */
+public final class ChronicleJournalFactory implements ChunkJournalFactory {
+
+  @Override
+  public ChunkJournal open(
+      Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
+      throws IOException {
+    JournalSettings settings =
+        JournalSettings.defaults(directory, signal)
+            .withLimitBytes(limitBytes)
+            .withMaxAge(maxAge)
+            .withFsync(FsyncPolicy.valueOf(fsync.toUpperCase(Locale.ROOT)));
+    try {
+      return new Adapter(Journal.open(settings));
+    } catch (JournalException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private record Adapter(Journal journal) implements ChunkJournal {
+    @Override
+    public boolean append(Chunk chunk) {
+      return journal.append(chunk);
+    }
+
+    @Override
+    public Cursor cursor(String name) {
+      JournalCursor cursor = journal.cursor(name);
+      return new Cursor() {
+        @Override
+        public Batch read(int maxRecords, long maxBytes) {
+          JournalCursor.Batch batch = cursor.read(maxRecords, maxBytes);
+          List<Chunk> chunks = batch.entries().stream().map(JournalCursor.Entry::chunk).toList();
+          return new Batch(chunks, batch.throughIndex());
+        }
+
+        @Override
+        public void commit(long throughIndex) {
+          cursor.commit(throughIndex);
+        }
+
+        @Override
+        public void rewind() {
+          cursor.rewind();
+        }
+
+        @Override
+        public long lagRecords() {
+          return cursor.lagRecords();
+        }
+      };
+    }
+
+    @Override
+    public void applyRetention() {
+      journal.applyRetention();
+    }
+
+    @Override
+    public Stats stats() {
+      JournalStats s = journal.stats();
+      return new Stats(
+          s.records(), s.bytes(), s.items(), s.droppedJournalFull(), s.droppedExpired(), s.corruptRecords());
+    }
+
+    @Override
+    public void close() {
+      journal.close();
+    }
+  }
+}
