@@ -95,6 +95,9 @@ public final class Demo {
               .leveeForAllSignals()
               .property("otel.exporter.levee.endpoint", receiver.endpoint())
               .property("otel.service.name", "levee-demo")
+              .property(
+                  "otel.exporter.levee.journal.directory",
+                  target.resolve("levee-demo-journal").toString())
               .property("otel.metric.export.interval", "1000")
               .arg(iterations)
               .start();

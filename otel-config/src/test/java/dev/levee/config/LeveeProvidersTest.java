@@ -63,6 +63,13 @@ class LeveeProvidersTest {
     leveeLogger.removeHandler(capture);
   }
 
+  /** Properties for a test; the journal is off unless the test says otherwise. */
+  private static io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config(Map<String, String> values) {
+    Map<String, String> all = new java.util.HashMap<>(values);
+    all.putIfAbsent("otel.exporter.levee.journal.mode", "off");
+    return DefaultConfigProperties.createFromMap(all);
+  }
+
   private List<String> severeMessages() {
     return logged.stream()
         .filter(r -> r.getLevel() == Level.SEVERE)
@@ -80,7 +87,7 @@ class LeveeProvidersTest {
   @Test
   void aBadValueIsReportedByNameAndTheRestStillApplies() {
     var config =
-        DefaultConfigProperties.createFromMap(
+        config(
             Map.of(
                 "otel.exporter.levee.memory.limit", "12XB",
                 "otel.exporter.levee.traces.memory.limit", "1MiB",
@@ -110,7 +117,7 @@ class LeveeProvidersTest {
   @Test
   void aBadEndpointFallsBackToTheDefaultEndpoint() {
     var config =
-        DefaultConfigProperties.createFromMap(Map.of("otel.exporter.levee.endpoint", "collector:4317"));
+        config(Map.of("otel.exporter.levee.endpoint", "collector:4317"));
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
     try {
       assertThat(spans.toString()).contains("endpoint=http://localhost:4317");
@@ -127,7 +134,7 @@ class LeveeProvidersTest {
   @Test
   void anUnknownBufferProviderKeepsTheMemoryTier() {
     var config =
-        DefaultConfigProperties.createFromMap(Map.of("otel.exporter.levee.buffer.provider", "disk"));
+        config(Map.of("otel.exporter.levee.buffer.provider", "disk"));
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
     try {
       assertThat(spans).isInstanceOf(LeveeSpanExporter.class);
@@ -145,7 +152,7 @@ class LeveeProvidersTest {
     Path garbage = dir.resolve("ca.pem");
     Files.writeString(garbage, "not a certificate", StandardCharsets.UTF_8);
     var config =
-        DefaultConfigProperties.createFromMap(
+        config(
             Map.of(
                 "otel.exporter.levee.endpoint", "https://collector.example:4317",
                 "otel.exporter.levee.certificate", garbage.toString()));
@@ -172,7 +179,7 @@ class LeveeProvidersTest {
     SpanExporter spans =
         ExporterFactory.create(
             Signal.SPANS,
-            DefaultConfigProperties.createFromMap(Map.of()),
+            config(Map.of()),
             configurer -> {
               throw new NoClassDefFoundError("dev/levee/shaded/io/grpc/Channel");
             },
@@ -191,7 +198,7 @@ class LeveeProvidersTest {
   @Test
   void metricTemporalityFollowsTheOtlpPreference() {
     var config =
-        DefaultConfigProperties.createFromMap(
+        config(
             Map.of("otel.exporter.otlp.metrics.temporality.preference", "delta"));
     MetricExporter metrics = new LeveeMetricExporterProvider().createExporter(config);
     try {
@@ -217,7 +224,8 @@ class LeveeProvidersTest {
                           "otel.traces.exporter", "levee",
                           "otel.metrics.exporter", "none",
                           "otel.logs.exporter", "none",
-                          "otel.exporter.levee.endpoint", receiver.endpoint()))
+                          "otel.exporter.levee.endpoint", receiver.endpoint(),
+                          "otel.exporter.levee.journal.mode", "off"))
               .disableShutdownHook()
               .build();
       OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();

@@ -50,6 +50,7 @@ public final class JournalLoader {
   public static ChunkJournal open(
       Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
       throws IOException {
+    quietChronicle();
     ChunkJournalFactory journals = factory();
     String classPath = System.getProperty("java.class.path");
     try {
@@ -59,6 +60,19 @@ public final class JournalLoader {
     } finally {
       if (classPath != null && !classPath.equals(System.getProperty("java.class.path"))) {
         System.setProperty("java.class.path", classPath);
+      }
+    }
+  }
+
+  /** Chronicle prints a banner and usage hints unless told not to. */
+  private static void quietChronicle() {
+    for (String property : new String[] {"chronicle.announcer.disable", "disable.resource.warning"}) {
+      try {
+        if (System.getProperty(property) == null) {
+          System.setProperty(property, "true");
+        }
+      } catch (SecurityException e) {
+        // only noise is at stake
       }
     }
   }

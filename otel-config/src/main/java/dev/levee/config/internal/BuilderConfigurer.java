@@ -10,6 +10,8 @@ import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,12 +99,68 @@ public final class BuilderConfigurer {
         LeveeProperties::parseDuration,
         builder::setShutdownTimeout,
         "5s");
+    configureJournal(builder);
     apply(
         properties.levee("buffer.provider"),
         BuilderConfigurer::bufferProvider,
         builder::setBufferProvider,
         "memory");
     return builder;
+  }
+
+  private <B extends LeveeExporterBuilder<B>> void configureJournal(B builder) {
+    String mode = "overflow";
+    Optional<Found> modeFound = properties.levee("journal.mode");
+    if (modeFound.isPresent()) {
+      try {
+        mode = LeveeProperties.parseChoice(modeFound.get(), "overflow", "off");
+      } catch (ConfigurationException e) {
+        report(e, "overflow");
+      }
+    }
+    if (mode.equals("off")) {
+      return;
+    }
+    Path directory = defaultJournalDirectory();
+    Optional<Found> directoryFound = properties.levee("journal.directory");
+    if (directoryFound.isPresent()) {
+      try {
+        directory = Path.of(directoryFound.get().value());
+      } catch (InvalidPathException e) {
+        report(LeveeProperties.invalid(directoryFound.get(), e.getMessage()), directory.toString());
+      }
+    }
+    builder.setJournalDirectory(directory);
+    apply(
+        properties.levee("journal.limit"),
+        LeveeProperties::parseSize,
+        builder::setJournalLimitBytes,
+        "1GiB");
+    apply(
+        properties.levee("journal.max.age"),
+        LeveeProperties::parseDuration,
+        builder::setJournalMaxAge,
+        "7d");
+    apply(
+        properties.levee("journal.fsync"),
+        f -> LeveeProperties.parseChoice(f, "none", "interval", "always"),
+        builder::setJournalFsync,
+        "interval");
+  }
+
+  /**
+   * {@code ~/.levee/journal/<service name>}: per service, stable across restarts, and not a
+   * temporary directory the OS may clean.
+   */
+  Path defaultJournalDirectory() {
+    String service = properties.config().getString("otel.service.name");
+    if (service == null || service.isBlank()) {
+      service = properties.config().getMap("otel.resource.attributes").get("service.name");
+    }
+    if (service == null || service.isBlank()) {
+      service = "unknown_service";
+    }
+    return Path.of(System.getProperty("user.home"), ".levee", "journal", service.replaceAll("[^A-Za-z0-9._-]", "_"));
   }
 
   /** Applies the metric exporter's temporality and default aggregation. */

@@ -52,6 +52,11 @@ public final class LeveeProperties {
     return signal;
   }
 
+  /** All properties, for the few keys outside Levee's own (the service name). */
+  public ConfigProperties config() {
+    return config;
+  }
+
   /** A value found, with the property it came from. */
   public record Found(String property, String value) {}
 
