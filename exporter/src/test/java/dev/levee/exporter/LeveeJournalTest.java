@@ -44,23 +44,22 @@ class LeveeJournalTest {
         .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.pending());
   }
 
-  /** An exporter with a small memory tier and a journal, once its journal is open. */
+  /** An exporter with a small memory tier and a journal. */
   private LeveeSpanExporter exporter(String endpoint) {
-    LeveeSpanExporter exporter =
-        LeveeSpanExporter.builder()
-            .setEndpoint(endpoint)
-            .setMemoryLimitBytes(4096)
-            .setShutdownTimeout(Duration.ofMillis(300))
-            .setJournalDirectory(dir.resolve("journal"))
-            .setJournalFsync("none")
-            .build();
-    await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
-    return exporter;
+    return LeveeSpanExporter.builder()
+        .setEndpoint(endpoint)
+        .setMemoryLimitBytes(4096)
+        .setShutdownTimeout(Duration.ofMillis(300))
+        .setJournalDirectory(dir.resolve("journal"))
+        .setJournalFsync("none")
+        .build();
   }
 
   @Test
   void keepsWhatTheBackendCouldNotTakeAndDeliversItAfterARestart() throws Exception {
     LeveeSpanExporter first = exporter(closedPortEndpoint());
+    // The journal opens on the dispatcher thread, just after the exporter is built.
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journalOpen());
     int refused = 0;
     for (int i = 0; i < 20; i++) {
       if (!first.export(TestData.spans(10, "batch" + i)).isSuccess()) {
@@ -99,6 +98,7 @@ class LeveeJournalTest {
     receiver.failNext(1, io.grpc.Status.UNAVAILABLE.withDescription("restarting"), Duration.ofMillis(50));
     LeveeSpanExporter exporter = exporter(receiver.endpoint());
     try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
       exporter.export(TestData.spans(5, "parked"));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().delivered() == 5);

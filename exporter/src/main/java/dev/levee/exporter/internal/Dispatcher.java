@@ -168,6 +168,7 @@ public final class Dispatcher {
     return stats;
   }
 
+
   /** Counts data the journal deleted to respect its caps since the last call. */
   void syncJournalDrops() {
     if (journal == null) {

@@ -46,8 +46,12 @@ public final class JournalLoader {
 
   private JournalLoader() {}
 
-  /** Opens one signal's journal. */
-  public static ChunkJournal open(
+  /**
+   * Opens one signal's journal. Synchronized: the three signals' dispatchers open their journals
+   * one after the other, so that Chronicle's start-up (class loading, mostly) takes one core, not
+   * all of them, while the application starts.
+   */
+  public static synchronized ChunkJournal open(
       Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
       throws IOException {
     quietChronicle();

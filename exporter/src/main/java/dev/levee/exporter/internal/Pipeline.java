@@ -208,6 +208,12 @@ public final class Pipeline<T> {
     }
   }
 
+  /**
+   * Opens the journal on the dispatcher thread as soon as it starts. Not later, on demand: the
+   * exporter is shut down from a JVM shutdown hook, when Chronicle Queue can no longer be
+   * initialised (it registers shutdown hooks of its own), so a short-lived application with its
+   * backend down would lose what it could not send.
+   */
   private void openJournal() {
     if (!"overflow".equals(settings.journalMode()) || settings.journalDirectory() == null) {
       return;
