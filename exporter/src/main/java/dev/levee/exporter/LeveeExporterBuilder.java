@@ -178,7 +178,24 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setJournalDirectory(Path directory) {
     this.journalDirectory = Objects.requireNonNull(directory, "directory");
-    this.journalMode = "overflow";
+    if (journalMode.equals("off")) {
+      this.journalMode = "overflow";
+    }
+    return self();
+  }
+
+  /**
+   * How the journal is used: {@code overflow} (what memory cannot hold or the backend cannot take
+   * goes to disk; default once a directory is set), {@code write_ahead} (every chunk is on disk
+   * before {@code export()} reports success; delivery reads from disk) or {@code off}
+   * (memory-only).
+   */
+  public B setJournalMode(String mode) {
+    Objects.requireNonNull(mode, "mode");
+    checkArgument(
+        mode.equals("off") || mode.equals("overflow") || mode.equals("write_ahead"),
+        "journalMode must be off, overflow or write_ahead, was '" + mode + "'");
+    this.journalMode = mode;
     return self();
   }
 

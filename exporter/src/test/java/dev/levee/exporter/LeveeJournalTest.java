@@ -94,6 +94,43 @@ class LeveeJournalTest {
   }
 
   @Test
+  void writeAheadHasEveryChunkOnDiskWhenExportReturns() throws Exception {
+    LeveeSpanExporter first =
+        LeveeSpanExporter.builder()
+            .setEndpoint(closedPortEndpoint())
+            .setJournalMode("write_ahead")
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .setShutdownTimeout(Duration.ofMillis(300))
+            .build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journalOpen());
+    for (int i = 0; i < 3; i++) {
+      assertThat(first.export(TestData.spans(10, "wal" + i)).isSuccess()).isTrue();
+      assertThat(first.stats().journaled()).isEqualTo(10L * (i + 1));
+    }
+    assertThat(first.stats().memoryUsedBytes()).isZero();
+    first.shutdown().join(30, TimeUnit.SECONDS);
+    assertThat(first.stats().pending()).isEqualTo(30);
+    assertThat(first.stats().droppedTotal()).isZero();
+
+    LeveeSpanExporter second =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setJournalMode("write_ahead")
+            .setJournalDirectory(dir.resolve("journal"))
+            .build();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spanCount() >= 30);
+      assertThat(second.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(second.stats().recovered()).isEqualTo(30);
+      assertThat(receiver.spanIds()).hasSize(30);
+      assertReconciled(second.stats());
+    } finally {
+      second.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void movesAFailedRequestToTheJournalAndDeliversItFromThere() {
     receiver.failNext(1, io.grpc.Status.UNAVAILABLE.withDescription("restarting"), Duration.ofMillis(50));
     LeveeSpanExporter exporter = exporter(receiver.endpoint());

@@ -99,6 +99,10 @@ public final class Pipeline<T> {
     }
   }
 
+  private boolean writeAhead() {
+    return "write_ahead".equals(settings.journalMode());
+  }
+
   private CompletableResultCode offer(Collection<T> items) {
     int count = encoder.count(items);
     stats.offered(count);
@@ -119,6 +123,18 @@ public final class Pipeline<T> {
     }
     // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
     stats.accepted(count);
+    ChunkJournal durable = journal;
+    if (durable != null && writeAhead()) {
+      // Write-ahead: success means the chunk is in the journal (the page cache: it survives the
+      // process being killed; journal.fsync decides about power loss).
+      if (durable.append(chunk)) {
+        stats.journaled(count);
+        LockSupport.unpark(thread);
+        return CompletableResultCode.ofSuccess();
+      }
+      stats.droppedPending(shutdown ? DropReason.SHUTDOWN : DropReason.JOURNAL_FULL, count);
+      return CompletableResultCode.ofFailure();
+    }
     if (!buffer.offer(chunk)) {
       if (shutdown) {
         // Shutdown closed the buffer while this call was under way.
@@ -215,7 +231,7 @@ public final class Pipeline<T> {
    * backend down would lose what it could not send.
    */
   private void openJournal() {
-    if (!"overflow".equals(settings.journalMode()) || settings.journalDirectory() == null) {
+    if ("off".equals(settings.journalMode()) || settings.journalDirectory() == null) {
       return;
     }
     java.nio.file.Path directory = settings.journalDirectory().resolve(signal().configName());

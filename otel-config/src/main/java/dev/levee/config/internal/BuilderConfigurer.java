@@ -113,7 +113,7 @@ public final class BuilderConfigurer {
     Optional<Found> modeFound = properties.levee("journal.mode");
     if (modeFound.isPresent()) {
       try {
-        mode = LeveeProperties.parseChoice(modeFound.get(), "overflow", "off");
+        mode = LeveeProperties.parseChoice(modeFound.get(), "overflow", "write_ahead", "off");
       } catch (ConfigurationException e) {
         report(e, "overflow");
       }
@@ -130,7 +130,7 @@ public final class BuilderConfigurer {
         report(LeveeProperties.invalid(directoryFound.get(), e.getMessage()), directory.toString());
       }
     }
-    builder.setJournalDirectory(directory);
+    builder.setJournalMode(mode).setJournalDirectory(directory);
     apply(
         properties.levee("journal.limit"),
         LeveeProperties::parseSize,
