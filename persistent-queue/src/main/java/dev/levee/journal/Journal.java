@@ -94,6 +94,7 @@ public final class Journal implements AutoCloseable {
     } catch (IOException | UncheckedIOException | SecurityException e) {
       throw new JournalException("Cannot create the journal directory " + directory + ": " + e, e);
     }
+    quarantineForeignQueueFiles(directory, settings.rollCycle().format());
     SingleChronicleQueue queue;
     try {
       queue =
@@ -115,6 +116,33 @@ public final class Journal implements AutoCloseable {
       throw new JournalException("Cannot read the journal in " + directory + ": " + e, e);
     }
     return journal;
+  }
+
+  /**
+   * Moves aside {@code .cq4} files whose names are not cycle names: Chronicle refuses to open a
+   * queue directory holding one, which would cost the journal for good.
+   */
+  private static void quarantineForeignQueueFiles(Path directory, String cycleFormat) {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern(cycleFormat).withZone(ZoneOffset.UTC);
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(QUEUE_SUFFIX)) {
+          continue;
+        }
+        try {
+          format.parse(name.substring(0, name.length() - QUEUE_SUFFIX.length()));
+        } catch (java.time.format.DateTimeParseException e) {
+          Path target = directory.resolve("quarantine").resolve(name);
+          createPrivateDirectory(target.getParent());
+          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+          logger.warning(
+              "Levee moved " + file + " out of its journal to " + target + ": not a journal file.");
+        }
+      }
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Levee could not check its journal directory " + directory, e);
+    }
   }
 
   static void createPrivateDirectory(Path directory) throws IOException {
@@ -429,8 +457,17 @@ public final class Journal implements AutoCloseable {
         items += stats.items;
       }
       long oldest = cycles.isEmpty() ? 0 : cycles.firstEntry().getValue().oldestAcceptedEpochNanos;
+      long newest = cycles.isEmpty() ? 0 : cycles.lastEntry().getValue().newestAcceptedEpochNanos;
       return new JournalStats(
-          records, bytes, items, cycles.size(), oldest, droppedJournalFull, droppedExpired, corruptRecords);
+          records,
+          bytes,
+          items,
+          cycles.size(),
+          oldest,
+          newest,
+          droppedJournalFull,
+          droppedExpired,
+          corruptRecords);
     }
   }
 

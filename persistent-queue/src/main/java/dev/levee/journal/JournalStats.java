@@ -8,6 +8,7 @@ package dev.levee.journal;
  * @param items spans, metric data points or log records held
  * @param cycles cycle files held
  * @param oldestAcceptedEpochNanos accepted-at of the oldest record held, or 0 when empty
+ * @param newestAcceptedEpochNanos accepted-at of the newest record held, or 0 when empty
  * @param droppedJournalFull items dropped because the byte cap was reached
  * @param droppedExpired items dropped because they passed the maximum age
  * @param corruptRecords records found damaged and skipped
@@ -18,6 +19,7 @@ public record JournalStats(
     long items,
     int cycles,
     long oldestAcceptedEpochNanos,
+    long newestAcceptedEpochNanos,
     long droppedJournalFull,
     long droppedExpired,
     long corruptRecords) {}

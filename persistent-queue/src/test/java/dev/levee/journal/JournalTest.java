@@ -226,6 +226,53 @@ class JournalTest {
   }
 
   @Test
+  void aTruncatedFileLosesOnlyWhatWasCutOff() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("kept", 1));
+    journal.append(chunk("cut-" + "x".repeat(5000), 1));
+    journal.close();
+    Path file = queueFiles(settings().directory()).get(0);
+    byte[] bytes = Files.readAllBytes(file);
+    int cut = indexOf(bytes, "cut-".getBytes(StandardCharsets.UTF_8)) + 100;
+    Files.write(file, java.util.Arrays.copyOf(bytes, cut));
+
+    Journal reopened = open(settings());
+    JournalCursor.Batch batch = reopened.cursor("delivery").read(10, 1 << 20);
+
+    assertThat(texts(batch)).first().isEqualTo("kept");
+    assertThat(reopened.append(chunk("after", 1))).isTrue();
+  }
+
+  @Test
+  void aDeletedCycleFileIsSkipped() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("first-cycle", 1));
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("second-cycle", 1));
+    journal.close();
+    Files.delete(queueFiles(settings().directory()).get(0));
+
+    Journal reopened = open(settings());
+
+    assertThat(texts(reopened.cursor("delivery").read(10, 1 << 20))).containsExactly("second-cycle");
+  }
+
+  @Test
+  void aForeignFileInTheDirectoryIsIgnored() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    journal.close();
+    Files.writeString(settings().directory().resolve("notes.txt"), "not a journal file");
+    Files.write(settings().directory().resolve("garbage.cq4"), new byte[] {1, 2, 3, 4});
+
+    Journal reopened = open(settings());
+
+    assertThat(texts(reopened.cursor("delivery").read(10, 1 << 20))).containsExactly("a");
+    assertThat(settings().directory().resolve("quarantine/garbage.cq4")).exists();
+    assertThat(settings().directory().resolve("notes.txt")).exists();
+  }
+
+  @Test
   void aDamagedCursorFileRestartsFromTheStart() throws Exception {
     Journal journal = open(settings());
     journal.append(chunk("a", 1));
