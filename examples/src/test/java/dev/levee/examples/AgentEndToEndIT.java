@@ -215,8 +215,10 @@ class AgentEndToEndIT {
       port = socket.getLocalPort();
     }
     // Run 1: the receiver is down; a clean stop moves what memory holds to the journal.
+    Path home = java.nio.file.Files.createDirectories(tempDir.resolve("home"));
     AgentProcess first =
         demoApp(javaHome, journal, ITERATIONS)
+            .property("user.home", home.toString())
             .property("otel.exporter.levee.endpoint", "http://127.0.0.1:" + port)
             .property("otel.exporter.levee.shutdown.timeout", "1s")
             .start();
@@ -231,6 +233,10 @@ class AgentEndToEndIT {
           assertThat(counts.journaled()).as(signal).isEqualTo(counts.offered());
         });
     assertThat(before.get("spans").offered()).isEqualTo(4 * ITERATIONS);
+    // Chronicle's analytics, when present, leave ~/.chronicle.analytics.* behind; Levee has none.
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(home)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".chronicle"));
+    }
 
     // Run 2, same journal, receiver up, no new work: the backlog arrives, once.
     try (OtlpReceiver receiver = OtlpReceiver.start(port, true, null)) {
