@@ -64,6 +64,11 @@ public final class Journal implements AutoCloseable {
   private long corruptRecords;
   private long lastForceNanos = System.nanoTime();
   private boolean closed;
+  /** Set when a write failed at the OS level (a full disk); no more appends after that. */
+  private boolean broken;
+  private long usableSpace = Long.MAX_VALUE;
+  private long usableSpaceCheckedMillis = Long.MIN_VALUE;
+  private long bytesSinceSpaceCheck;
 
   private Journal(JournalSettings settings, SingleChronicleQueue queue, Path cursorDirectory) {
     this.settings = settings;
@@ -229,22 +234,33 @@ public final class Journal implements AutoCloseable {
   public boolean append(Chunk chunk) {
     byte[] record = JournalRecord.encode(chunk);
     synchronized (lock) {
-      if (closed) {
+      if (closed || broken) {
         return false;
       }
       expireOldCycles();
       int current = queue.cycle();
-      while (totalBytes() + record.length > settings.limitBytes()
-          && !cycles.isEmpty()
-          && cycles.firstKey() < current) {
+      while (!fits(record.length) && !cycles.isEmpty() && cycles.firstKey() < current) {
         evict(cycles.firstKey(), true);
       }
-      if (totalBytes() + record.length > settings.limitBytes()) {
+      if (!fits(record.length)) {
         return false;
       }
       try (DocumentContext dc = appender.writingDocument()) {
         dc.wire().bytes().write(record);
+      } catch (RuntimeException | Error e) {
+        // A write into the mapped file failed at the OS level: on a full file system the JVM
+        // reports the SIGBUS as an InternalError. Never let it reach the SDK; stop appending.
+        broken = true;
+        logger.log(
+            Level.SEVERE,
+            "Levee journal "
+                + settings.directory()
+                + " failed to write (is the disk full?); it takes no more data until restart."
+                + " What is already in it is still delivered.",
+            e);
+        return false;
       }
+      bytesSinceSpaceCheck += record.length;
       int cycle = appender.cycle();
       CycleStats stats = cycles.get(cycle);
       if (stats == null) {
@@ -256,6 +272,31 @@ public final class Journal implements AutoCloseable {
       forceIfDue();
       return true;
     }
+  }
+
+  /** Bytes kept free on the file system: room for Chronicle's index and the next file's header. */
+  static final long DISK_HEADROOM_BYTES = 8L << 20;
+  private static final long SPACE_CHECK_INTERVAL_MILLIS = 1000;
+  private static final long SPACE_CHECK_BYTES = 1L << 20;
+
+  /**
+   * Whether a record fits under the byte cap and in the file system's free space, less a
+   * headroom. Writing into a memory-mapped file on a full disk crashes the write (SIGBUS), so the
+   * journal treats a nearly full disk like its own cap: the oldest data goes first.
+   */
+  private boolean fits(int recordBytes) {
+    if (totalBytes() + recordBytes > settings.limitBytes()) {
+      return false;
+    }
+    long now = settings.clock().millis();
+    if (bytesSinceSpaceCheck >= SPACE_CHECK_BYTES
+        || usableSpaceCheckedMillis == Long.MIN_VALUE
+        || now - usableSpaceCheckedMillis >= SPACE_CHECK_INTERVAL_MILLIS) {
+      usableSpace = settings.usableSpace().applyAsLong(settings.directory());
+      usableSpaceCheckedMillis = now;
+      bytesSinceSpaceCheck = 0;
+    }
+    return usableSpace - bytesSinceSpaceCheck - recordBytes >= DISK_HEADROOM_BYTES;
   }
 
   private void forceIfDue() {
@@ -314,13 +355,20 @@ public final class Journal implements AutoCloseable {
     }
     cycles.remove(cycle);
     deleteCycleFile(cycle);
+    usableSpaceCheckedMillis = Long.MIN_VALUE; // space was freed: look again
     for (JournalCursor cursor : cursors.values()) {
       cursor.onCycleDeleted(cycle);
     }
     logger.warning(
         "Levee journal "
             + settings.directory()
-            + (full ? " reached its limit of " + settings.limitBytes() + " bytes" : " held data older than " + settings.maxAge())
+            + (full
+                ? " reached its limit of "
+                    + settings.limitBytes()
+                    + " bytes, or its disk has less than "
+                    + DISK_HEADROOM_BYTES / (1 << 20)
+                    + " MiB free,"
+                : " held data older than " + settings.maxAge())
             + "; deleted its oldest file and dropped "
             + unconsumed
             + " undelivered "

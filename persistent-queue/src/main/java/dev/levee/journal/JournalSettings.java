@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -19,6 +20,7 @@ import net.openhft.chronicle.queue.RollCycles;
  * @param fsyncInterval with {@link FsyncPolicy#INTERVAL}, the longest time between forces
  * @param rollCycle the granularity of files, and so of retention; five minutes by default
  * @param clock the time source for file cycles and expiry
+ * @param usableSpace the free bytes on the directory's file system (injected for tests)
  */
 public record JournalSettings(
     Path directory,
@@ -28,7 +30,8 @@ public record JournalSettings(
     FsyncPolicy fsync,
     Duration fsyncInterval,
     RollCycle rollCycle,
-    InstantSource clock) {
+    InstantSource clock,
+    ToLongFunction<Path> usableSpace) {
 
   /** The default cap per signal: 1 GiB. */
   public static final long DEFAULT_LIMIT_BYTES = 1L << 30;
@@ -47,6 +50,7 @@ public record JournalSettings(
     Objects.requireNonNull(fsyncInterval, "fsyncInterval");
     Objects.requireNonNull(rollCycle, "rollCycle");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(usableSpace, "usableSpace");
     if (limitBytes <= 0) {
       throw new IllegalArgumentException("limitBytes must be positive, was " + limitBytes);
     }
@@ -65,26 +69,41 @@ public record JournalSettings(
         DEFAULT_FSYNC,
         DEFAULT_FSYNC_INTERVAL,
         RollCycles.FIVE_MINUTELY,
-        InstantSource.system());
+        InstantSource.system(),
+        JournalSettings::fileStoreUsableSpace);
+  }
+
+  /** Free bytes on the file system of {@code path}, or {@code Long.MAX_VALUE} if unknown. */
+  static long fileStoreUsableSpace(Path path) {
+    try {
+      return java.nio.file.Files.getFileStore(path).getUsableSpace();
+    } catch (java.io.IOException | RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   public JournalSettings withLimitBytes(long bytes) {
-    return new JournalSettings(directory, signal, bytes, maxAge, fsync, fsyncInterval, rollCycle, clock);
+    return new JournalSettings(directory, signal, bytes, maxAge, fsync, fsyncInterval, rollCycle, clock, usableSpace);
   }
 
   public JournalSettings withMaxAge(Duration age) {
-    return new JournalSettings(directory, signal, limitBytes, age, fsync, fsyncInterval, rollCycle, clock);
+    return new JournalSettings(directory, signal, limitBytes, age, fsync, fsyncInterval, rollCycle, clock, usableSpace);
   }
 
   public JournalSettings withFsync(FsyncPolicy policy) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, policy, fsyncInterval, rollCycle, clock);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, policy, fsyncInterval, rollCycle, clock, usableSpace);
   }
 
   public JournalSettings withRollCycle(RollCycle cycle) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, cycle, clock);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, cycle, clock, usableSpace);
+  }
+
+  public JournalSettings withUsableSpace(ToLongFunction<Path> space) {
+    return new JournalSettings(
+        directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, clock, space);
   }
 
   public JournalSettings withClock(InstantSource source) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, source);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, source, usableSpace);
   }
 }

@@ -189,6 +189,38 @@ class JournalTest {
   }
 
   @Test
+  void aNearlyFullDiskMakesTheOldestFileGoFirst() throws Exception {
+    java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(1L << 30);
+    Journal journal = open(settings().withUsableSpace(path -> free.get()));
+    journal.cursor("delivery");
+    journal.append(chunk("old", 3));
+    clock.advance(Duration.ofSeconds(1));
+    free.set(Journal.DISK_HEADROOM_BYTES + 10); // the disk filled up meanwhile
+
+    assertThat(journal.append(chunk("new", 2))).isFalse();
+
+    JournalStats stats = journal.stats();
+    assertThat(stats.droppedJournalFull()).isEqualTo(3);
+    assertThat(stats.records()).isZero();
+  }
+
+  @Test
+  void aDiskWithRoomLeftTakesTheRecordAfterFreeingTheOldestFile() throws Exception {
+    java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(1L << 30);
+    Journal journal = open(settings().withUsableSpace(path -> free.get()));
+    journal.cursor("delivery");
+    journal.append(chunk("old", 3));
+    clock.advance(Duration.ofSeconds(1));
+    free.set(Journal.DISK_HEADROOM_BYTES + 10);
+    journal.append(chunk("x", 1)); // refused; the old file went
+    free.set(1L << 30); // someone freed space; the journal looks again within a second
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(journal.append(chunk("new", 2))).isTrue();
+    assertThat(texts(journal.cursor("delivery").read(10, 1 << 20))).containsExactly("new");
+  }
+
+  @Test
   void expiresCyclesPastTheMaximumAge() throws Exception {
     Journal journal = open(settings().withMaxAge(Duration.ofSeconds(10)));
     journal.cursor("delivery");
