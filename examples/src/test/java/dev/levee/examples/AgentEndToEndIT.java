@@ -6,11 +6,11 @@ import dev.levee.testing.AgentProcess;
 import dev.levee.testing.LeveeAccounting;
 import dev.levee.testing.LeveeAccounting.Counts;
 import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,10 +176,7 @@ class AgentEndToEndIT {
       String version, Path javaHome)
       throws IOException {
     requireJdk(version, javaHome);
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.closedPort();
     AgentProcess app =
         demoApp(javaHome)
             .property("otel.exporter.levee.endpoint", "http://127.0.0.1:" + closedPort)
@@ -210,10 +207,7 @@ class AgentEndToEndIT {
       throws IOException {
     requireJdk(version, javaHome);
     Path journal = tempDir.resolve("journal");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closedPort();
     // Run 1: the receiver is down; a clean stop moves what memory holds to the journal.
     Path home = java.nio.file.Files.createDirectories(tempDir.resolve("home"));
     AgentProcess first =

@@ -12,9 +12,9 @@ import dev.levee.journal.JournalSettings;
 import dev.levee.testing.AgentProcess;
 import dev.levee.testing.LeveeAccounting;
 import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -58,10 +58,7 @@ class KillNineIT {
     Path journal = tempDir.resolve("journal");
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = Ports.closedPort();
     String down = "http://127.0.0.1:" + port;
     int previous = 0;
     for (int kill = 0; kill < KILLS; kill++) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
 import dev.levee.testing.TestData;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +26,6 @@ class LeveeExportersTest {
     receiver.close();
   }
 
-  private static String closedPortEndpoint() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "http://127.0.0.1:" + socket.getLocalPort();
-    }
-  }
 
   private static void assertReconciled(LeveeStats stats) {
     assertThat(stats.offered())
@@ -120,7 +115,7 @@ class LeveeExportersTest {
   void countsWhatAFullMemoryTierTurnsAway() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()
-            .setEndpoint(closedPortEndpoint())
+            .setEndpoint(Ports.closedPortEndpoint())
             .setMemoryLimitBytes(4096)
             .setShutdownTimeout(Duration.ofMillis(200))
             .build();
@@ -146,7 +141,7 @@ class LeveeExportersTest {
   void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()
-            .setEndpoint(closedPortEndpoint())
+            .setEndpoint(Ports.closedPortEndpoint())
             .setShutdownTimeout(Duration.ofMillis(500))
             .build();
     exporter.export(TestData.spans(25, "lost"));

@@ -3,20 +3,16 @@ package dev.levee.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.levee.testing.LogCapture;
 import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
 import dev.levee.testing.TestData;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +28,6 @@ class LeveeJournalTest {
     receiver.close();
   }
 
-  private static String closedPortEndpoint() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "http://127.0.0.1:" + socket.getLocalPort();
-    }
-  }
 
   private static void assertReconciled(LeveeStats stats) {
     assertThat(stats.offered() + stats.recovered())
@@ -57,7 +48,7 @@ class LeveeJournalTest {
 
   @Test
   void keepsWhatTheBackendCouldNotTakeAndDeliversItAfterARestart() throws Exception {
-    LeveeSpanExporter first = exporter(closedPortEndpoint());
+    LeveeSpanExporter first = exporter(Ports.closedPortEndpoint());
     // The journal opens on the dispatcher thread, just after the exporter is built.
     await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journalOpen());
     int refused = 0;
@@ -97,7 +88,7 @@ class LeveeJournalTest {
   void writeAheadHasEveryChunkOnDiskWhenExportReturns() throws Exception {
     LeveeSpanExporter first =
         LeveeSpanExporter.builder()
-            .setEndpoint(closedPortEndpoint())
+            .setEndpoint(Ports.closedPortEndpoint())
             .setJournalMode("write_ahead")
             .setJournalDirectory(dir.resolve("journal"))
             .setJournalFsync("none")
@@ -152,22 +143,7 @@ class LeveeJournalTest {
 
   @Test
   void anUnusableJournalDirectoryMeansMemoryOnlyWithOneLoudMessage() throws Exception {
-    List<LogRecord> logged = new ArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            logged.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger logger = Logger.getLogger("dev.levee");
-    logger.addHandler(capture);
+    LogCapture logged = LogCapture.of("dev.levee");
     Path notADirectory = Files.writeString(dir.resolve("file"), "x");
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()
@@ -184,10 +160,8 @@ class LeveeJournalTest {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () ->
-                  assertThat(logged)
-                      .filteredOn(r -> r.getLevel() == Level.SEVERE)
+                  assertThat(logged.messages(Level.SEVERE))
                       .singleElement()
-                      .extracting(LogRecord::getMessage)
                       .asString()
                       .startsWith(
                           "Levee cannot use its journal at "
@@ -195,7 +169,7 @@ class LeveeJournalTest {
                               + " and runs memory-only for spans"));
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
-      logger.removeHandler(capture);
+      logged.close();
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.levee.exporter.LeveeLogRecordExporter;
 import dev.levee.exporter.LeveeMetricExporter;
 import dev.levee.exporter.LeveeSpanExporter;
 import dev.levee.exporter.LeveeStats;
+import dev.levee.testing.LogCapture;
 import dev.levee.testing.OtlpReceiver;
 import dev.levee.testing.TestData;
 import io.opentelemetry.api.trace.Tracer;
@@ -23,44 +24,26 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LeveeProvidersTest {
-  private final List<LogRecord> logged = new ArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          logged.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-  private final Logger leveeLogger = Logger.getLogger("dev.levee");
+  private LogCapture logged;
 
   @BeforeEach
   void captureLogs() {
-    leveeLogger.addHandler(capture);
+    logged = LogCapture.of("dev.levee");
   }
 
   @AfterEach
   void releaseLogs() {
-    leveeLogger.removeHandler(capture);
+    logged.close();
   }
 
   /** Properties for a test; the journal is off unless the test says otherwise. */
@@ -71,10 +54,7 @@ class LeveeProvidersTest {
   }
 
   private List<String> severeMessages() {
-    return logged.stream()
-        .filter(r -> r.getLevel() == Level.SEVERE)
-        .map(LogRecord::getMessage)
-        .toList();
+    return logged.messages(Level.SEVERE);
   }
 
   @Test

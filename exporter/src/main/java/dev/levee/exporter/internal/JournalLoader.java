@@ -3,6 +3,7 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.ChunkJournalFactory;
 import dev.levee.buffer.Signal;
+import dev.levee.buffer.internal.JavaBaseAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -14,9 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -128,8 +127,7 @@ public final class JournalLoader {
    * Returns whether they are accessible now (granted here, or already by JVM flags).
    */
   static boolean grantJavaBaseAccess(Module target) {
-    Module javaBase = Object.class.getModule();
-    if (hasAccess(javaBase, target)) {
+    if (JavaBaseAccess.hasAccess(target)) {
       return true;
     }
     Instrumentation instrumentation = agentInstrumentation();
@@ -137,26 +135,12 @@ public final class JournalLoader {
       return false;
     }
     try {
-      Set<Module> to = Set.of(target);
-      instrumentation.redefineModule(
-          javaBase,
-          Set.of(),
-          Map.of("sun.nio.ch", to, "jdk.internal.ref", to),
-          Map.of("java.lang.reflect", to, "java.nio", to),
-          Set.of(),
-          Map.of());
+      JavaBaseAccess.grant(instrumentation, target);
     } catch (RuntimeException e) {
       logger.log(Level.WARNING, "Levee could not open java.base to its journal", e);
       return false;
     }
-    return hasAccess(javaBase, target);
-  }
-
-  private static boolean hasAccess(Module javaBase, Module target) {
-    return javaBase.isExported("sun.nio.ch", target)
-        && javaBase.isExported("jdk.internal.ref", target)
-        && javaBase.isOpen("java.lang.reflect", target)
-        && javaBase.isOpen("java.nio", target);
+    return JavaBaseAccess.hasAccess(target);
   }
 
   /** The agent's Instrumentation: internal to the agent, so looked up reflectively, or null. */

@@ -24,19 +24,33 @@ public final class DiscardingExporters {
 
   private DiscardingExporters() {}
 
-  private static CompletableResultCode report(String what, AtomicLong discarded) {
-    logger.warning("Levee fallback exporter discarded " + discarded.get() + " " + what + ".");
-    return CompletableResultCode.ofSuccess();
+  /** What a fallback exporter discarded, reported at shutdown. */
+  private static final class Tally {
+    private final String what;
+    private final AtomicLong discarded = new AtomicLong();
+
+    Tally(String what) {
+      this.what = what;
+    }
+
+    CompletableResultCode discard(long items) {
+      discarded.addAndGet(items);
+      return CompletableResultCode.ofFailure();
+    }
+
+    CompletableResultCode report() {
+      logger.warning("Levee fallback exporter discarded " + discarded.get() + " " + what + ".");
+      return CompletableResultCode.ofSuccess();
+    }
   }
 
   /** A span exporter that discards. */
   public static final class Spans implements SpanExporter {
-    private final AtomicLong discarded = new AtomicLong();
+    private final Tally tally = new Tally("spans");
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-      discarded.addAndGet(spans.size());
-      return CompletableResultCode.ofFailure();
+      return tally.discard(spans.size());
     }
 
     @Override
@@ -46,17 +60,17 @@ public final class DiscardingExporters {
 
     @Override
     public CompletableResultCode shutdown() {
-      return report("spans", discarded);
+      return tally.report();
     }
 
     public long discarded() {
-      return discarded.get();
+      return tally.discarded.get();
     }
   }
 
   /** A metric exporter that discards. */
   public static final class Metrics implements MetricExporter {
-    private final AtomicLong discarded = new AtomicLong();
+    private final Tally tally = new Tally("metric data points");
 
     @Override
     public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
@@ -65,10 +79,11 @@ public final class DiscardingExporters {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
+      long points = 0;
       for (MetricData metric : metrics) {
-        discarded.addAndGet(metric.getData().getPoints().size());
+        points += metric.getData().getPoints().size();
       }
-      return CompletableResultCode.ofFailure();
+      return tally.discard(points);
     }
 
     @Override
@@ -78,22 +93,21 @@ public final class DiscardingExporters {
 
     @Override
     public CompletableResultCode shutdown() {
-      return report("metric data points", discarded);
+      return tally.report();
     }
 
     public long discarded() {
-      return discarded.get();
+      return tally.discarded.get();
     }
   }
 
   /** A log record exporter that discards. */
   public static final class Logs implements LogRecordExporter {
-    private final AtomicLong discarded = new AtomicLong();
+    private final Tally tally = new Tally("log records");
 
     @Override
     public CompletableResultCode export(Collection<LogRecordData> logs) {
-      discarded.addAndGet(logs.size());
-      return CompletableResultCode.ofFailure();
+      return tally.discard(logs.size());
     }
 
     @Override
@@ -103,11 +117,11 @@ public final class DiscardingExporters {
 
     @Override
     public CompletableResultCode shutdown() {
-      return report("log records", discarded);
+      return tally.report();
     }
 
     public long discarded() {
-      return discarded.get();
+      return tally.discarded.get();
     }
   }
 }
