@@ -172,6 +172,55 @@ public final class JournalCursor {
     }
   }
 
+  /**
+   * How far behind this cursor is: records, record bytes and the accepted-at of the oldest record
+   * not yet committed. Reads the uncommitted records to count their bytes, so it costs in
+   * proportion to the lag: for statistics, not for every request.
+   */
+  public Lag lag() {
+    synchronized (journal.lock) {
+      long records = 0;
+      long bytes = 0;
+      long oldest = 0;
+      try (ExcerptTailer scan = journal.queue.createTailer()) {
+        scan.singleThreadedCheckDisabled(true);
+        if (committed == NONE || !scan.moveToIndex(committed)) {
+          scan.toStart();
+        } else {
+          try (DocumentContext dc = scan.readingDocument()) {
+            // skip the committed record
+          }
+        }
+        while (true) {
+          try (DocumentContext dc = scan.readingDocument()) {
+            if (!dc.isPresent()) {
+              break;
+            }
+            if (dc.isMetaData()) {
+              continue;
+            }
+            byte[] raw = Journal.readRaw(dc);
+            if (records == 0) {
+              oldest = Journal.headerAcceptedAt(raw);
+            }
+            records++;
+            bytes += raw.length;
+          }
+        }
+      }
+      return new Lag(records, bytes, oldest);
+    }
+  }
+
+  /**
+   * A cursor's lag.
+   *
+   * @param records records not yet committed
+   * @param bytes their bytes, headers included
+   * @param oldestAcceptedEpochNanos accepted-at of the oldest of them, or 0 when there is none
+   */
+  public record Lag(long records, long bytes, long oldestAcceptedEpochNanos) {}
+
   long committedIndex() {
     return committed;
   }

@@ -53,7 +53,9 @@ class JournalDiskFullTest {
         assertThat(all.entries()).hasSize(appended);
       }
     } finally {
-      run("umount", mount.toString());
+      // Lazy: Chronicle unmaps closed files on a background thread, so the mount may still be
+      // busy for a moment; it is detached now and released when they are.
+      run("umount", "-l", mount.toString());
     }
   }
 }

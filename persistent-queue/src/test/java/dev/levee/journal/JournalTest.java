@@ -86,6 +86,31 @@ class JournalTest {
   }
 
   @Test
+  void lagCountsRecordsBytesAndTheOldestPendingRecord() throws Exception {
+    Journal journal = open(settings());
+    Chunk first = chunk("a".repeat(10), 1);
+    journal.append(first);
+    clock.advance(Duration.ofSeconds(1));
+    Chunk second = chunk("b".repeat(20), 1);
+    journal.append(second);
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("c".repeat(30), 1));
+    JournalCursor cursor = journal.cursor("delivery");
+    assertThat(cursor.lag())
+        .isEqualTo(
+            new JournalCursor.Lag(
+                3, 3L * JournalRecord.HEADER_BYTES + 60, first.acceptedAtEpochNanos()));
+
+    cursor.commit(cursor.read(1, 1 << 20).throughIndex());
+
+    assertThat(cursor.lag())
+        .isEqualTo(
+            new JournalCursor.Lag(
+                2, 2L * JournalRecord.HEADER_BYTES + 50, second.acceptedAtEpochNanos()));
+    assertThat(cursor.lagRecords()).isEqualTo(2);
+  }
+
+  @Test
   void readStopsAtTheByteLimitButAlwaysReturnsOneRecord() throws Exception {
     Journal journal = open(settings());
     journal.append(chunk("x".repeat(100), 1));

@@ -33,7 +33,8 @@ import java.util.Map;
  * </pre>
  *
  * DIR is a service's journal directory (holding {@code traces}, {@code metrics}, {@code logs}) or
- * one signal's. {@code stats}: records, bytes, items, oldest and newest, and each cursor's lag.
+ * one signal's. {@code stats}: records, bytes, items, oldest and newest, and each cursor's lag
+ * (records, bytes, oldest pending).
  * {@code dump}: records as JSON lines, the OTLP request in OTLP/JSON. {@code verify}: every
  * checksum; exit status 1 if any record is damaged. T is an ISO-8601 instant
  * (2026-11-23T10:00:00Z) compared with when Levee accepted the data. Exit status 2: bad usage.
@@ -140,7 +141,14 @@ public final class JournalTool {
         instant(stats.newestAcceptedEpochNanos()),
         stats.corruptRecords());
     for (String name : journal.cursorNames()) {
-      out.printf(Locale.ROOT, "  cursor %s: lag_records=%d%n", name, journal.cursor(name).lagRecords());
+      JournalCursor.Lag lag = journal.cursor(name).lag();
+      out.printf(
+          Locale.ROOT,
+          "  cursor %s: lag_records=%d lag_bytes=%d oldest_pending=%s%n",
+          name,
+          lag.records(),
+          lag.bytes(),
+          instant(lag.oldestAcceptedEpochNanos()));
     }
   }
 

@@ -63,6 +63,7 @@ class JournalToolTest {
     assertThat(out())
         .startsWith("traces: records=2 ")
         .contains(" spans=2 files=1 oldest=2025-11-23T10:00:00Z newest=2025-11-23T10:01:00Z corrupt_records=0");
+    assertThat(out()).doesNotContain("cursor");
   }
 
   @Test
