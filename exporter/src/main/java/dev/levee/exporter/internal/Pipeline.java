@@ -184,7 +184,7 @@ public final class Pipeline<T> {
     return CompletableResultCode.ofSuccess();
   }
 
-  /** Completes when everything accepted before the call is delivered or dropped. */
+  /** Completes when everything accepted before the call is delivered, dropped or in the journal. */
   public CompletableResultCode flush() {
     if (shutdown) {
       return CompletableResultCode.ofSuccess();
