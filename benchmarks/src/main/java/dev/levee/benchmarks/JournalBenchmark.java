@@ -93,7 +93,7 @@ public class JournalBenchmark {
   public long appendThenRead() {
     journal.append(chunk);
     JournalCursor.Batch batch = cursor.read(1, Long.MAX_VALUE);
-    cursor.commit(batch.throughIndex());
+    cursor.commit(batch);
     return batch.throughIndex();
   }
 }

@@ -20,7 +20,23 @@ public interface ChunkJournal extends AutoCloseable {
   boolean append(Chunk chunk);
 
   /** The cursor with this name, created at the start of the journal if new; durable. */
-  Cursor cursor(String name);
+  default Cursor cursor(String name) {
+    return cursor(name, ReadOrder.OLDEST_FIRST);
+  }
+
+  /**
+   * The cursor with this name, reading in {@code order}; created at the start of the journal if
+   * new. What it is done with is durable and independent of the order it was read in.
+   */
+  Cursor cursor(String name, ReadOrder order);
+
+  /** The order a cursor reads the backlog in. */
+  enum ReadOrder {
+    /** Oldest first: the journal's order. */
+    OLDEST_FIRST,
+    /** Newest first: the most recent records first, working down to the oldest. */
+    NEWEST_FIRST
+  }
 
   /** Deletes data every cursor has passed, and data past the maximum age. */
   void applyRetention();
@@ -37,10 +53,10 @@ public interface ChunkJournal extends AutoCloseable {
     /** Reads the next chunks: at most {@code maxRecords}, and beyond the first {@code maxBytes}. */
     Batch read(int maxRecords, long maxBytes);
 
-    /** Marks everything through {@link Batch#throughIndex()} as done with. */
-    void commit(long throughIndex);
+    /** Marks every record of {@code batch} as done with. */
+    void commit(Batch batch);
 
-    /** Returns the read position to just after the last commit. */
+    /** Makes every record read and not committed readable again. */
     void rewind();
 
     /** Records not yet committed. */
@@ -50,10 +66,12 @@ public interface ChunkJournal extends AutoCloseable {
   /**
    * Chunks read together.
    *
-   * @param chunks intact chunks, in order
-   * @param throughIndex what to commit once they are done with; -1 when nothing was read
+   * @param chunks intact chunks, in journal order
+   * @param firstIndex the journal index of the first record read (damaged ones included)
+   * @param throughIndex the journal index of the last record read; -1 when nothing was read
+   * @param records the records read, damaged ones included
    */
-  record Batch(List<Chunk> chunks, long throughIndex) {
+  record Batch(List<Chunk> chunks, long firstIndex, long throughIndex, long records) {
     public boolean isEmpty() {
       return throughIndex < 0;
     }

@@ -69,6 +69,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private long journalLimitBytes = DEFAULT_JOURNAL_LIMIT_BYTES;
   private Duration journalMaxAge = DEFAULT_JOURNAL_MAX_AGE;
   private String journalFsync = DEFAULT_JOURNAL_FSYNC;
+  private String journalDrainOrder = "oldest_first";
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -227,6 +228,20 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * The order the journal's backlog is delivered in: {@code oldest_first} (default; the order it
+   * was accepted in) or {@code newest_first} (the most recent first, so dashboards show the present
+   * before the past). Either way the backlog shares the connection with live data.
+   */
+  public B setJournalDrainOrder(String order) {
+    Objects.requireNonNull(order, "order");
+    checkArgument(
+        order.equals("oldest_first") || order.equals("newest_first"),
+        "journalDrainOrder must be oldest_first or newest_first, was '" + order + "'");
+    this.journalDrainOrder = order;
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -252,6 +267,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             journalLimitBytes,
             journalMaxAge,
             journalFsync,
+            journalDrainOrder,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

@@ -85,6 +85,47 @@ class LeveeJournalTest {
   }
 
   @Test
+  void newestFirstDeliversTheMostRecentBacklogFirst() throws Exception {
+    LeveeSpanExporter first =
+        LeveeSpanExporter.builder()
+            .setEndpoint(Ports.closedPortEndpoint())
+            .setJournalMode("write_ahead") // journal order is export order
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .setShutdownTimeout(Duration.ofMillis(300))
+            .build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journalOpen());
+    for (int i = 0; i < 5; i++) {
+      first.export(TestData.spans(10, "batch" + i));
+    }
+    first.shutdown().join(30, TimeUnit.SECONDS);
+    assertThat(first.stats().journaled()).isEqualTo(50);
+
+    LeveeSpanExporter second =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMaxBatchBytes(1) // one journal record per request, to see the order
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalDrainOrder("newest_first")
+            .build();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spanCount() >= 50);
+      assertThat(
+              receiver.spans().stream()
+                  .map(s -> s.span().getName().replaceAll("-\\d+$", ""))
+                  .distinct()
+                  .toList())
+          .containsExactly("batch4", "batch3", "batch2", "batch1", "batch0");
+      assertThat(second.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(second.stats().recovered()).isEqualTo(50);
+      assertThat(receiver.duplicateSpanCount()).isZero();
+      assertReconciled(second.stats());
+    } finally {
+      second.shutdown().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void writeAheadHasEveryChunkOnDiskWhenExportReturns() throws Exception {
     LeveeSpanExporter first =
         LeveeSpanExporter.builder()

@@ -1,6 +1,7 @@
 package dev.levee.journal;
 
 import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkJournal.ReadOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -376,19 +377,9 @@ public final class Journal implements AutoCloseable {
             + (full ? " (journal_full)." : " (expired)."));
   }
 
-  /** Items in {@code cycle} after the slowest cursor's committed position. */
+  /** Items in {@code cycle} some cursor is not done with (all of them when there is no cursor). */
   private long unconsumedItems(int cycle) {
     long fromIndex = queue.rollCycle().toIndex(cycle, 0);
-    for (JournalCursor cursor : cursors.values()) {
-      long committed = cursor.committedIndex();
-      if (committed == JournalCursor.NONE || queue.rollCycle().toCycle(committed) < cycle) {
-        fromIndex = queue.rollCycle().toIndex(cycle, 0);
-        break;
-      }
-      if (queue.rollCycle().toCycle(committed) == cycle) {
-        fromIndex = Math.max(fromIndex, committed + 1);
-      }
-    }
     long items = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.singleThreadedCheckDisabled(true);
@@ -401,13 +392,25 @@ public final class Journal implements AutoCloseable {
             dc.rollbackOnClose();
             break;
           }
-          if (!dc.isMetaData()) {
+          if (!dc.isMetaData() && !doneByEveryCursor(dc.index())) {
             items += headerItems(readRaw(dc));
           }
         }
       }
     }
     return items;
+  }
+
+  private boolean doneByEveryCursor(long index) {
+    if (cursors.isEmpty()) {
+      return false;
+    }
+    for (JournalCursor cursor : cursors.values()) {
+      if (!cursor.isDone(index)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void deleteCycleFile(int cycle) {
@@ -453,12 +456,28 @@ public final class Journal implements AutoCloseable {
    * position survives restarts.
    */
   public JournalCursor cursor(String name) {
+    return cursor(name, ReadOrder.OLDEST_FIRST);
+  }
+
+  /**
+   * Returns the cursor with this name reading in {@code order}, creating it at the start of the
+   * journal if new. What it is done with survives restarts and changes of order.
+   */
+  public JournalCursor cursor(String name, ReadOrder order) {
     if (!name.matches("[A-Za-z0-9_.-]+")) {
       throw new IllegalArgumentException("cursor name must be letters, digits, '_', '.' or '-', was '" + name + "'");
     }
     synchronized (lock) {
-      return cursors.computeIfAbsent(
-          name, n -> new JournalCursor(this, n, cursorDirectory.resolve(n + JournalCursor.SUFFIX)));
+      JournalCursor existing = cursors.get(name);
+      if (existing != null && existing.order() == order) {
+        return existing;
+      }
+      if (existing != null) {
+        existing.closeTailer(); // its state is on disk; reopen it reading the other way
+      }
+      JournalCursor cursor = new JournalCursor(this, name, cursorDirectory.resolve(name + JournalCursor.SUFFIX), order);
+      cursors.put(name, cursor);
+      return cursor;
     }
   }
 

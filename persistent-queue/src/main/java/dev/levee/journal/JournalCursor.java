@@ -1,6 +1,7 @@
 package dev.levee.journal;
 
 import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkJournal.ReadOrder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,23 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * A named reader of a {@link Journal} with a durable, explicit commit: {@link #read} moves a read
- * position, {@link #commit} records how far the reader has <em>finished</em> (delivered), and
- * after a restart or a {@link #rewind} reading resumes after the last commit. That gives
+ * A named reader of a {@link Journal} with a durable, explicit commit: {@link #read} hands out the
+ * next records, {@link #commit} records that a batch is <em>finished</em> (delivered), and after a
+ * restart or a {@link #rewind} every record read but not committed is read again. That gives
  * at-least-once delivery: a batch read, sent, and not yet committed when the process dies is read
  * again.
  *
+ * <p>What is done is kept as a <em>low mark</em> (every record up to it is done) and a set of done
+ * ranges above it. Oldest-first reading commits at the low mark, so the set stays empty; newest-
+ * first reading works down from the end of the journal and leaves done ranges above undone ones
+ * until the backlog below them is delivered too. Cycle files are deleted once the low mark of
+ * every cursor has passed them, so newest-first frees disk when the oldest backlog is delivered.
+ *
  * <p>Chronicle's named tailers persist their position as they read, which would lose a batch in
- * flight at a crash; so the committed index is kept in a small checksummed file of its own,
- * {@code cursors/<name>.pos}, forced to the device as the journal's fsync policy says.
+ * flight at a crash; so the committed state is kept in a small checksummed file of its own, {@code
+ * cursors/<name>.pos}, forced to the device as the journal's fsync policy says.
  *
  * <p>Thread-safe; operations take the journal's lock.
  */
@@ -33,33 +44,59 @@ public final class JournalCursor {
   static final String SUFFIX = ".pos";
   /** No record consumed yet. */
   static final long NONE = -1;
-  private static final int MAGIC = 0x4c56_4355; // "LVCU"
+  private static final int MAGIC_V1 = 0x4c56_4355; // "LVCU": the low mark only
+  private static final int MAGIC_V2 = 0x4c56_4332; // "LVC2": the low mark and done ranges
 
   private final Journal journal;
   private final String name;
   private final Path file;
+  private final ReadOrder order;
+  /** Oldest-first reading position; kept between reads. */
   private final ExcerptTailer tailer;
-  private long committed = NONE;
+  /** Newest-first reading, and probes of what follows a record. */
+  private final ExcerptTailer probe;
+  /** Every record through this index is done. */
+  private long low = NONE;
+  /** Done ranges above {@link #low}, by first index. */
+  private final TreeMap<Long, Range> done = new TreeMap<>();
+  /** Newest-first: ranges handed out and neither committed nor rewound, by first index. */
+  private final TreeMap<Long, Range> inFlight = new TreeMap<>();
 
-  JournalCursor(Journal journal, String name, Path file) {
+  JournalCursor(Journal journal, String name, Path file, ReadOrder order) {
     this.journal = journal;
     this.name = name;
     this.file = file;
-    this.committed = load(file);
+    this.order = order;
+    load(file);
     this.tailer = journal.queue.createTailer();
     tailer.singleThreadedCheckDisabled(true);
+    this.probe = journal.queue.createTailer();
+    probe.singleThreadedCheckDisabled(true);
     position();
   }
 
-  private static long load(Path file) {
+  private void load(Path file) {
     if (!Files.exists(file)) {
-      return NONE;
+      return;
     }
     try {
-      byte[] bytes = Files.readAllBytes(file);
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      if (bytes.length == 16 && buffer.getInt(12) == MAGIC && buffer.getInt(8) == crc(buffer.getLong(0))) {
-        return buffer.getLong(0);
+      ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
+      int length = buffer.capacity();
+      if (length == 16 && buffer.getInt(12) == MAGIC_V1 && buffer.getInt(8) == crc(buffer, 0, 8)) {
+        low = buffer.getLong(0);
+        return;
+      }
+      if (length >= 20 && buffer.getInt(0) == MAGIC_V2 && buffer.getInt(length - 4) == crc(buffer, 0, length - 4)) {
+        int count = buffer.getInt(12);
+        if (length == 20 + count * 24L) {
+          low = buffer.getLong(4);
+          for (int i = 0; i < count; i++) {
+            int at = 16 + i * 24;
+            Range range = new Range(buffer.getLong(at), buffer.getLong(at + 8), buffer.getLong(at + 16));
+            done.put(range.first, range);
+          }
+          return;
+        }
       }
       logger.warning(
           "Levee journal cursor file "
@@ -68,26 +105,25 @@ public final class JournalCursor {
     } catch (IOException e) {
       logger.log(Level.WARNING, "Levee cannot read journal cursor file " + file + "; reading from the start", e);
     }
-    return NONE;
+    low = NONE;
+    done.clear();
   }
 
-  private static int crc(long index) {
+  private static int crc(ByteBuffer buffer, int from, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(ByteBuffer.allocate(8).putLong(0, index));
+    crc.update(buffer.array(), from, length);
     return (int) crc.getValue();
   }
 
-  /** Puts the read position just after the committed record. */
+  /** Puts the oldest-first read position just after the low mark. */
   private void position() {
-    if (committed == NONE || !tailer.moveToIndex(committed)) {
+    tailer.direction(TailerDirection.FORWARD);
+    if (low == NONE || !tailer.moveToIndex(low)) {
       tailer.toStart();
-      if (committed != NONE) {
-        committed = NONE;
-      }
       return;
     }
     try (DocumentContext dc = tailer.readingDocument()) {
-      // Skips the committed record itself.
+      // Skips the record at the low mark itself.
     }
   }
 
@@ -95,87 +131,242 @@ public final class JournalCursor {
     return name;
   }
 
+  public ReadOrder order() {
+    return order;
+  }
+
   /**
-   * Reads the next records after the read position, at most {@code maxRecords} and, beyond the
-   * first, at most {@code maxBytes} of records. Damaged records are skipped, counted and their
-   * file copied aside; they are covered by the batch's {@link Batch#throughIndex()}.
+   * Reads the next records: at most {@code maxRecords} and, beyond the first, at most {@code
+   * maxBytes} of records, all from one stretch of records not yet done. Oldest first they follow
+   * the previous read; newest first they are the newest records neither done nor in flight, and
+   * the batch's entries are still in journal order. Damaged records are skipped, counted and their
+   * file copied aside; they are covered by the batch.
    */
   public Batch read(int maxRecords, long maxBytes) {
     synchronized (journal.lock) {
-      List<Entry> entries = new ArrayList<>();
-      long through = NONE;
-      long bytes = 0;
-      while (entries.size() < maxRecords && !journal.isClosed()) {
-        try (DocumentContext dc = tailer.readingDocument()) {
-          if (!dc.isPresent()) {
+      if (journal.isClosed()) {
+        return Batch.EMPTY;
+      }
+      return order == ReadOrder.NEWEST_FIRST ? readNewest(maxRecords, maxBytes) : readOldest(maxRecords, maxBytes);
+    }
+  }
+
+  private Batch readOldest(int maxRecords, long maxBytes) {
+    List<Entry> entries = new ArrayList<>();
+    long first = NONE;
+    long through = NONE;
+    long records = 0;
+    long bytes = 0;
+    while (entries.size() < maxRecords) {
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          break;
+        }
+        if (dc.isMetaData()) {
+          continue;
+        }
+        long index = dc.index();
+        if (isDone(index)) {
+          if (records > 0) {
+            dc.rollbackOnClose(); // a batch is one undone stretch; the next read skips it
             break;
           }
-          if (dc.isMetaData()) {
-            continue;
-          }
-          long index = dc.index();
-          int cycle = tailer.cycle();
-          byte[] raw = Journal.readRaw(dc);
-          if (!entries.isEmpty() && bytes + raw.length > maxBytes) {
-            dc.rollbackOnClose();
+          continue; // done already: committed out of order, or by an earlier newest-first run
+        }
+        byte[] raw = Journal.readRaw(dc);
+        if (records > 0 && bytes + raw.length > maxBytes) {
+          dc.rollbackOnClose();
+          break;
+        }
+        if (first == NONE) {
+          first = index;
+        }
+        through = index;
+        records++;
+        bytes += raw.length;
+        decode(raw, index, tailer.cycle(), entries);
+      }
+    }
+    return new Batch(entries, first, through, records);
+  }
+
+  private Batch readNewest(int maxRecords, long maxBytes) {
+    List<Entry> entries = new ArrayList<>();
+    long first = NONE;
+    long through = NONE;
+    long records = 0;
+    long bytes = 0;
+    probe.direction(TailerDirection.BACKWARD).toEnd();
+    while (entries.size() < maxRecords) {
+      Range skip = null;
+      try (DocumentContext dc = probe.readingDocument()) {
+        if (!dc.isPresent()) {
+          break;
+        }
+        if (dc.isMetaData()) {
+          continue;
+        }
+        long index = dc.index();
+        if (low != NONE && index <= low) {
+          dc.rollbackOnClose();
+          break;
+        }
+        Range taken = covering(index);
+        if (taken != null) {
+          if (records > 0) {
             break;
           }
+          skip = taken;
+          continue; // jumps below the range once this document is closed
+        }
+        byte[] raw = Journal.readRaw(dc);
+        if (records > 0 && bytes + raw.length > maxBytes) {
+          dc.rollbackOnClose();
+          break;
+        }
+        if (through == NONE) {
           through = index;
-          try {
-            Chunk chunk = JournalRecord.decode(raw);
-            entries.add(new Entry(index, chunk));
-            bytes += raw.length;
-          } catch (JournalRecord.CorruptRecordException e) {
-            journal.quarantine(cycle, e.getMessage());
-          }
+        }
+        first = index;
+        records++;
+        bytes += raw.length;
+        decode(raw, index, probe.cycle(), entries);
+      }
+      if (skip != null) {
+        // To the range's first record, and one step back past it.
+        if (!probe.moveToIndex(skip.first)) {
+          break;
+        }
+        try (DocumentContext past = probe.readingDocument()) {
+          // reads the range's first record, leaving the position just before it
         }
       }
-      return new Batch(entries, through);
+    }
+    probe.direction(TailerDirection.FORWARD);
+    if (records == 0) {
+      return Batch.EMPTY;
+    }
+    java.util.Collections.reverse(entries);
+    inFlight.put(first, new Range(first, through, records));
+    return new Batch(entries, first, through, records);
+  }
+
+  /** The done or in-flight range holding {@code index}, or null. */
+  private Range covering(long index) {
+    Map.Entry<Long, Range> d = done.floorEntry(index);
+    if (d != null && d.getValue().last >= index) {
+      return d.getValue();
+    }
+    Map.Entry<Long, Range> f = inFlight.floorEntry(index);
+    if (f != null && f.getValue().last >= index) {
+      return f.getValue();
+    }
+    return null;
+  }
+
+  private void decode(byte[] raw, long index, int cycle, List<Entry> entries) {
+    try {
+      entries.add(new Entry(index, JournalRecord.decode(raw)));
+    } catch (JournalRecord.CorruptRecordException e) {
+      journal.quarantine(cycle, e.getMessage());
     }
   }
 
   /**
-   * Records that everything up to and including {@code index} (a {@link Batch#throughIndex()}) is
-   * done with; durable per the fsync policy. Cycle files every cursor has passed are then deleted.
+   * Records that every record of {@code batch} is done with; durable per the fsync policy. Cycle
+   * files every cursor's low mark has passed are then deleted.
    */
-  public void commit(long index) {
-    if (index == NONE) {
+  public void commit(Batch batch) {
+    if (batch.isEmpty()) {
       return;
     }
     synchronized (journal.lock) {
       if (journal.isClosed()) {
         return;
       }
-      committed = index;
+      inFlight.remove(batch.firstIndex());
+      if (low != NONE && batch.throughIndex() <= low) {
+        return; // already done (a retention pass moved the mark)
+      }
+      Range range = new Range(batch.firstIndex(), batch.throughIndex(), batch.records());
+      // Merge with the done range just below and just above when nothing undone lies between.
+      Map.Entry<Long, Range> below = done.lowerEntry(range.first);
+      if (below != null && nextAfter(below.getValue().last) >= range.first) {
+        done.remove(below.getKey());
+        range = new Range(below.getValue().first, range.last, below.getValue().records + range.records);
+      }
+      Map.Entry<Long, Range> above = done.higherEntry(range.last);
+      if (above != null && nextAfter(range.last) >= above.getValue().first) {
+        done.remove(above.getKey());
+        range = new Range(range.first, above.getValue().last, range.records + above.getValue().records);
+      }
+      long firstUndone = nextAfter(low);
+      if (firstUndone != NONE && firstUndone >= range.first) {
+        low = range.last; // the stretch joins the low mark
+      } else {
+        done.put(range.first, range);
+      }
       persist();
       journal.deleteConsumedCycles();
     }
   }
 
-  /** Moves the read position back to just after the last commit, e.g. after a failed send. */
+  /**
+   * The index of the first record after {@code index} ({@link #NONE}: the first record of the
+   * journal), or {@code Long.MAX_VALUE} when there is none.
+   */
+  private long nextAfter(long index) {
+    probe.direction(TailerDirection.FORWARD);
+    if (index == NONE || !probe.moveToIndex(index)) {
+      probe.toStart();
+    } else {
+      try (DocumentContext dc = probe.readingDocument()) {
+        // skips the record at index
+      }
+    }
+    while (true) {
+      try (DocumentContext dc = probe.readingDocument()) {
+        if (!dc.isPresent()) {
+          return Long.MAX_VALUE;
+        }
+        if (!dc.isMetaData()) {
+          dc.rollbackOnClose();
+          return dc.index();
+        }
+      }
+    }
+  }
+
+  /** Makes every record read but not committed readable again, e.g. after a failed send. */
   public void rewind() {
     synchronized (journal.lock) {
       if (!journal.isClosed()) {
+        inFlight.clear();
         position();
       }
     }
   }
 
-  /** Records not yet committed. */
+  /** Records not yet done with. */
   public long lagRecords() {
     synchronized (journal.lock) {
-      if (committed == NONE) {
-        return journal.totalRecords();
+      long after =
+          low == NONE
+              ? journal.totalRecords()
+              : journal.recordsAfter(
+                  journal.queue.rollCycle().toCycle(low), journal.queue.rollCycle().toSequenceNumber(low));
+      long doneAbove = 0;
+      for (Range range : done.values()) {
+        doneAbove += range.records;
       }
-      return journal.recordsAfter(
-          journal.queue.rollCycle().toCycle(committed), journal.queue.rollCycle().toSequenceNumber(committed));
+      return Math.max(0, after - doneAbove);
     }
   }
 
   /**
    * How far behind this cursor is: records, record bytes and the accepted-at of the oldest record
-   * not yet committed. Reads the uncommitted records to count their bytes, so it costs in
-   * proportion to the lag: for statistics, not for every request.
+   * not yet done with. Reads the records after the low mark, so it costs in proportion to the lag:
+   * for statistics, not for every request.
    */
   public Lag lag() {
     synchronized (journal.lock) {
@@ -184,11 +375,11 @@ public final class JournalCursor {
       long oldest = 0;
       try (ExcerptTailer scan = journal.queue.createTailer()) {
         scan.singleThreadedCheckDisabled(true);
-        if (committed == NONE || !scan.moveToIndex(committed)) {
+        if (low == NONE || !scan.moveToIndex(low)) {
           scan.toStart();
         } else {
           try (DocumentContext dc = scan.readingDocument()) {
-            // skip the committed record
+            // skip the record at the low mark
           }
         }
         while (true) {
@@ -196,7 +387,7 @@ public final class JournalCursor {
             if (!dc.isPresent()) {
               break;
             }
-            if (dc.isMetaData()) {
+            if (dc.isMetaData() || isDone(dc.index())) {
               continue;
             }
             byte[] raw = Journal.readRaw(dc);
@@ -212,6 +403,15 @@ public final class JournalCursor {
     }
   }
 
+  /** Whether this cursor is done with the record at {@code index}. Under the journal's lock. */
+  boolean isDone(long index) {
+    if (low != NONE && index <= low) {
+      return true;
+    }
+    Map.Entry<Long, Range> d = done.floorEntry(index);
+    return d != null && d.getValue().last >= index;
+  }
+
   /**
    * A cursor's lag.
    *
@@ -221,19 +421,26 @@ public final class JournalCursor {
    */
   public record Lag(long records, long bytes, long oldestAcceptedEpochNanos) {}
 
-  long committedIndex() {
-    return committed;
-  }
-
-  /** The cycle of the committed record; records in earlier cycles are all consumed. */
+  /** The cycle of the low mark; records in earlier cycles are all done with. */
   int committedCycle() {
-    return committed == NONE ? Integer.MIN_VALUE : journal.queue.rollCycle().toCycle(committed);
+    return low == NONE ? Integer.MIN_VALUE : journal.queue.rollCycle().toCycle(low);
   }
 
-  /** Called under the lock when retention deleted {@code cycle} before this cursor consumed it. */
+  /** Called under the lock when retention deleted {@code cycle} and every cycle before it. */
   void onCycleDeleted(int cycle) {
-    if (committed != NONE && journal.queue.rollCycle().toCycle(committed) <= cycle) {
-      committed = NONE;
+    boolean changed = false;
+    if (low != NONE && journal.queue.rollCycle().toCycle(low) <= cycle) {
+      low = NONE;
+      changed = true;
+    }
+    for (Iterator<Range> it = done.values().iterator(); it.hasNext(); ) {
+      if (journal.queue.rollCycle().toCycle(it.next().last) <= cycle) {
+        it.remove(); // wholly deleted; a range reaching past the cycle keeps its later records
+        changed = true;
+      }
+    }
+    inFlight.values().removeIf(r -> journal.queue.rollCycle().toCycle(r.last) <= cycle);
+    if (changed) {
       persist();
     }
     if (tailer.cycle() <= cycle) {
@@ -242,22 +449,36 @@ public final class JournalCursor {
   }
 
   private void persist() {
-    ByteBuffer buffer = ByteBuffer.allocate(16);
-    buffer.putLong(0, committed).putInt(8, crc(committed)).putInt(12, MAGIC);
+    ByteBuffer buffer = ByteBuffer.allocate(20 + done.size() * 24);
+    buffer.putInt(MAGIC_V2).putLong(low).putInt(done.size());
+    for (Range range : done.values()) {
+      buffer.putLong(range.first).putLong(range.last).putLong(range.records);
+    }
+    buffer.putInt(crc(buffer, 0, buffer.position()));
+    buffer.flip();
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      channel.write(buffer, 0);
+        FileChannel.open(
+            temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
       if (journal.settings.fsync() == FsyncPolicy.ALWAYS) {
         channel.force(false);
       }
+      restrict(temporary);
+      Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       logger.log(
           Level.WARNING,
           "Levee cannot save journal cursor " + name + " to " + file + "; after a restart some records may be sent twice",
           e);
     }
+  }
+
+  private static void restrict(Path path) {
     try {
-      Files.setPosixFilePermissions(file, Journal.FILE_PERMISSIONS);
+      Files.setPosixFilePermissions(path, Journal.FILE_PERMISSIONS);
     } catch (IOException | UnsupportedOperationException e) {
       // best effort, as for the queue files
     }
@@ -265,19 +486,26 @@ public final class JournalCursor {
 
   void closeTailer() {
     tailer.close();
+    probe.close();
   }
+
+  /** A stretch of records: first and last index, and how many records it holds. */
+  private record Range(long first, long last, long records) {}
 
   /** One record read: its journal index and its chunk. */
   public record Entry(long index, Chunk chunk) {}
 
   /**
-   * Records read together.
+   * Records read together: one stretch of the journal with nothing done or in flight inside it.
    *
-   * @param entries the intact records, in order
-   * @param throughIndex the index of the last record read, damaged ones included; what to {@link
-   *     #commit} once the entries are done with, or -1 if nothing was read
+   * @param entries the intact records, in journal order
+   * @param firstIndex the index of the first record of the stretch, damaged ones included
+   * @param throughIndex the index of the last record of the stretch; -1 if nothing was read
+   * @param records the records in the stretch, damaged ones included
    */
-  public record Batch(List<Entry> entries, long throughIndex) {
+  public record Batch(List<Entry> entries, long firstIndex, long throughIndex, long records) {
+    static final Batch EMPTY = new Batch(List.of(), NONE, NONE, 0);
+
     public boolean isEmpty() {
       return throughIndex == NONE;
     }

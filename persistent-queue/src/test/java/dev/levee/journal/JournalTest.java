@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkJournal.ReadOrder;
 import dev.levee.buffer.Signal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class JournalTest {
 
     assertThat(texts(batch)).containsExactly("a", "b", "c");
     assertThat(batch.entries()).extracting(e -> e.chunk().itemCount()).containsExactly(1, 2, 3);
-    cursor.commit(batch.throughIndex());
+    cursor.commit(batch);
     assertThat(cursor.lagRecords()).isZero();
     assertThat(journal.stats().items()).isEqualTo(6);
     assertThat(journal.stats().records()).isEqualTo(3);
@@ -101,7 +102,7 @@ class JournalTest {
             new JournalCursor.Lag(
                 3, 3L * JournalRecord.HEADER_BYTES + 60, first.acceptedAtEpochNanos()));
 
-    cursor.commit(cursor.read(1, 1 << 20).throughIndex());
+    cursor.commit(cursor.read(1, 1 << 20));
 
     assertThat(cursor.lag())
         .isEqualTo(
@@ -129,7 +130,7 @@ class JournalTest {
     }
     JournalCursor cursor = journal.cursor("delivery");
     JournalCursor.Batch first = cursor.read(2, 1 << 20);
-    cursor.commit(first.throughIndex());
+    cursor.commit(first);
     cursor.read(10, 1 << 20); // read but never committed: in flight at the "crash"
     journal.close();
 
@@ -146,12 +147,109 @@ class JournalTest {
     journal.append(chunk("a", 1));
     journal.append(chunk("b", 1));
     JournalCursor cursor = journal.cursor("delivery");
-    cursor.commit(cursor.read(1, 1 << 20).throughIndex());
+    cursor.commit(cursor.read(1, 1 << 20));
     assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("b");
 
     cursor.rewind();
 
     assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("b");
+  }
+
+  @Test
+  void newestFirstReadsTheMostRecentStretchFirstAndLeavesTheRestForLater() throws Exception {
+    Journal journal = open(settings());
+    for (String text : List.of("a", "b", "c", "d", "e")) {
+      journal.append(chunk(text, 1));
+    }
+    JournalCursor cursor = journal.cursor("delivery", ReadOrder.NEWEST_FIRST);
+
+    JournalCursor.Batch newest = cursor.read(2, 1 << 20);
+    assertThat(texts(newest)).containsExactly("d", "e");
+    JournalCursor.Batch next = cursor.read(2, 1 << 20); // d, e are in flight: skipped
+    assertThat(texts(next)).containsExactly("b", "c");
+    cursor.commit(newest);
+    assertThat(cursor.lagRecords()).isEqualTo(3);
+    journal.append(chunk("f", 1)); // live data arriving meanwhile is newest: it goes first
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("f");
+    cursor.commit(next);
+
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("a");
+    assertThat(cursor.lag().records()).isEqualTo(2); // a and f, read but not committed
+  }
+
+  @Test
+  void newestFirstProgressSurvivesARestartAndAChangeOfOrder() throws Exception {
+    Journal journal = open(settings());
+    for (String text : List.of("a", "b", "c", "d")) {
+      journal.append(chunk(text, 1));
+    }
+    JournalCursor cursor = journal.cursor("delivery", ReadOrder.NEWEST_FIRST);
+    cursor.commit(cursor.read(2, 1 << 20)); // c, d delivered
+    cursor.read(1, 1 << 20); // b in flight at the "crash"
+    journal.close();
+
+    Journal reopened = open(settings());
+    JournalCursor oldestFirst = reopened.cursor("delivery");
+    assertThat(oldestFirst.lagRecords()).isEqualTo(2);
+    JournalCursor.Batch rest = oldestFirst.read(10, 1 << 20);
+    assertThat(texts(rest)).containsExactly("a", "b");
+    oldestFirst.commit(rest);
+
+    assertThat(oldestFirst.lagRecords()).isZero();
+    assertThat(oldestFirst.read(10, 1 << 20).isEmpty()).isTrue();
+    reopened.append(chunk("e", 1));
+    assertThat(texts(oldestFirst.read(10, 1 << 20))).containsExactly("e");
+  }
+
+  @Test
+  void newestFirstRewindHandsOutWhatWasInFlightAgain() throws Exception {
+    Journal journal = open(settings());
+    journal.append(chunk("a", 1));
+    journal.append(chunk("b", 1));
+    JournalCursor cursor = journal.cursor("delivery", ReadOrder.NEWEST_FIRST);
+    assertThat(texts(cursor.read(1, 1 << 20))).containsExactly("b");
+
+    cursor.rewind();
+
+    assertThat(texts(cursor.read(1, 1 << 20))).containsExactly("b");
+  }
+
+  @Test
+  void newestFirstFreesAFileOnlyOnceTheOldestBacklogIsDone() throws Exception {
+    Journal journal = open(settings());
+    JournalCursor cursor = journal.cursor("delivery", ReadOrder.NEWEST_FIRST);
+    journal.append(chunk("first-cycle", 1));
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("second-cycle", 1));
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("third-cycle", 1));
+
+    cursor.commit(cursor.read(1, 1 << 20));
+    cursor.commit(cursor.read(1, 1 << 20));
+    assertThat(queueFiles(settings().directory())).hasSize(3);
+    JournalCursor.Batch oldest = cursor.read(1, 1 << 20);
+    assertThat(texts(oldest)).containsExactly("first-cycle");
+    cursor.commit(oldest);
+
+    assertThat(queueFiles(settings().directory())).hasSize(1); // the current cycle stays
+    assertThat(cursor.lagRecords()).isZero();
+  }
+
+  @Test
+  void retentionDoesNotCountWhatNewestFirstAlreadyDeliveredAsDropped() throws Exception {
+    int recordBytes = JournalRecord.HEADER_BYTES + 100;
+    Journal journal = open(settings().withLimitBytes(3L * recordBytes));
+    JournalCursor cursor = journal.cursor("delivery", ReadOrder.NEWEST_FIRST);
+    journal.append(chunk("1".repeat(100), 5));
+    journal.append(chunk("2".repeat(100), 7));
+    cursor.commit(cursor.read(1, 1 << 20)); // the 7 items (newest) were delivered
+    clock.advance(Duration.ofSeconds(1));
+    journal.append(chunk("3".repeat(100), 11));
+
+    assertThat(journal.append(chunk("4".repeat(100), 13))).isTrue();
+
+    assertThat(journal.stats().droppedJournalFull()).isEqualTo(5);
+    assertThat(texts(cursor.read(10, 1 << 20))).containsExactly("3".repeat(100), "4".repeat(100));
   }
 
   @Test
@@ -162,7 +260,7 @@ class JournalTest {
     JournalCursor primary = journal.cursor("primary");
     JournalCursor secondary = journal.cursor("secondary");
 
-    primary.commit(primary.read(10, 1 << 20).throughIndex());
+    primary.commit(primary.read(10, 1 << 20));
 
     assertThat(primary.lagRecords()).isZero();
     assertThat(secondary.lagRecords()).isEqualTo(2);
@@ -178,7 +276,7 @@ class JournalTest {
     journal.append(chunk("second-cycle", 1));
     assertThat(queueFiles(settings().directory())).hasSize(2);
 
-    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+    cursor.commit(cursor.read(10, 1 << 20));
 
     assertThat(queueFiles(settings().directory())).hasSize(1);
     assertThat(journal.stats().cycles()).isEqualTo(1);
@@ -192,7 +290,7 @@ class JournalTest {
     JournalCursor cursor = journal.cursor("delivery");
     journal.append(chunk("1".repeat(100), 5));
     journal.append(chunk("2".repeat(100), 7));
-    cursor.commit(cursor.read(1, 1 << 20).throughIndex()); // the 5 items were delivered
+    cursor.commit(cursor.read(1, 1 << 20)); // the 5 items were delivered
     clock.advance(Duration.ofSeconds(1));
     journal.append(chunk("3".repeat(100), 11));
 
@@ -334,7 +432,7 @@ class JournalTest {
     Journal journal = open(settings());
     journal.append(chunk("a", 1));
     JournalCursor cursor = journal.cursor("delivery");
-    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+    cursor.commit(cursor.read(10, 1 << 20));
     journal.close();
     Files.write(settings().directory().resolve("cursors/delivery.pos"), new byte[] {1, 2, 3});
 
@@ -348,7 +446,7 @@ class JournalTest {
     Journal journal = open(settings());
     journal.append(chunk("a", 1));
     JournalCursor cursor = journal.cursor("delivery");
-    cursor.commit(cursor.read(10, 1 << 20).throughIndex());
+    cursor.commit(cursor.read(10, 1 << 20));
 
     Path directory = settings().directory();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))

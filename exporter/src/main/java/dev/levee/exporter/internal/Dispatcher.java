@@ -75,7 +75,9 @@ public final class Dispatcher {
   private ChunkJournal journal;
   private ChunkJournal.Cursor cursor;
   private boolean batchFromJournal;
-  private long journalThrough = -1;
+  private ChunkJournal.Batch journalBatch;
+  /** Whether the journal's backlog has the next turn when memory holds live data too. */
+  private boolean journalTurn;
   private long journalDropsSeen;
   private long journalExpiredSeen;
 
@@ -137,12 +139,12 @@ public final class Dispatcher {
   }
 
   /**
-   * Starts delivering from {@code journal} too, and counts what an earlier run left in it as
-   * recovered. Called once, on the dispatcher thread.
+   * Starts delivering from {@code journal} too, reading its backlog in {@code order}, and counts
+   * what an earlier run left in it as recovered. Called once, on the dispatcher thread.
    *
    * @return the recovered items
    */
-  public long attachJournal(ChunkJournal journal) {
+  public long attachJournal(ChunkJournal journal, ChunkJournal.ReadOrder order) {
     ChunkJournal.Cursor delivery = journal.cursor(DELIVERY_CURSOR);
     long items = 0;
     while (true) {
@@ -155,6 +157,7 @@ public final class Dispatcher {
       }
     }
     delivery.rewind();
+    delivery = journal.cursor(DELIVERY_CURSOR, order);
     ChunkJournal.Stats stats = journal.stats();
     journalDropsSeen = stats.droppedJournalFull();
     journalExpiredSeen = stats.droppedExpired();
@@ -316,7 +319,31 @@ public final class Dispatcher {
     return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 
+  /**
+   * Fills the next request. With a backlog in the journal and live data in memory, the two take
+   * turns, so the backlog drains while live data keeps flowing and stays fresh.
+   */
   private void fillBatch() {
+    boolean journalReadable = cursor != null && !stopping;
+    if (journalReadable && journalTurn) {
+      fillFromJournal();
+      if (!batch.isEmpty()) {
+        journalTurn = false;
+        return;
+      }
+    }
+    fillFromMemory();
+    if (!batch.isEmpty()) {
+      journalTurn = true;
+      return;
+    }
+    if (journalReadable) {
+      fillFromJournal();
+      journalTurn = false;
+    }
+  }
+
+  private void fillFromMemory() {
     long bytes = 0;
     batchItems = 0;
     if (carry != null) {
@@ -333,12 +360,9 @@ public final class Dispatcher {
       add(chunk);
       bytes += chunk.sizeBytes();
     }
-    if (batch.isEmpty() && cursor != null && !stopping) {
-      fillFromJournal();
-    }
   }
 
-  /** When memory holds nothing, the journal's backlog goes out, oldest first. */
+  /** The journal's backlog, in the configured drain order. */
   private void fillFromJournal() {
     ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, maxBatchBytes);
     if (read.isEmpty()) {
@@ -346,14 +370,14 @@ public final class Dispatcher {
     }
     if (read.chunks().isEmpty()) {
       // Only damaged records: the journal counted and quarantined them.
-      cursor.commit(read.throughIndex());
+      cursor.commit(read);
       return;
     }
     for (Chunk journaled : read.chunks()) {
       add(journaled);
     }
     batchFromJournal = true;
-    journalThrough = read.throughIndex();
+    journalBatch = read;
   }
 
   private void add(Chunk chunk) {
@@ -363,7 +387,7 @@ public final class Dispatcher {
 
   private void completeBatch() {
     if (batchFromJournal) {
-      cursor.commit(journalThrough);
+      cursor.commit(journalBatch);
     } else {
       for (Chunk chunk : batch) {
         buffer.release(chunk);
@@ -377,7 +401,7 @@ public final class Dispatcher {
     batch.clear();
     batchItems = 0;
     batchFromJournal = false;
-    journalThrough = -1;
+    journalBatch = null;
   }
 
   /**

@@ -23,11 +23,12 @@ import java.util.stream.Collectors;
  * @param maxBatchBytes the largest request Levee builds from several chunks
  * @param shutdownTimeout how long shutdown may try to deliver what is left
  * @param bufferProvider the name of the memory tier's {@code BufferProvider}
- * @param journalMode {@code off} or {@code overflow}
+ * @param journalMode {@code off}, {@code overflow} or {@code write_ahead}
  * @param journalDirectory where the signal's journal directory is created
  * @param journalLimitBytes the journal's byte cap
  * @param journalMaxAge the journal's maximum data age
  * @param journalFsync {@code none}, {@code interval} or {@code always}
+ * @param journalDrainOrder {@code oldest_first} or {@code newest_first}
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -47,6 +48,7 @@ public record ExporterSettings(
     long journalLimitBytes,
     Duration journalMaxAge,
     String journalFsync,
+    String journalDrainOrder,
     Clock clock) {
 
   public ExporterSettings {
@@ -101,6 +103,8 @@ public record ExporterSettings(
         + journalMaxAge
         + ", journalFsync="
         + journalFsync
+        + ", journalDrainOrder="
+        + journalDrainOrder
         + "}";
   }
 }

@@ -243,7 +243,12 @@ public final class Pipeline<T> {
               settings.journalLimitBytes(),
               settings.journalMaxAge(),
               settings.journalFsync());
-      long recovered = dispatcher.attachJournal(opened);
+      long recovered =
+          dispatcher.attachJournal(
+              opened,
+              "newest_first".equals(settings.journalDrainOrder())
+                  ? ChunkJournal.ReadOrder.NEWEST_FIRST
+                  : ChunkJournal.ReadOrder.OLDEST_FIRST);
       journal = opened;
       logger.info(
           "Levee journal for "

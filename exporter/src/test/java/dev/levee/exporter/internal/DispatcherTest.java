@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
+import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.Signal;
 import dev.levee.buffer.internal.MemoryBufferProvider;
 import dev.levee.buffer.BufferSettings;
@@ -58,6 +59,85 @@ class DispatcherTest {
   private void assertReconciled() {
     LeveeStats s = snapshot();
     assertThat(s.offered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
+  }
+
+  /** A journal in a list: enough to see what the dispatcher reads and commits. */
+  private static final class ListJournal implements ChunkJournal {
+    final List<Chunk> records = new ArrayList<>();
+    int committed; // records done with, from the start
+    int read;
+
+    @Override
+    public boolean append(Chunk chunk) {
+      records.add(chunk);
+      return true;
+    }
+
+    @Override
+    public Cursor cursor(String name, ReadOrder order) {
+      return new Cursor() {
+        @Override
+        public Batch read(int maxRecords, long maxBytes) {
+          if (read >= records.size()) {
+            return new Batch(List.of(), -1, -1, 0);
+          }
+          int index = read++;
+          return new Batch(List.of(records.get(index)), index, index, 1);
+        }
+
+        @Override
+        public void commit(Batch batch) {
+          committed = (int) batch.throughIndex() + 1;
+        }
+
+        @Override
+        public void rewind() {
+          read = committed;
+        }
+
+        @Override
+        public long lagRecords() {
+          return records.size() - committed;
+        }
+      };
+    }
+
+    @Override
+    public void applyRetention() {}
+
+    @Override
+    public Stats stats() {
+      return new Stats(records.size(), 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void theJournalBacklogTakesTurnsWithLiveDataSoNeitherWaitsForTheOther() {
+    ListJournal journal = new ListJournal();
+    Chunk j1 = Chunk.of(Signal.SPANS, new byte[600], 1, false, clock.now());
+    Chunk j2 = Chunk.of(Signal.SPANS, new byte[600], 1, false, clock.now());
+    Chunk j3 = Chunk.of(Signal.SPANS, new byte[600], 1, false, clock.now());
+    journal.records.addAll(List.of(j1, j2, j3));
+    assertThat(dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST)).isEqualTo(3);
+
+    Chunk live1 = offer(100, 1);
+    dispatcher.step();
+    dispatcher.step();
+    Chunk live2 = offer(100, 1);
+    dispatcher.step();
+    dispatcher.step();
+    dispatcher.step();
+
+    assertThat(sender.requests)
+        .containsExactly(List.of(live1), List.of(j1), List.of(live2), List.of(j2), List.of(j3));
+    assertThat(journal.committed).isEqualTo(3);
+    LeveeStats s = snapshot();
+    assertThat(s.recovered()).isEqualTo(3);
+    assertThat(s.delivered()).isEqualTo(5);
+    assertThat(s.pending()).isZero();
   }
 
   @Test

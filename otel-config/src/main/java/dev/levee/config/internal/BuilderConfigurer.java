@@ -146,6 +146,11 @@ public final class BuilderConfigurer {
         f -> LeveeProperties.parseChoice(f, "none", "interval", "always"),
         builder::setJournalFsync,
         "interval");
+    apply(
+        properties.levee("journal.drain.order"),
+        f -> LeveeProperties.parseChoice(f, "oldest_first", "newest_first"),
+        builder::setJournalDrainOrder,
+        "oldest_first");
   }
 
   /**

@@ -46,19 +46,20 @@ public final class ChronicleJournalFactory implements ChunkJournalFactory {
     }
 
     @Override
-    public Cursor cursor(String name) {
-      JournalCursor cursor = journal.cursor(name);
+    public Cursor cursor(String name, ReadOrder order) {
+      JournalCursor cursor = journal.cursor(name, order);
       return new Cursor() {
         @Override
         public Batch read(int maxRecords, long maxBytes) {
           JournalCursor.Batch batch = cursor.read(maxRecords, maxBytes);
           List<Chunk> chunks = batch.entries().stream().map(JournalCursor.Entry::chunk).toList();
-          return new Batch(chunks, batch.throughIndex());
+          return new Batch(chunks, batch.firstIndex(), batch.throughIndex(), batch.records());
         }
 
         @Override
-        public void commit(long throughIndex) {
-          cursor.commit(throughIndex);
+        public void commit(Batch batch) {
+          cursor.commit(
+              new JournalCursor.Batch(List.of(), batch.firstIndex(), batch.throughIndex(), batch.records()));
         }
 
         @Override
