@@ -3,6 +3,7 @@ package dev.levee.benchmarks;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.journal.Compression;
 import dev.levee.journal.FsyncPolicy;
 import dev.levee.journal.Journal;
 import dev.levee.journal.JournalCursor;
@@ -53,6 +54,10 @@ public class JournalBenchmark {
   @Param({"64", "512"})
   public int spansPerChunk;
 
+  /** {@code none} or {@code lz4}: the journal.compression setting. */
+  @Param({"none", "lz4"})
+  public String compression;
+
   private Path directory;
   private Journal journal;
   private JournalCursor cursor;
@@ -67,7 +72,8 @@ public class JournalBenchmark {
         Journal.open(
             JournalSettings.defaults(directory, Signal.SPANS)
                 .withFsync(FsyncPolicy.NONE)
-                .withLimitBytes(64L << 30));
+                .withLimitBytes(64L << 30)
+                .withCompression(Compression.valueOf(compression.toUpperCase(java.util.Locale.ROOT))));
     cursor = journal.cursor("bench");
   }
 

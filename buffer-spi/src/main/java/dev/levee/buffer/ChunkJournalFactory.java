@@ -1,8 +1,6 @@
 package dev.levee.buffer;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Opens {@link ChunkJournal}s; found with {@link java.util.ServiceLoader}.
@@ -15,12 +13,7 @@ public interface ChunkJournalFactory {
   /**
    * Opens (or creates) the journal of one signal.
    *
-   * @param directory the signal's own directory
-   * @param limitBytes the cap on bytes held
-   * @param maxAge the maximum age of data held
-   * @param fsync {@code none}, {@code interval} or {@code always}
    * @throws IOException if the directory cannot be used; the message names it
    */
-  ChunkJournal open(Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
-      throws IOException;
+  ChunkJournal open(JournalOptions options) throws IOException;
 }

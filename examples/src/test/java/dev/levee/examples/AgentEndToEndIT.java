@@ -210,9 +210,12 @@ class AgentEndToEndIT {
     int port = Ports.closedPort();
     // Run 1: the receiver is down; a clean stop moves what memory holds to the journal.
     Path home = java.nio.file.Files.createDirectories(tempDir.resolve("home"));
+    Path connects = tempDir.resolve("connects.txt");
     AgentProcess first =
         demoApp(javaHome, journal, ITERATIONS)
+            .wrapper(Connects.tracer(connects))
             .property("user.home", home.toString())
+            .property("otel.exporter.levee.journal.compression", "lz4")
             .property("otel.exporter.levee.endpoint", "http://127.0.0.1:" + port)
             .property("otel.exporter.levee.shutdown.timeout", "1s")
             .start();
@@ -231,6 +234,10 @@ class AgentEndToEndIT {
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(home)) {
       assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".chronicle"));
     }
+    // And the process, journal busy, tried no connection off this machine (Connects says how
+    // that is seen; the JDK's own DNS queries to the system resolver are the one exception).
+    assertThat(Connects.toPort(connects, port)).as("the trace saw Levee's own attempts").isNotEmpty();
+    assertThat(Connects.offMachine(connects)).isEmpty();
 
     // Run 2, same journal, receiver up, no new work: the backlog arrives, once.
     try (OtlpReceiver receiver = OtlpReceiver.start(port, true, null)) {

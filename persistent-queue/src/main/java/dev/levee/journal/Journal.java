@@ -233,7 +233,8 @@ public final class Journal implements AutoCloseable {
    *     closed
    */
   public boolean append(Chunk chunk) {
-    byte[] record = JournalRecord.encode(chunk);
+    // Encoded (and compressed) before the lock: appends from several threads overlap there.
+    byte[] record = JournalRecord.encode(chunk, settings.compression());
     synchronized (lock) {
       if (closed || broken) {
         return false;

@@ -21,6 +21,7 @@ import net.openhft.chronicle.queue.RollCycles;
  * @param rollCycle the granularity of files, and so of retention; five minutes by default
  * @param clock the time source for file cycles and expiry
  * @param usableSpace the free bytes on the directory's file system (injected for tests)
+ * @param compression how record payloads are stored
  */
 public record JournalSettings(
     Path directory,
@@ -31,7 +32,8 @@ public record JournalSettings(
     Duration fsyncInterval,
     RollCycle rollCycle,
     InstantSource clock,
-    ToLongFunction<Path> usableSpace) {
+    ToLongFunction<Path> usableSpace,
+    Compression compression) {
 
   /** The default cap per signal: 1 GiB. */
   public static final long DEFAULT_LIMIT_BYTES = 1L << 30;
@@ -51,6 +53,7 @@ public record JournalSettings(
     Objects.requireNonNull(rollCycle, "rollCycle");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(usableSpace, "usableSpace");
+    Objects.requireNonNull(compression, "compression");
     if (limitBytes <= 0) {
       throw new IllegalArgumentException("limitBytes must be positive, was " + limitBytes);
     }
@@ -70,7 +73,8 @@ public record JournalSettings(
         DEFAULT_FSYNC_INTERVAL,
         RollCycles.FIVE_MINUTELY,
         InstantSource.system(),
-        JournalSettings::fileStoreUsableSpace);
+        JournalSettings::fileStoreUsableSpace,
+        Compression.NONE);
   }
 
   /** Free bytes on the file system of {@code path}, or {@code Long.MAX_VALUE} if unknown. */
@@ -83,27 +87,32 @@ public record JournalSettings(
   }
 
   public JournalSettings withLimitBytes(long bytes) {
-    return new JournalSettings(directory, signal, bytes, maxAge, fsync, fsyncInterval, rollCycle, clock, usableSpace);
+    return new JournalSettings(directory, signal, bytes, maxAge, fsync, fsyncInterval, rollCycle, clock, usableSpace, compression);
   }
 
   public JournalSettings withMaxAge(Duration age) {
-    return new JournalSettings(directory, signal, limitBytes, age, fsync, fsyncInterval, rollCycle, clock, usableSpace);
+    return new JournalSettings(directory, signal, limitBytes, age, fsync, fsyncInterval, rollCycle, clock, usableSpace, compression);
   }
 
   public JournalSettings withFsync(FsyncPolicy policy) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, policy, fsyncInterval, rollCycle, clock, usableSpace);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, policy, fsyncInterval, rollCycle, clock, usableSpace, compression);
   }
 
   public JournalSettings withRollCycle(RollCycle cycle) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, cycle, clock, usableSpace);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, cycle, clock, usableSpace, compression);
   }
 
   public JournalSettings withUsableSpace(ToLongFunction<Path> space) {
     return new JournalSettings(
-        directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, clock, space);
+        directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, clock, space, compression);
   }
 
   public JournalSettings withClock(InstantSource source) {
-    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, source, usableSpace);
+    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, source, usableSpace, compression);
+  }
+
+  public JournalSettings withCompression(Compression kind) {
+    return new JournalSettings(
+        directory, signal, limitBytes, maxAge, fsync, fsyncInterval, rollCycle, clock, usableSpace, kind);
   }
 }

@@ -61,7 +61,62 @@ class JournalRecordTest {
     signal[1] = 7;
     assertThatThrownBy(() -> JournalRecord.decode(signal)).hasMessage("unknown signal 7");
     byte[] flags = JournalRecord.encode(CHUNK);
-    flags[2] = 1; // compressed: not written by this version
-    assertThatThrownBy(() -> JournalRecord.decode(flags)).hasMessage("unknown flags 1");
+    flags[2] = 8;
+    assertThatThrownBy(() -> JournalRecord.decode(flags)).hasMessage("unknown flags 8");
+  }
+
+  /** An OTLP-like payload: repeated keys and values, as real requests have. */
+  private static Chunk compressible() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      text.append("service.name=checkout http.route=/api/orders/{id} span-").append(i).append(';');
+    }
+    return Chunk.of(Signal.SPANS, text.toString().getBytes(StandardCharsets.UTF_8), 100, false, 42L);
+  }
+
+  @Test
+  void lz4StoresACompressiblePayloadSmallerAndRoundTripsIt() throws Exception {
+    Chunk chunk = compressible();
+
+    byte[] record = JournalRecord.encode(chunk, Compression.LZ4);
+
+    assertThat(record.length).isLessThan(JournalRecord.sizeOf(chunk) / 3);
+    assertThat(record[2] & 1).isEqualTo(1);
+    Chunk decoded = JournalRecord.decode(record);
+    assertThat(decoded.payload()).isEqualTo(chunk.payload());
+    assertThat(decoded.itemCount()).isEqualTo(100);
+    assertThat(decoded.acceptedAtEpochNanos()).isEqualTo(42L);
+  }
+
+  @Test
+  void lz4KeepsASmallOrIncompressiblePayloadAsItIs() throws Exception {
+    byte[] random = new byte[4096];
+    new java.util.Random(7).nextBytes(random);
+    Chunk noise = Chunk.of(Signal.SPANS, random, 1, false, 1L);
+
+    assertThat(JournalRecord.encode(noise, Compression.LZ4)).isEqualTo(JournalRecord.encode(noise));
+    assertThat(JournalRecord.encode(CHUNK, Compression.LZ4)).isEqualTo(JournalRecord.encode(CHUNK));
+  }
+
+  @Test
+  void aDamagedCompressedPayloadIsCaughtByItsChecksum() {
+    byte[] record = JournalRecord.encode(compressible(), Compression.LZ4);
+    record[JournalRecord.HEADER_BYTES + 10] ^= 0x40;
+    assertThatThrownBy(() -> JournalRecord.decode(record)).hasMessage("checksum mismatch");
+  }
+
+  @Test
+  void aCompressedPayloadThatLiesAboutItsLengthIsRefused() {
+    byte[] record = JournalRecord.encode(compressible(), Compression.LZ4);
+    // A wrong stated length with a checksum that matches it: as a buggy writer would produce.
+    java.nio.ByteBuffer.wrap(record).putInt(JournalRecord.HEADER_BYTES, 17);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(record, 0, 19);
+    crc.update(record, JournalRecord.HEADER_BYTES, record.length - JournalRecord.HEADER_BYTES);
+    java.nio.ByteBuffer.wrap(record).putInt(19, (int) crc.getValue());
+
+    assertThatThrownBy(() -> JournalRecord.decode(record))
+        .isInstanceOf(JournalRecord.CorruptRecordException.class)
+        .hasMessageStartingWith("compressed payload");
   }
 }

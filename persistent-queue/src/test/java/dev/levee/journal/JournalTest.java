@@ -253,6 +253,20 @@ class JournalTest {
   }
 
   @Test
+  void anLz4JournalStoresLessAndReadsBackTheSameBytes() throws Exception {
+    String payload = "service.name=checkout http.route=/api/orders/{id} ".repeat(40);
+    Journal lz4 = open(settings().withCompression(Compression.LZ4));
+    for (int i = 0; i < 10; i++) {
+      assertThat(lz4.append(chunk(payload + i, 1))).isTrue();
+    }
+
+    assertThat(lz4.stats().bytes()).isLessThan(10L * JournalRecord.HEADER_BYTES + 10L * payload.length() / 4);
+    List<String> read = texts(lz4.cursor("delivery").read(100, Long.MAX_VALUE));
+    assertThat(read).hasSize(10);
+    assertThat(read.get(3)).isEqualTo(payload + 3);
+  }
+
+  @Test
   void cursorsAreIndependent() throws Exception {
     Journal journal = open(settings());
     journal.append(chunk("a", 1));

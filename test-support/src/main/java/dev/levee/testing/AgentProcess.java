@@ -95,6 +95,7 @@ public final class AgentProcess {
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Path outputFile;
+    private final List<String> wrapper = new ArrayList<>();
 
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -147,6 +148,12 @@ public final class AgentProcess {
       return this;
     }
 
+    /** A command the JVM runs under, e.g. {@code strace -f -o FILE}. */
+    public Builder wrapper(List<String> command) {
+      wrapper.addAll(command);
+      return this;
+    }
+
     /** Where the child's stdout and stderr go; a temporary file by default. */
     public Builder outputFile(Path outputFile) {
       this.outputFile = outputFile;
@@ -160,7 +167,7 @@ public final class AgentProcess {
       if (extensionJar != null && !Files.isRegularFile(extensionJar)) {
         throw new IllegalStateException("Extension jar not found: " + extensionJar);
       }
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(wrapper);
       command.add(javaHome.resolve("bin").resolve("java").toString());
       command.add("-javaagent:" + agentJar.toAbsolutePath());
       if (extensionJar != null) {

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param journalMaxAge the journal's maximum data age
  * @param journalFsync {@code none}, {@code interval} or {@code always}
  * @param journalDrainOrder {@code oldest_first} or {@code newest_first}
+ * @param journalCompression {@code none} or {@code lz4}
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -49,6 +50,7 @@ public record ExporterSettings(
     Duration journalMaxAge,
     String journalFsync,
     String journalDrainOrder,
+    String journalCompression,
     Clock clock) {
 
   public ExporterSettings {
@@ -105,6 +107,8 @@ public record ExporterSettings(
         + journalFsync
         + ", journalDrainOrder="
         + journalDrainOrder
+        + ", journalCompression="
+        + journalCompression
         + "}";
   }
 }

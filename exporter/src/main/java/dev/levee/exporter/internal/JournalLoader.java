@@ -2,6 +2,7 @@ package dev.levee.exporter.internal;
 
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.ChunkJournalFactory;
+import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
 import dev.levee.buffer.internal.JavaBaseAccess;
 import java.io.IOException;
@@ -50,16 +51,14 @@ public final class JournalLoader {
    * one after the other, so that Chronicle's start-up (class loading, mostly) takes one core, not
    * all of them, while the application starts.
    */
-  public static synchronized ChunkJournal open(
-      Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
-      throws IOException {
+  public static synchronized ChunkJournal open(JournalOptions options) throws IOException {
     quietChronicle();
     ChunkJournalFactory journals = factory();
     String classPath = System.getProperty("java.class.path");
     try {
-      return journals.open(directory, signal, limitBytes, maxAge, fsync);
+      return journals.open(options);
     } catch (RuntimeException | LinkageError e) {
-      throw new IOException("Cannot open the journal in " + directory + ": " + e, e);
+      throw new IOException("Cannot open the journal in " + options.directory() + ": " + e, e);
     } finally {
       if (classPath != null && !classPath.equals(System.getProperty("java.class.path"))) {
         System.setProperty("java.class.path", classPath);

@@ -3,6 +3,7 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.ChunkJournal;
+import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.DropReason;
 import dev.levee.exporter.LeveeStats;
@@ -238,11 +239,13 @@ public final class Pipeline<T> {
     try {
       ChunkJournal opened =
           JournalLoader.open(
-              directory,
-              signal(),
-              settings.journalLimitBytes(),
-              settings.journalMaxAge(),
-              settings.journalFsync());
+              new JournalOptions(
+                  directory,
+                  signal(),
+                  settings.journalLimitBytes(),
+                  settings.journalMaxAge(),
+                  settings.journalFsync(),
+                  settings.journalCompression()));
       long recovered =
           dispatcher.attachJournal(
               opened,

@@ -151,6 +151,11 @@ public final class BuilderConfigurer {
         f -> LeveeProperties.parseChoice(f, "oldest_first", "newest_first"),
         builder::setJournalDrainOrder,
         "oldest_first");
+    apply(
+        properties.levee("journal.compression"),
+        f -> LeveeProperties.parseChoice(f, "none", "lz4"),
+        builder::setJournalCompression,
+        "none");
   }
 
   /**

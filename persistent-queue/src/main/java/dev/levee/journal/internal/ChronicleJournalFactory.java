@@ -3,7 +3,8 @@ package dev.levee.journal.internal;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.ChunkJournalFactory;
-import dev.levee.buffer.Signal;
+import dev.levee.buffer.JournalOptions;
+import dev.levee.journal.Compression;
 import dev.levee.journal.FsyncPolicy;
 import dev.levee.journal.Journal;
 import dev.levee.journal.JournalCursor;
@@ -11,8 +12,6 @@ import dev.levee.journal.JournalException;
 import dev.levee.journal.JournalSettings;
 import dev.levee.journal.JournalStats;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,14 +23,13 @@ import java.util.Locale;
 public final class ChronicleJournalFactory implements ChunkJournalFactory {
 
   @Override
-  public ChunkJournal open(
-      Path directory, Signal signal, long limitBytes, Duration maxAge, String fsync)
-      throws IOException {
+  public ChunkJournal open(JournalOptions options) throws IOException {
     JournalSettings settings =
-        JournalSettings.defaults(directory, signal)
-            .withLimitBytes(limitBytes)
-            .withMaxAge(maxAge)
-            .withFsync(FsyncPolicy.valueOf(fsync.toUpperCase(Locale.ROOT)));
+        JournalSettings.defaults(options.directory(), options.signal())
+            .withLimitBytes(options.limitBytes())
+            .withMaxAge(options.maxAge())
+            .withFsync(FsyncPolicy.valueOf(options.fsync().toUpperCase(Locale.ROOT)))
+            .withCompression(Compression.valueOf(options.compression().toUpperCase(Locale.ROOT)));
     try {
       return new Adapter(Journal.open(settings));
     } catch (JournalException e) {
