@@ -5,6 +5,7 @@ import dev.levee.buffer.BufferProviders;
 import dev.levee.buffer.BufferSettings;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.Signal;
+import dev.levee.exporter.internal.Breaker;
 import dev.levee.exporter.internal.ChunkEncoder;
 import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
@@ -71,6 +72,15 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private String journalFsync = DEFAULT_JOURNAL_FSYNC;
   private String journalDrainOrder = "oldest_first";
   private String journalCompression = "none";
+  private boolean breakerEnabled = Breaker.Settings.DEFAULT.enabled();
+  private float breakerFailureRate = Breaker.Settings.DEFAULT.failureRatePercent();
+  private float breakerSlowCallRate = Breaker.Settings.DEFAULT.slowCallRatePercent();
+  private Duration breakerSlowCallDuration = Breaker.Settings.DEFAULT.slowCallDuration();
+  private boolean breakerTimeWindow = Breaker.Settings.DEFAULT.timeBasedWindow();
+  private int breakerWindowSize = Breaker.Settings.DEFAULT.windowSize();
+  private int breakerMinimumCalls = Breaker.Settings.DEFAULT.minimumCalls();
+  private Duration breakerOpenWait = Breaker.Settings.DEFAULT.openWait();
+  private int breakerHalfOpenCalls = Breaker.Settings.DEFAULT.halfOpenCalls();
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -258,6 +268,75 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * Whether the endpoint has a circuit breaker (default yes): when requests keep failing, it stops
+   * sending for {@link #setCircuitBreakerOpenWait a while} (data goes to the journal meanwhile),
+   * then lets a few probes through.
+   */
+  public B setCircuitBreakerEnabled(boolean enabled) {
+    this.breakerEnabled = enabled;
+    return self();
+  }
+
+  /** The failure rate, in percent, at or above which the breaker opens. Default 50. */
+  public B setCircuitBreakerFailureRate(float percent) {
+    checkArgument(percent > 0 && percent <= 100, "circuitBreakerFailureRate must be in (0, 100], was " + percent);
+    this.breakerFailureRate = percent;
+    return self();
+  }
+
+  /**
+   * Requests taking at least {@code duration} are slow; at or above {@code ratePercent} slow
+   * requests the breaker opens. Default 5 s and 100 (only when every request is slow).
+   */
+  public B setCircuitBreakerSlowCall(Duration duration, float ratePercent) {
+    checkPositive(duration, "circuitBreakerSlowCallDuration");
+    checkArgument(
+        ratePercent > 0 && ratePercent <= 100,
+        "circuitBreakerSlowCallRate must be in (0, 100], was " + ratePercent);
+    this.breakerSlowCallDuration = duration;
+    this.breakerSlowCallRate = ratePercent;
+    return self();
+  }
+
+  /** Judges the last {@code calls} requests (default 20). */
+  public B setCircuitBreakerWindow(int calls) {
+    checkArgument(calls > 0, "circuitBreakerWindow must be positive, was " + calls);
+    this.breakerTimeWindow = false;
+    this.breakerWindowSize = calls;
+    return self();
+  }
+
+  /** Judges the requests of the last {@code window} instead, in whole seconds. */
+  public B setCircuitBreakerTimeWindow(Duration window) {
+    checkPositive(window, "circuitBreakerTimeWindow");
+    checkArgument(window.toSeconds() >= 1, "circuitBreakerTimeWindow must be at least 1s, was " + window);
+    this.breakerTimeWindow = true;
+    this.breakerWindowSize = (int) Math.min(Integer.MAX_VALUE, window.toSeconds());
+    return self();
+  }
+
+  /** No judgement before this many requests in the window. Default 10. */
+  public B setCircuitBreakerMinimumCalls(int calls) {
+    checkArgument(calls > 0, "circuitBreakerMinimumCalls must be positive, was " + calls);
+    this.breakerMinimumCalls = calls;
+    return self();
+  }
+
+  /** How long an open breaker sends nothing before probing. Default 10 s. */
+  public B setCircuitBreakerOpenWait(Duration wait) {
+    checkPositive(wait, "circuitBreakerOpenWait");
+    this.breakerOpenWait = wait;
+    return self();
+  }
+
+  /** Probes a half-open breaker lets through; all must go well for it to close. Default 2. */
+  public B setCircuitBreakerHalfOpenCalls(int calls) {
+    checkArgument(calls > 0, "circuitBreakerHalfOpenCalls must be positive, was " + calls);
+    this.breakerHalfOpenCalls = calls;
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -285,6 +364,16 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             journalFsync,
             journalDrainOrder,
             journalCompression,
+            new Breaker.Settings(
+                breakerEnabled,
+                breakerFailureRate,
+                breakerSlowCallRate,
+                breakerSlowCallDuration,
+                breakerTimeWindow,
+                breakerWindowSize,
+                breakerMinimumCalls,
+                breakerOpenWait,
+                breakerHalfOpenCalls),
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  * @param memoryLimitBytes the memory tier's bound
  * @param journalOpen whether the journal is open (it opens on the dispatcher thread shortly after
  *     the exporter is built; false for good when memory-only)
+ * @param breakerState the endpoint's circuit breaker: {@code closed}, {@code open}, {@code
+ *     half_open} or {@code disabled}
+ * @param breakerOpenings times the breaker has opened
  */
 public record LeveeStats(
     Signal signal,
@@ -37,7 +40,9 @@ public record LeveeStats(
     long retries,
     long memoryUsedBytes,
     long memoryLimitBytes,
-    boolean journalOpen) {
+    boolean journalOpen,
+    String breakerState,
+    long breakerOpenings) {
 
   public LeveeStats {
     EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);
@@ -59,7 +64,8 @@ public record LeveeStats(
 
   /**
    * One line with every counter, e.g. {@code offered=10 recovered=0 delivered=8 dropped=2
-   * (memory_full=2 rejected=0 ...) pending=0 journaled=0 retries=1}.
+   * (memory_full=2 rejected=0 ...) pending=0 journaled=0 retries=1 breaker=closed
+   * breaker_openings=0}.
    */
   public String summary() {
     return "offered="
@@ -79,6 +85,10 @@ public record LeveeStats(
         + " journaled="
         + journaled
         + " retries="
-        + retries;
+        + retries
+        + " breaker="
+        + breakerState
+        + " breaker_openings="
+        + breakerOpenings;
   }
 }

@@ -126,6 +126,41 @@ class LeveeJournalTest {
   }
 
   @Test
+  void aBackendThatKeepsFailingOpensTheBreakerAndNewDataGoesStraightToTheJournal() {
+    receiver.failNext(1000, io.grpc.Status.UNAVAILABLE.withDescription("overloaded"), Duration.ofMillis(1));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .setCircuitBreakerWindow(4)
+            .setCircuitBreakerMinimumCalls(4)
+            .setCircuitBreakerOpenWait(Duration.ofHours(1))
+            .setShutdownTimeout(Duration.ofMillis(300))
+            .build();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+      exporter.export(TestData.spans(5, "before"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().breakerState().equals("open"));
+      assertThat(receiver.failedCallCount()).isEqualTo(4);
+
+      exporter.export(TestData.spans(7, "while-open"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journaled() == 12);
+
+      LeveeStats stats = exporter.stats();
+      assertThat(receiver.failedCallCount()).isEqualTo(4); // nothing hammers the endpoint
+      assertThat(stats.breakerOpenings()).isEqualTo(1);
+      assertThat(stats.memoryUsedBytes()).isZero();
+      assertThat(stats.pending()).isEqualTo(12);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(30, TimeUnit.SECONDS);
+    }
+    assertReconciled(exporter.stats());
+    assertThat(exporter.stats().droppedTotal()).isZero();
+  }
+
+  @Test
   void writeAheadHasEveryChunkOnDiskWhenExportReturns() throws Exception {
     LeveeSpanExporter first =
         LeveeSpanExporter.builder()

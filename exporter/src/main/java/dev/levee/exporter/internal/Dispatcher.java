@@ -46,6 +46,7 @@ public final class Dispatcher {
   private final Signal signal;
   private final ChunkBuffer buffer;
   private final Sender sender;
+  private final Breaker breaker;
   private final PipelineStats stats;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -85,6 +86,7 @@ public final class Dispatcher {
       Signal signal,
       ChunkBuffer buffer,
       Sender sender,
+      Breaker breaker,
       PipelineStats stats,
       Clock clock,
       Sleeper sleeper,
@@ -95,6 +97,7 @@ public final class Dispatcher {
     this.signal = signal;
     this.buffer = buffer;
     this.sender = sender;
+    this.breaker = breaker;
     this.stats = stats;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -209,14 +212,68 @@ public final class Dispatcher {
       }
       timeout = Math.min(timeout, left);
     }
+    // At shutdown the breaker is not asked: one prompt attempt beats waiting out an open state.
+    if (!stopping && !breaker.tryAcquire()) {
+      waitWhileOpen();
+      return Step.WORKED;
+    }
+    long started = clock.nanoTime();
     SendOutcome outcome = sender.send(batch, timeout);
+    long took = clock.nanoTime() - started;
     switch (outcome.kind()) {
-      case SUCCESS -> onSuccess(outcome);
-      case PERMANENT -> onPermanentFailure(outcome);
-      case RETRYABLE -> onRetryableFailure(outcome);
+      case SUCCESS -> {
+        breaker.onAnswer(took);
+        onSuccess(outcome);
+      }
+      case PERMANENT -> {
+        breaker.onAnswer(took); // the endpoint answered: it is the data that was refused
+        onPermanentFailure(outcome);
+      }
+      case RETRYABLE -> {
+        breaker.onFailure(took, outcome.status());
+        onRetryableFailure(outcome);
+      }
     }
     settleFlushWaiters();
     return Step.WORKED;
+  }
+
+  /**
+   * The breaker is open: what was about to be sent goes to the journal (or stays in memory without
+   * one), and the dispatcher sleeps until the breaker lets a probe through. New data, or shutdown,
+   * wakes it early: the next step then parks the new data too, so memory stays free.
+   */
+  private void waitWhileOpen() {
+    parkFailedBatch();
+    if (!stopping) {
+      // A little past the end of the open state: the breaker lets probes through only after it.
+      sleeper.sleep(breaker.remainingOpenNanos() + MIN_OPEN_POLL_NANOS);
+    }
+  }
+
+  /** How often a dispatcher looks again at a breaker that refused without saying for how long. */
+  static final long MIN_OPEN_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+
+  /**
+   * Sleeps until {@code until}, or until shutdown starts. With {@code promptRetryAtStop}, the
+   * first wait after shutdown started ends at once (one last prompt attempt); later ones run to
+   * the stop deadline at most.
+   */
+  private void waitUntil(long until, boolean promptRetryAtStop) {
+    while (true) {
+      long now = clock.nanoTime();
+      if (stopping) {
+        if (!promptRetryAtStop || !retriedSinceStop) {
+          retriedSinceStop |= promptRetryAtStop;
+          return;
+        }
+        until = Math.min(until, stopDeadlineNanos);
+      }
+      if (now >= until) {
+        return;
+      }
+      sleeper.sleep(until - now);
+    }
   }
 
   private void onSuccess(SendOutcome outcome) {
@@ -297,22 +354,8 @@ public final class Dispatcher {
                         + mebibytes(buffer.capacityBytes())
                         + "); when memory is full, new data is dropped."));
     parkFailedBatch();
-    long until = clock.nanoTime() + delay;
-    while (true) {
-      long now = clock.nanoTime();
-      if (stopping) {
-        if (!retriedSinceStop) {
-          // Shutdown started: one prompt last attempt rather than sleeping out the backoff.
-          retriedSinceStop = true;
-          return;
-        }
-        until = Math.min(until, stopDeadlineNanos);
-      }
-      if (now >= until) {
-        return;
-      }
-      sleeper.sleep(until - now);
-    }
+    // Shutdown started: one prompt last attempt rather than sleeping out the backoff.
+    waitUntil(clock.nanoTime() + delay, true);
   }
 
   private static String mebibytes(long bytes) {

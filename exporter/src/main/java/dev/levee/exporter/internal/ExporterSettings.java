@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * @param journalFsync {@code none}, {@code interval} or {@code always}
  * @param journalDrainOrder {@code oldest_first} or {@code newest_first}
  * @param journalCompression {@code none} or {@code lz4}
+ * @param breaker the endpoint's circuit breaker
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -51,6 +52,7 @@ public record ExporterSettings(
     String journalFsync,
     String journalDrainOrder,
     String journalCompression,
+    Breaker.Settings breaker,
     Clock clock) {
 
   public ExporterSettings {
@@ -109,6 +111,8 @@ public record ExporterSettings(
         + journalDrainOrder
         + ", journalCompression="
         + journalCompression
+        + ", breaker="
+        + breaker
         + "}";
   }
 }

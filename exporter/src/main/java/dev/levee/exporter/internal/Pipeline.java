@@ -39,6 +39,7 @@ public final class Pipeline<T> {
   private final ChunkEncoder<T> encoder;
   private final ChunkBuffer buffer;
   private final Sender sender;
+  private final Breaker breaker;
   private final PipelineStats stats;
   private final Clock clock;
   private final Dispatcher dispatcher;
@@ -62,11 +63,13 @@ public final class Pipeline<T> {
     this.clock = settings.clock();
     this.stats = new PipelineStats(encoder.signal());
     this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
+    this.breaker = new Breaker(sender.target(), settings.breaker(), clock);
     this.dispatcher =
         new Dispatcher(
             encoder.signal(),
             buffer,
             sender,
+            breaker,
             stats,
             clock,
             LockSupport::parkNanos,
@@ -211,7 +214,8 @@ public final class Pipeline<T> {
   }
 
   public LeveeStats stats() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), journal != null && !shutdownResult.isDone());
+    return stats.snapshot(
+        buffer.usedBytes(), buffer.capacityBytes(), journal != null && !shutdownResult.isDone(), breaker);
   }
 
   private long lastRetentionNanos;

@@ -73,7 +73,8 @@ public final class PipelineStats {
     journaled.add(items);
   }
 
-  public LeveeStats snapshot(long memoryUsedBytes, long memoryLimitBytes, boolean journalOpen) {
+  public LeveeStats snapshot(
+      long memoryUsedBytes, long memoryLimitBytes, boolean journalOpen, Breaker breaker) {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
     return new LeveeStats(
@@ -87,6 +88,8 @@ public final class PipelineStats {
         retries.sum(),
         memoryUsedBytes,
         memoryLimitBytes,
-        journalOpen);
+        journalOpen,
+        breaker.state().lowerName(),
+        breaker.openings());
   }
 }

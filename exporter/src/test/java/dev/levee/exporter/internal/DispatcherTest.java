@@ -30,11 +30,16 @@ class DispatcherTest {
   private final PipelineStats stats = new PipelineStats(Signal.SPANS);
   private final ScriptedSender sender = new ScriptedSender();
   private final AtomicBoolean exporting = new AtomicBoolean();
-  private final Dispatcher dispatcher =
-      new Dispatcher(
+  /** Off in most tests: they are about retries; the breaker's own tests switch it on. */
+  private Breaker breaker = new Breaker("test", Breaker.Settings.DEFAULT.disabled(), clock);
+  private Dispatcher dispatcher = dispatcher(breaker);
+
+  private Dispatcher dispatcher(Breaker breaker) {
+    return new Dispatcher(
           Signal.SPANS,
           buffer,
           sender,
+          breaker,
           stats,
           clock,
           nanos -> clock.advance(Duration.ofNanos(nanos)),
@@ -42,6 +47,7 @@ class DispatcherTest {
           1000,
           10 * SECOND,
           exporting::get);
+  }
 
   private Chunk offer(int bytes, int items) {
     Chunk chunk = Chunk.of(Signal.SPANS, new byte[bytes], items, false, clock.now());
@@ -53,7 +59,7 @@ class DispatcherTest {
   }
 
   private LeveeStats snapshot() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false);
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, breaker);
   }
 
   private void assertReconciled() {
@@ -138,6 +144,86 @@ class DispatcherTest {
     assertThat(s.recovered()).isEqualTo(3);
     assertThat(s.delivered()).isEqualTo(5);
     assertThat(s.pending()).isZero();
+  }
+
+  /** A breaker that judges the last 4 requests, opens at 50% failures for 10 s, one probe. */
+  private void useBreaker() {
+    breaker =
+        new Breaker(
+            "test:4317",
+            new Breaker.Settings(true, 50, 100, Duration.ofSeconds(5), false, 4, 4, Duration.ofSeconds(10), 1),
+            clock);
+    dispatcher = dispatcher(breaker);
+  }
+
+  @Test
+  void anOpenBreakerSendsNothingUntilItsWaitIsOverThenProbes() {
+    useBreaker();
+    sender.alwaysFail = true;
+    offer(100, 3);
+    for (int i = 0; i < 4; i++) {
+      dispatcher.step();
+    }
+    assertThat(sender.requests).hasSize(4);
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    long openedAt = clock.nanoTime();
+
+    dispatcher.step(); // refused by the breaker: waits out the open state, sends nothing
+
+    assertThat(sender.requests).hasSize(4);
+    assertThat(clock.nanoTime() - openedAt).isLessThanOrEqualTo(10 * SECOND);
+    dispatcher.step(); // half-open: one probe, which fails
+    assertThat(sender.requests).hasSize(5);
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    assertThat(breaker.openings()).isEqualTo(2);
+
+    sender.alwaysFail = false;
+    dispatcher.step(); // waits
+    dispatcher.step(); // the probe goes through
+    assertThat(sender.requests).hasSize(6);
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(3);
+    assertThat(s.breakerState()).isEqualTo("closed");
+    assertThat(s.breakerOpenings()).isEqualTo(2);
+    assertReconciled();
+  }
+
+  @Test
+  void whileTheBreakerIsOpenLiveDataGoesToTheJournalWithoutARequest() {
+    useBreaker();
+    ListJournal journal = new ListJournal();
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    sender.alwaysFail = true;
+    for (int i = 0; i < 4; i++) {
+      offer(100, 1);
+      dispatcher.step(); // fails; the failed batch is parked in the journal, read back next time
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    int requests = sender.requests.size();
+
+    Chunk live = offer(100, 2);
+    dispatcher.step();
+
+    assertThat(sender.requests).hasSize(requests);
+    assertThat(journal.records).contains(live);
+    assertThat(buffer.usedBytes()).isZero();
+    LeveeStats s = snapshot();
+    assertThat(s.journaled()).isEqualTo(6);
+    assertThat(s.pending()).isEqualTo(6);
+    assertReconciled();
+  }
+
+  @Test
+  void anAnswerThatRefusesTheDataDoesNotCountAgainstTheEndpoint() {
+    useBreaker();
+    for (int i = 0; i < 6; i++) {
+      sender.script.add(SendOutcome.permanent("INVALID_ARGUMENT", "bad data"));
+      offer(100, 1);
+      dispatcher.step();
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(snapshot().dropped(DropReason.REJECTED)).isEqualTo(6);
   }
 
   @Test

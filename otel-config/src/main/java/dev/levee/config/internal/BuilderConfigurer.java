@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +101,7 @@ public final class BuilderConfigurer {
         builder::setShutdownTimeout,
         "5s");
     configureJournal(builder);
+    configureBreaker(builder);
     apply(
         properties.levee("buffer.provider"),
         BuilderConfigurer::bufferProvider,
@@ -156,6 +158,71 @@ public final class BuilderConfigurer {
         f -> LeveeProperties.parseChoice(f, "none", "lz4"),
         builder::setJournalCompression,
         "none");
+  }
+
+  private <B extends LeveeExporterBuilder<B>> void configureBreaker(B builder) {
+    apply(properties.levee("breaker.enabled"), LeveeProperties::parseBoolean, builder::setCircuitBreakerEnabled, "true");
+    apply(
+        properties.levee("breaker.failure.rate"),
+        LeveeProperties::parsePercent,
+        builder::setCircuitBreakerFailureRate,
+        "50");
+    Optional<Found> slowDuration = properties.levee("breaker.slow.call.duration");
+    Optional<Found> slowRate = properties.levee("breaker.slow.call.rate");
+    if (slowDuration.isPresent() || slowRate.isPresent()) {
+      Duration duration = Duration.ofSeconds(5);
+      float rate = 100;
+      try {
+        if (slowDuration.isPresent()) {
+          duration = LeveeProperties.parseDuration(slowDuration.get());
+        }
+        if (slowRate.isPresent()) {
+          rate = LeveeProperties.parsePercent(slowRate.get());
+        }
+        builder.setCircuitBreakerSlowCall(duration, rate);
+      } catch (ConfigurationException e) {
+        report(e, "5s and 100");
+      }
+    }
+    String windowType = "count";
+    Optional<Found> typeFound = properties.levee("breaker.window.type");
+    if (typeFound.isPresent()) {
+      try {
+        windowType = LeveeProperties.parseChoice(typeFound.get(), "count", "time");
+      } catch (ConfigurationException e) {
+        report(e, "count");
+      }
+    }
+    boolean timeWindow = windowType.equals("time");
+    apply(
+        properties.levee("breaker.window.size"),
+        LeveeProperties::parsePositiveInt,
+        size -> {
+          if (timeWindow) {
+            builder.setCircuitBreakerTimeWindow(Duration.ofSeconds(size));
+          } else {
+            builder.setCircuitBreakerWindow(size);
+          }
+        },
+        "20");
+    if (timeWindow && properties.levee("breaker.window.size").isEmpty()) {
+      builder.setCircuitBreakerTimeWindow(Duration.ofSeconds(20));
+    }
+    apply(
+        properties.levee("breaker.minimum.calls"),
+        LeveeProperties::parsePositiveInt,
+        builder::setCircuitBreakerMinimumCalls,
+        "10");
+    apply(
+        properties.levee("breaker.open.wait"),
+        LeveeProperties::parseDuration,
+        builder::setCircuitBreakerOpenWait,
+        "10s");
+    apply(
+        properties.levee("breaker.half.open.calls"),
+        LeveeProperties::parsePositiveInt,
+        builder::setCircuitBreakerHalfOpenCalls,
+        "2");
   }
 
   /**

@@ -142,6 +142,37 @@ public final class LeveeProperties {
     return duration;
   }
 
+  /** Parses a whole number from 1 up. */
+  public static int parsePositiveInt(Found found) {
+    try {
+      int number = Integer.parseInt(found.value());
+      if (number > 0) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(found, "expected a whole number from 1");
+  }
+
+  /** Parses a percentage above 0 and at most 100, e.g. {@code 50} or {@code 12.5}. */
+  public static float parsePercent(Found found) {
+    try {
+      float percent = Float.parseFloat(found.value().replace("%", ""));
+      if (percent > 0 && percent <= 100) {
+        return percent;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(found, "expected a percentage above 0 and at most 100, such as 50");
+  }
+
+  /** Parses {@code true} or {@code false}, case-insensitively. */
+  public static boolean parseBoolean(Found found) {
+    return parseChoice(found, "true", "false").equals("true");
+  }
+
   /** Parses one of the allowed words, case-insensitively; returns it in lower case. */
   public static String parseChoice(Found found, String... allowed) {
     String value = found.value().toLowerCase(Locale.ROOT);

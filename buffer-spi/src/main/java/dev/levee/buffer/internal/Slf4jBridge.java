@@ -1,6 +1,5 @@
-package dev.levee.journal.internal;
+package dev.levee.buffer.internal;
 
-import dev.levee.buffer.internal.LogBridge;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -15,16 +14,18 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * Where Chronicle Queue's SLF4J logging goes: through {@link LogBridge}, so that inside the agent
- * it reaches the agent's log output rather than the application's console and exported logs.
+ * Where the SLF4J logging of the libraries inside Levee (Chronicle Queue, resilience4j) goes:
+ * through {@link LogBridge}, so that inside the agent it reaches the agent's log output rather than
+ * the application's console and exported logs. Inside the extension jar SLF4J is relocated, so
+ * this is the only provider it can find, and the application's own SLF4J is never touched.
  *
  * <p>Chronicle is chatty at INFO (banners, timings) and warns about optional native libraries
- * Levee leaves out; so its errors become Levee warnings, its warnings become FINE, and the rest is
- * dropped.
+ * Levee leaves out; so the libraries' errors become Levee warnings, their warnings become FINE,
+ * and the rest is dropped. Levee logs what matters (a breaker opening, say) itself.
  *
  * <p>Internal, may change; public because {@link java.util.ServiceLoader} needs it.
  */
-public final class LeveeSlf4jProvider implements SLF4JServiceProvider {
+public final class Slf4jBridge implements SLF4JServiceProvider {
   private final ILoggerFactory loggers = new Loggers();
   private final IMarkerFactory markers = new BasicMarkerFactory();
   private final MDCAdapter mdc = new NOPMDCAdapter();
@@ -104,7 +105,17 @@ public final class LeveeSlf4jProvider implements SLF4JServiceProvider {
       String text = MessageFormatter.basicArrayFormat(message, arguments);
       java.util.logging.Level julLevel =
           level == Level.ERROR ? java.util.logging.Level.WARNING : java.util.logging.Level.FINE;
-      LogBridge.log(julLevel, name, "Chronicle Queue: " + text, throwable);
+      LogBridge.log(julLevel, name, library(name) + ": " + text, throwable);
+    }
+
+    private static String library(String logger) {
+      if (logger.contains("openhft")) {
+        return "Chronicle Queue";
+      }
+      if (logger.contains("resilience4j")) {
+        return "resilience4j";
+      }
+      return logger;
     }
   }
 }
