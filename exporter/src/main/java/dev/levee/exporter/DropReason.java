@@ -16,7 +16,9 @@ public enum DropReason {
    */
   JOURNAL_FULL("journal_full"),
   /** The journal deleted undelivered data older than its maximum age. */
-  EXPIRED("expired");
+  EXPIRED("expired"),
+  /** Over the rate limit, with {@code rate.limit.policy=drop}: turned away at {@code export()}. */
+  RATE_LIMITED("rate_limited");
 
   private final String label;
 

@@ -11,6 +11,7 @@ import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
 import dev.levee.exporter.internal.LazySender;
 import dev.levee.exporter.internal.Pipeline;
+import dev.levee.exporter.internal.RateLimiter;
 import dev.levee.exporter.internal.Sender;
 import io.opentelemetry.sdk.common.Clock;
 import java.net.URI;
@@ -81,6 +82,10 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private int breakerMinimumCalls = Breaker.Settings.DEFAULT.minimumCalls();
   private Duration breakerOpenWait = Breaker.Settings.DEFAULT.openWait();
   private int breakerHalfOpenCalls = Breaker.Settings.DEFAULT.halfOpenCalls();
+  private long rateLimitItems;
+  private long rateLimitBytes;
+  private Duration rateLimitBurst = RateLimiter.Settings.NONE.burst();
+  private RateLimiter.Policy rateLimitPolicy = RateLimiter.Policy.SPILL;
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -337,6 +342,35 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * Limits what this signal sends to the backend, on average: {@code itemsPerSecond} items and
+   * {@code bytesPerSecond} encoded bytes (0: no limit of that kind), with bursts up to {@code
+   * burst} worth of the rate. Default: no limit.
+   */
+  public B setRateLimit(long itemsPerSecond, long bytesPerSecond, Duration burst) {
+    checkArgument(itemsPerSecond >= 0, "rateLimitItems must not be negative, was " + itemsPerSecond);
+    checkArgument(bytesPerSecond >= 0, "rateLimitBytes must not be negative, was " + bytesPerSecond);
+    checkPositive(burst, "rateLimitBurst");
+    this.rateLimitItems = itemsPerSecond;
+    this.rateLimitBytes = bytesPerSecond;
+    this.rateLimitBurst = burst;
+    return self();
+  }
+
+  /**
+   * What happens to data arriving faster than the rate limit: {@code spill} (default: it waits, in
+   * memory and then in the journal) or {@code drop} (turned away at {@code export()}, counted as
+   * {@code rate_limited}).
+   */
+  public B setRateLimitPolicy(String policy) {
+    Objects.requireNonNull(policy, "policy");
+    checkArgument(
+        policy.equals("spill") || policy.equals("drop"),
+        "rateLimitPolicy must be spill or drop, was '" + policy + "'");
+    this.rateLimitPolicy = RateLimiter.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -374,6 +408,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
                 breakerMinimumCalls,
                 breakerOpenWait,
                 breakerHalfOpenCalls),
+            new RateLimiter.Settings(rateLimitItems, rateLimitBytes, rateLimitBurst, rateLimitPolicy),
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  *     journal)
  * @param journaled items written to the journal (on overflow, on backend failure, at shutdown)
  * @param retries send attempts that failed with a retryable error
+ * @param throttled items whose request the rate limit held back for a while
  * @param memoryUsedBytes bytes held in the memory tier, including requests in flight
  * @param memoryLimitBytes the memory tier's bound
  * @param journalOpen whether the journal is open (it opens on the dispatcher thread shortly after
@@ -38,6 +39,7 @@ public record LeveeStats(
     long pending,
     long journaled,
     long retries,
+    long throttled,
     long memoryUsedBytes,
     long memoryLimitBytes,
     boolean journalOpen,
@@ -86,6 +88,8 @@ public record LeveeStats(
         + journaled
         + " retries="
         + retries
+        + " throttled="
+        + throttled
         + " breaker="
         + breakerState
         + " breaker_openings="

@@ -138,6 +138,34 @@ class LeveeExportersTest {
   }
 
   @Test
+  void overTheRateLimitWithTheDropPolicyDataIsTurnedAwayAndCounted() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setRateLimit(100, 0, Duration.ofSeconds(1)) // a burst of 100 spans
+            .setRateLimitPolicy("drop")
+            .build();
+    try {
+      int refused = 0;
+      for (int i = 0; i < 10; i++) {
+        if (!exporter.export(TestData.spans(50, "fast")).isSuccess()) {
+          refused++;
+        }
+      }
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(refused).isPositive();
+      assertThat(stats.dropped(DropReason.RATE_LIMITED)).isEqualTo(refused * 50L);
+      assertThat(stats.delivered()).isEqualTo(500 - refused * 50L);
+      assertThat(receiver.spanCount()).isEqualTo(stats.delivered());
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()

@@ -47,6 +47,7 @@ public final class Dispatcher {
   private final ChunkBuffer buffer;
   private final Sender sender;
   private final Breaker breaker;
+  private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -66,6 +67,9 @@ public final class Dispatcher {
 
   private final List<Chunk> batch = new ArrayList<>();
   private long batchItems;
+  private long batchBytes;
+  /** Whether the rate limit has already held this batch back (counted once). */
+  private boolean batchThrottled;
   private Chunk carry;
 
   /** How many journal records one request may merge. */
@@ -87,6 +91,7 @@ public final class Dispatcher {
       ChunkBuffer buffer,
       Sender sender,
       Breaker breaker,
+      RateLimiter limiter,
       PipelineStats stats,
       Clock clock,
       Sleeper sleeper,
@@ -98,6 +103,7 @@ public final class Dispatcher {
     this.buffer = buffer;
     this.sender = sender;
     this.breaker = breaker;
+    this.limiter = limiter;
     this.stats = stats;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -212,11 +218,24 @@ public final class Dispatcher {
       }
       timeout = Math.min(timeout, left);
     }
-    // At shutdown the breaker is not asked: one prompt attempt beats waiting out an open state.
-    if (!stopping && !breaker.tryAcquire()) {
-      waitWhileOpen();
-      return Step.WORKED;
+    // At shutdown neither the rate limit nor the breaker is asked: one prompt attempt beats
+    // waiting, and what is not delivered goes to the journal.
+    if (!stopping) {
+      long throttle = limiter.nanosUntilSend();
+      if (throttle > 0) {
+        if (!batchThrottled) {
+          batchThrottled = true;
+          stats.throttled(batchItems);
+        }
+        sleeper.sleep(throttle); // new data wakes it early; the next step looks again
+        return Step.WORKED;
+      }
+      if (!breaker.tryAcquire()) {
+        waitWhileOpen();
+        return Step.WORKED;
+      }
     }
+    limiter.sent(batchItems, batchBytes);
     long started = clock.nanoTime();
     SendOutcome outcome = sender.send(batch, timeout);
     long took = clock.nanoTime() - started;
@@ -389,6 +408,7 @@ public final class Dispatcher {
   private void fillFromMemory() {
     long bytes = 0;
     batchItems = 0;
+    batchBytes = 0;
     if (carry != null) {
       add(carry);
       bytes = carry.sizeBytes();
@@ -426,6 +446,7 @@ public final class Dispatcher {
   private void add(Chunk chunk) {
     batch.add(chunk);
     batchItems += chunk.itemCount();
+    batchBytes += chunk.sizeBytes();
   }
 
   private void completeBatch() {
@@ -443,6 +464,8 @@ public final class Dispatcher {
   private void clearBatch() {
     batch.clear();
     batchItems = 0;
+    batchBytes = 0;
+    batchThrottled = false;
     batchFromJournal = false;
     journalBatch = null;
   }

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  * @param journalDrainOrder {@code oldest_first} or {@code newest_first}
  * @param journalCompression {@code none} or {@code lz4}
  * @param breaker the endpoint's circuit breaker
+ * @param rateLimit the signal's rate limit
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -53,6 +54,7 @@ public record ExporterSettings(
     String journalDrainOrder,
     String journalCompression,
     Breaker.Settings breaker,
+    RateLimiter.Settings rateLimit,
     Clock clock) {
 
   public ExporterSettings {
@@ -113,6 +115,8 @@ public record ExporterSettings(
         + journalCompression
         + ", breaker="
         + breaker
+        + ", rateLimit="
+        + rateLimit
         + "}";
   }
 }

@@ -40,6 +40,7 @@ public final class Pipeline<T> {
   private final ChunkBuffer buffer;
   private final Sender sender;
   private final Breaker breaker;
+  private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
   private final Dispatcher dispatcher;
@@ -64,12 +65,14 @@ public final class Pipeline<T> {
     this.stats = new PipelineStats(encoder.signal());
     this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
     this.breaker = new Breaker(sender.target(), settings.breaker(), clock);
+    this.limiter = new RateLimiter(settings.rateLimit(), clock);
     this.dispatcher =
         new Dispatcher(
             encoder.signal(),
             buffer,
             sender,
             breaker,
+            limiter,
             stats,
             clock,
             LockSupport::parkNanos,
@@ -123,6 +126,20 @@ public final class Pipeline<T> {
           Level.SEVERE,
           "encoding",
           () -> "Levee could not encode " + count + " " + signal().itemNoun() + ": " + t);
+      return CompletableResultCode.ofFailure();
+    }
+    if (!limiter.admit(count, chunk.sizeBytes())) {
+      stats.droppedAtDoor(DropReason.RATE_LIMITED, count);
+      throttled.log(
+          Level.WARNING,
+          "rate-limited",
+          () ->
+              "Levee is dropping "
+                  + signal().itemNoun()
+                  + " over the rate limit ("
+                  + describe(settings.rateLimit())
+                  + ", rate.limit.policy=drop); they are counted as rate_limited. Raise"
+                  + " otel.exporter.levee.rate.limit.items or .bytes, or use rate.limit.policy=spill to keep them.");
       return CompletableResultCode.ofFailure();
     }
     // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
@@ -186,6 +203,17 @@ public final class Pipeline<T> {
     dispatcher.accepted();
     LockSupport.unpark(thread);
     return CompletableResultCode.ofSuccess();
+  }
+
+  private static String describe(RateLimiter.Settings limit) {
+    StringBuilder text = new StringBuilder();
+    if (limit.itemsPerSecond() > 0) {
+      text.append(limit.itemsPerSecond()).append(" items/s");
+    }
+    if (limit.bytesPerSecond() > 0) {
+      text.append(text.length() > 0 ? ", " : "").append(limit.bytesPerSecond()).append(" bytes/s");
+    }
+    return text.toString();
   }
 
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */

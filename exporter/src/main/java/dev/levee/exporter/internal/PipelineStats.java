@@ -21,6 +21,7 @@ public final class PipelineStats {
   private final LongAdder delivered = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
   private final LongAdder retries = new LongAdder();
+  private final LongAdder throttled = new LongAdder();
   private final LongAdder recovered = new LongAdder();
   private final LongAdder journaled = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
@@ -62,6 +63,11 @@ public final class PipelineStats {
     retries.increment();
   }
 
+  /** Counts items whose request the rate limit held back. */
+  void throttled(long items) {
+    throttled.add(items);
+  }
+
   /** Counts undelivered items an earlier run left in the journal; they are pending now. */
   void recovered(long items) {
     recovered.add(items);
@@ -86,6 +92,7 @@ public final class PipelineStats {
         pending.get(),
         journaled.sum(),
         retries.sum(),
+        throttled.sum(),
         memoryUsedBytes,
         memoryLimitBytes,
         journalOpen,

@@ -32,6 +32,7 @@ class DispatcherTest {
   private final AtomicBoolean exporting = new AtomicBoolean();
   /** Off in most tests: they are about retries; the breaker's own tests switch it on. */
   private Breaker breaker = new Breaker("test", Breaker.Settings.DEFAULT.disabled(), clock);
+  private RateLimiter limiter = new RateLimiter(RateLimiter.Settings.NONE, clock);
   private Dispatcher dispatcher = dispatcher(breaker);
 
   private Dispatcher dispatcher(Breaker breaker) {
@@ -40,6 +41,7 @@ class DispatcherTest {
           buffer,
           sender,
           breaker,
+          limiter,
           stats,
           clock,
           nanos -> clock.advance(Duration.ofNanos(nanos)),
@@ -224,6 +226,55 @@ class DispatcherTest {
     }
     assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
     assertThat(snapshot().dropped(DropReason.REJECTED)).isEqualTo(6);
+  }
+
+  @Test
+  void theRateLimitPacesRequestsToTheAverageRateWhateverTheirSize() {
+    // 10 items/s with a burst of one second: 10 items at once, then 10 more per second.
+    limiter = new RateLimiter(new RateLimiter.Settings(10, 0, Duration.ofSeconds(1), RateLimiter.Policy.SPILL), clock);
+    dispatcher = dispatcher(breaker);
+    long start = clock.nanoTime();
+    offer(900, 25); // one request of 25 items: more than the burst, sent at once, leaving a debt
+    dispatcher.step();
+    assertThat(sender.requests).hasSize(1);
+    offer(900, 5);
+
+    dispatcher.step(); // the debt of 15 must refill first: 1.5 s, then it may send again
+    assertThat(sender.requests).hasSize(1);
+    dispatcher.step();
+
+    assertThat(sender.requests).hasSize(2);
+    assertThat(clock.nanoTime() - start).isBetween(SECOND * 15 / 10, SECOND * 16 / 10);
+    LeveeStats s = snapshot();
+    assertThat(s.throttled()).isEqualTo(5);
+    assertThat(s.delivered()).isEqualTo(30);
+    assertReconciled();
+  }
+
+  @Test
+  void theDropPolicyTurnsAwayWhatIsOverTheRateAtTheDoor() {
+    RateLimiter door =
+        new RateLimiter(new RateLimiter.Settings(10, 0, Duration.ofSeconds(1), RateLimiter.Policy.DROP), clock);
+
+    assertThat(door.admit(6, 100)).isTrue();
+    assertThat(door.admit(6, 100)).isFalse(); // 4 left
+    assertThat(door.admit(4, 100)).isTrue();
+    clock.advance(Duration.ofMillis(500)); // 5 more
+    assertThat(door.admit(5, 100)).isTrue();
+    clock.advance(Duration.ofSeconds(10)); // full again: 10
+    assertThat(door.admit(50, 100)).isTrue(); // larger than the burst: admitted when full
+    assertThat(door.admit(1, 100)).isFalse();
+  }
+
+  @Test
+  void aBytesLimitPacesByEncodedSize() {
+    RateLimiter bytes =
+        new RateLimiter(new RateLimiter.Settings(0, 1000, Duration.ofSeconds(1), RateLimiter.Policy.SPILL), clock);
+    assertThat(bytes.nanosUntilSend()).isZero();
+
+    bytes.sent(1, 3000); // 2000 bytes of debt beyond the burst
+
+    assertThat(bytes.nanosUntilSend()).isBetween(2 * SECOND, 2 * SECOND + SECOND / 100);
   }
 
   @Test

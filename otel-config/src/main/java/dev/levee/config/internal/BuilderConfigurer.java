@@ -102,6 +102,7 @@ public final class BuilderConfigurer {
         "5s");
     configureJournal(builder);
     configureBreaker(builder);
+    configureRateLimit(builder);
     apply(
         properties.levee("buffer.provider"),
         BuilderConfigurer::bufferProvider,
@@ -158,6 +159,44 @@ public final class BuilderConfigurer {
         f -> LeveeProperties.parseChoice(f, "none", "lz4"),
         builder::setJournalCompression,
         "none");
+  }
+
+  private <B extends LeveeExporterBuilder<B>> void configureRateLimit(B builder) {
+    long items = 0;
+    long bytes = 0;
+    Duration burst = Duration.ofSeconds(1);
+    Optional<Found> itemsFound = properties.levee("rate.limit.items");
+    Optional<Found> bytesFound = properties.levee("rate.limit.bytes");
+    Optional<Found> burstFound = properties.levee("rate.limit.burst");
+    try {
+      if (itemsFound.isPresent()) {
+        items = LeveeProperties.parsePositiveInt(itemsFound.get());
+      }
+    } catch (ConfigurationException e) {
+      report(e, "no item limit");
+    }
+    try {
+      if (bytesFound.isPresent()) {
+        bytes = LeveeProperties.parseSize(bytesFound.get());
+      }
+    } catch (ConfigurationException e) {
+      report(e, "no byte limit");
+    }
+    try {
+      if (burstFound.isPresent()) {
+        burst = LeveeProperties.parseDuration(burstFound.get());
+      }
+    } catch (ConfigurationException e) {
+      report(e, "1s");
+    }
+    if (items > 0 || bytes > 0) {
+      builder.setRateLimit(items, bytes, burst);
+    }
+    apply(
+        properties.levee("rate.limit.policy"),
+        f -> LeveeProperties.parseChoice(f, "spill", "drop"),
+        builder::setRateLimitPolicy,
+        "spill");
   }
 
   private <B extends LeveeExporterBuilder<B>> void configureBreaker(B builder) {

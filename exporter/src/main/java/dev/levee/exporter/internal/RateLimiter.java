@@ -1,0 +1,158 @@
+package dev.levee.exporter.internal;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import io.opentelemetry.sdk.common.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Token buckets on one signal's traffic to the backend, in items per second and bytes per second,
+ * each with a burst: bucket4j's lock-free local buckets on Levee's clock.
+ *
+ * <p>Two uses. The dispatcher paces requests: it sends when both buckets hold tokens and then
+ * takes the request's items and bytes even if that overdraws them, so requests of any size keep
+ * the average rate and the next one waits for the debt to refill ({@link #nanosUntilSend}, {@link
+ * #sent}). With the {@code drop} policy, {@code export()} also asks {@link #admit} at the door and
+ * turns away what is over the rate (check and take are two steps: with several threads exporting
+ * at once the door can let a little more through than the rate; the SDK's batch processors export
+ * from one thread).
+ *
+ * <p>Internal, may change. Thread-safe.
+ */
+public final class RateLimiter {
+
+  /** What happens to data arriving faster than the limit. */
+  public enum Policy {
+    /** Accepted; it waits in memory, and in the journal when memory is full. */
+    SPILL,
+    /** Turned away at {@code export()}, counted as {@code rate_limited}. */
+    DROP;
+
+    public String lowerName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The limits; 0 means no limit of that kind.
+   *
+   * @param itemsPerSecond spans, data points or log records per second
+   * @param bytesPerSecond encoded OTLP bytes per second
+   * @param burst how much above the rate may pass at once, as time at the rate (1 s: a second's
+   *     worth)
+   * @param policy what happens to data over the limit
+   */
+  public record Settings(long itemsPerSecond, long bytesPerSecond, Duration burst, Policy policy) {
+    public static final Settings NONE = new Settings(0, 0, Duration.ofSeconds(1), Policy.SPILL);
+
+    public Settings {
+      Objects.requireNonNull(burst, "burst");
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    public boolean limits() {
+      return itemsPerSecond > 0 || bytesPerSecond > 0;
+    }
+  }
+
+  private final Settings settings;
+  private final Bucket sendItems;
+  private final Bucket sendBytes;
+  private final Bucket doorItems;
+  private final Bucket doorBytes;
+  private final long itemCapacity;
+  private final long byteCapacity;
+
+  public RateLimiter(Settings settings, Clock clock) {
+    this.settings = settings;
+    TimeMeter time =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return clock.nanoTime();
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        };
+    this.sendItems = bucket(settings.itemsPerSecond(), settings.burst(), time);
+    this.sendBytes = bucket(settings.bytesPerSecond(), settings.burst(), time);
+    boolean door = settings.policy() == Policy.DROP;
+    this.doorItems = door ? bucket(settings.itemsPerSecond(), settings.burst(), time) : null;
+    this.doorBytes = door ? bucket(settings.bytesPerSecond(), settings.burst(), time) : null;
+    this.itemCapacity = capacity(settings.itemsPerSecond(), settings.burst());
+    this.byteCapacity = capacity(settings.bytesPerSecond(), settings.burst());
+  }
+
+  private static long capacity(long perSecond, Duration burst) {
+    return Math.max(1, (long) (perSecond * (burst.toNanos() / 1e9)));
+  }
+
+  private static Bucket bucket(long perSecond, Duration burst, TimeMeter time) {
+    if (perSecond <= 0) {
+      return null;
+    }
+    return Bucket.builder()
+        .addLimit(Bandwidth.builder().capacity(capacity(perSecond, burst)).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+        .withCustomTimePrecision(time)
+        .build();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** How long until the dispatcher may send; 0 when it may now. */
+  public long nanosUntilSend() {
+    return Math.max(waitFor(sendItems), waitFor(sendBytes));
+  }
+
+  private static long waitFor(Bucket bucket) {
+    if (bucket == null) {
+      return 0;
+    }
+    return bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+  }
+
+  /** Takes a sent request's items and bytes, overdrawing the buckets if it must. */
+  public void sent(long items, long bytes) {
+    take(sendItems, items);
+    take(sendBytes, bytes);
+  }
+
+  private static void take(Bucket bucket, long tokens) {
+    if (bucket != null && tokens > 0) {
+      bucket.consumeIgnoringRateLimits(tokens);
+    }
+  }
+
+  /**
+   * With the {@code drop} policy, whether a batch arriving now is within the limit (and if so its
+   * items and bytes are taken); always true with {@code spill}. A batch larger than the burst is
+   * admitted when the buckets are full, so that no batch size is refused for ever.
+   */
+  public boolean admit(long items, long bytes) {
+    if (doorItems == null && doorBytes == null) {
+      return true;
+    }
+    if (!fits(doorItems, items, itemCapacity) || !fits(doorBytes, bytes, byteCapacity)) {
+      return false;
+    }
+    take(doorItems, items);
+    take(doorBytes, bytes);
+    return true;
+  }
+
+  private static boolean fits(Bucket bucket, long tokens, long capacity) {
+    if (bucket == null) {
+      return true;
+    }
+    long available = bucket.getAvailableTokens();
+    return available >= tokens || available >= capacity;
+  }
+}
