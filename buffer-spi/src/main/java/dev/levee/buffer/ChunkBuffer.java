@@ -4,8 +4,10 @@ package dev.levee.buffer;
  * A buffer of {@link Chunk}s bounded by bytes, not by count.
  *
  * <p>Threading contract: {@link #offer} may be called by any number of threads at once and never
- * blocks. {@link #poll} and {@link #release} are called by a single consumer thread. The other
- * methods may be called from any thread and return a recent value.
+ * blocks. {@link #poll} is mostly called by one consumer (the dispatcher), but a producer may also
+ * poll to evict the oldest chunk (the {@code drop_oldest} overflow policy), so it must be safe from
+ * several threads. {@link #release} may be called from any thread, once per polled chunk. The
+ * other methods may be called from any thread and return a recent value.
  *
  * <p>Accounting: a chunk's {@link Chunk#sizeBytes()} counts against {@link #capacityBytes()} from a
  * successful {@link #offer} until the consumer {@link #release}s it, so chunks taken out for

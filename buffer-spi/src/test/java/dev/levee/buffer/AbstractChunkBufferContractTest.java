@@ -107,6 +107,48 @@ public abstract class AbstractChunkBufferContractTest {
   }
 
   @Test
+  void twoPollersTakeEveryChunkExactlyOnce() throws Exception {
+    int chunks = 50_000;
+    ChunkBuffer buffer = newBuffer((long) chunks * 10);
+    java.util.Set<Chunk> offered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int i = 0; i < chunks; i++) {
+      Chunk chunk = chunk(10, 1);
+      offered.add(chunk);
+      assertThat(buffer.offer(chunk)).isTrue();
+    }
+    List<Chunk> first = new ArrayList<>();
+    List<Chunk> second = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                start.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+              }
+              Chunk chunk;
+              while ((chunk = buffer.poll()) != null) {
+                second.add(chunk);
+              }
+            });
+    other.start();
+    start.countDown();
+    Chunk chunk;
+    while ((chunk = buffer.poll()) != null) {
+      first.add(chunk);
+    }
+    other.join();
+
+    java.util.Set<Chunk> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    taken.addAll(first);
+    taken.addAll(second);
+    assertThat(first.size() + second.size()).isEqualTo(chunks);
+    assertThat(taken).hasSize(chunks).isEqualTo(offered);
+  }
+
+  @Test
   void concurrentProducersNeverExceedCapacityAndLoseNothing() throws Exception {
     int producers = 4;
     int perProducer = 20_000;

@@ -10,6 +10,7 @@ import dev.levee.exporter.internal.ChunkEncoder;
 import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
 import dev.levee.exporter.internal.LazySender;
+import dev.levee.exporter.internal.OverflowPolicy;
 import dev.levee.exporter.internal.Pipeline;
 import dev.levee.exporter.internal.RateLimiter;
 import dev.levee.exporter.internal.Sender;
@@ -86,6 +87,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private long rateLimitBytes;
   private Duration rateLimitBurst = RateLimiter.Settings.NONE.burst();
   private RateLimiter.Policy rateLimitPolicy = RateLimiter.Policy.SPILL;
+  private OverflowPolicy overflowPolicy = OverflowPolicy.SPILL;
+  private Duration overflowBlockTimeout = Duration.ofMillis(500);
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -371,6 +374,26 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * What {@code export()} does when the memory tier is full: {@code spill} (default: to the
+   * journal; without one the new data is dropped), {@code drop_newest} (the new data is dropped),
+   * {@code drop_oldest} (the oldest queued data is dropped to make room) or {@code block} (waits
+   * for room up to {@link #setOverflowBlockTimeout}, then spills). Drops count as {@code
+   * memory_full}.
+   */
+  public B setOverflowPolicy(String policy) {
+    Objects.requireNonNull(policy, "policy");
+    this.overflowPolicy = OverflowPolicy.parse(policy);
+    return self();
+  }
+
+  /** With {@code overflowPolicy=block}, the longest {@code export()} waits for room. Default 500 ms. */
+  public B setOverflowBlockTimeout(Duration timeout) {
+    checkPositive(timeout, "overflowBlockTimeout");
+    this.overflowBlockTimeout = timeout;
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -409,6 +432,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
                 breakerOpenWait,
                 breakerHalfOpenCalls),
             new RateLimiter.Settings(rateLimitItems, rateLimitBytes, rateLimitBurst, rateLimitPolicy),
+            overflowPolicy,
+            overflowBlockTimeout,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

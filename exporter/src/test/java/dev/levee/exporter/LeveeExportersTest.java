@@ -166,6 +166,79 @@ class LeveeExportersTest {
   }
 
   @Test
+  void dropOldestKeepsTheNewestDataWhenMemoryIsFull() {
+    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(8192)
+            .setMaxBatchBytes(2048) // the request in flight (not evictable) is a small part of memory
+            .setOverflowPolicy("drop_oldest")
+            .build();
+    try {
+      for (int i = 0; i < 30; i++) {
+        assertThat(exporter.export(TestData.spans(10, "batch" + i)).isSuccess()).isTrue();
+      }
+      receiver.clearFaults();
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.dropped(DropReason.MEMORY_FULL)).isPositive();
+      assertThat(stats.delivered() + stats.dropped(DropReason.MEMORY_FULL)).isEqualTo(300);
+      assertReconciled(stats);
+      // What arrived is what was in flight when memory filled (a prefix) and the newest (a
+      // suffix); what was dropped is the middle.
+      List<Integer> arrived =
+          receiver.spans().stream()
+              .map(s -> Integer.parseInt(s.span().getName().replaceAll("batch(\\d+)-\\d+", "$1")))
+              .distinct()
+              .sorted()
+              .toList();
+      assertThat(arrived).contains(29);
+      int gapStart = 0;
+      while (arrived.contains(gapStart)) {
+        gapStart++;
+      }
+      int firstAfterGap = gapStart;
+      while (!arrived.contains(firstAfterGap)) {
+        firstAfterGap++;
+      }
+      for (int i = firstAfterGap; i < 30; i++) {
+        assertThat(arrived).as("batch %d after the dropped stretch", i).contains(i);
+      }
+      assertThat((firstAfterGap - gapStart) * 10L).isEqualTo(stats.dropped(DropReason.MEMORY_FULL));
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void blockMakesExportWaitForRoomSoNothingIsDropped() {
+    receiver.setLatency(Duration.ofMillis(20));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(4096) // about two batches
+            .setOverflowPolicy("block")
+            .setOverflowBlockTimeout(Duration.ofSeconds(30))
+            .build();
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(exporter.export(TestData.spans(10, "paced")).isSuccess()).isTrue();
+      }
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.droppedTotal()).isZero();
+      assertThat(stats.delivered()).isEqualTo(200);
+      assertThat(receiver.spanCount()).isEqualTo(200);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()

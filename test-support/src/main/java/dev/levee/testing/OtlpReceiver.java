@@ -167,6 +167,11 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** Forgets the faults not yet used: the next calls succeed. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
   /** Delays every answer by {@code latency}, as a slow backend would. */
   public void setLatency(Duration latency) {
     this.latency = latency;

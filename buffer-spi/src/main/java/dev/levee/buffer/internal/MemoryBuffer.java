@@ -15,7 +15,9 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * <p>Producers reserve bytes with a compare-and-set on one counter before they enqueue, so the
  * bound is never exceeded, even for a moment, and a full buffer costs one failed CAS. The queue
  * itself is JCTools' unbounded MPSC array queue: the byte counter is the only bound, and the queue
- * allocates no node per element.
+ * allocates no node per element. It is single-consumer, so {@link #poll} takes a lock: the
+ * dispatcher is nearly always the only poller (uncontended, a few nanoseconds), and a producer
+ * evicting the oldest chunk is the rare other one.
  */
 final class MemoryBuffer implements ChunkBuffer {
   private static final int QUEUE_CHUNK_SIZE = 128;
@@ -24,6 +26,7 @@ final class MemoryBuffer implements ChunkBuffer {
   private final AtomicLong usedBytes = new AtomicLong();
   private final MpscUnboundedAtomicArrayQueue<Chunk> queue =
       new MpscUnboundedAtomicArrayQueue<>(QUEUE_CHUNK_SIZE);
+  private final java.util.concurrent.locks.ReentrantLock consumer = new java.util.concurrent.locks.ReentrantLock();
   private volatile boolean closed;
 
   MemoryBuffer(long capacityBytes) {
@@ -57,7 +60,12 @@ final class MemoryBuffer implements ChunkBuffer {
 
   @Override
   public Chunk poll() {
-    return queue.poll();
+    consumer.lock();
+    try {
+      return queue.poll();
+    } finally {
+      consumer.unlock();
+    }
   }
 
   @Override

@@ -59,6 +59,8 @@ public final class Dispatcher {
 
   private final AtomicLong acceptedChunks = new AtomicLong();
   private volatile long completedChunks;
+  /** Chunks a producer evicted from memory (drop_oldest); they are done with too. */
+  private final AtomicLong evictedChunks = new AtomicLong();
   private final ConcurrentLinkedQueue<FlushWaiter> flushWaiters = new ConcurrentLinkedQueue<>();
 
   private volatile boolean stopping;
@@ -115,6 +117,11 @@ public final class Dispatcher {
         new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
   }
 
+  /** Records that a producer took a chunk out of memory and dropped it. */
+  public void evicted() {
+    evictedChunks.incrementAndGet();
+  }
+
   /** Records that one more chunk entered the memory tier. Call after a successful offer. */
   public void accepted() {
     acceptedChunks.incrementAndGet();
@@ -126,7 +133,7 @@ public final class Dispatcher {
    */
   public CompletableResultCode flush(long timeoutNanos) {
     long target = acceptedChunks.get();
-    if (completedChunks >= target) {
+    if (completedChunks + evictedChunks.get() >= target) {
       return CompletableResultCode.ofSuccess();
     }
     FlushWaiter waiter = new FlushWaiter(target, clock.nanoTime() + timeoutNanos);
@@ -559,7 +566,7 @@ public final class Dispatcher {
     if (flushWaiters.isEmpty()) {
       return;
     }
-    long completed = completedChunks;
+    long completed = completedChunks + evictedChunks.get();
     long now = clock.nanoTime();
     for (Iterator<FlushWaiter> it = flushWaiters.iterator(); it.hasNext(); ) {
       FlushWaiter waiter = it.next();

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param journalCompression {@code none} or {@code lz4}
  * @param breaker the endpoint's circuit breaker
  * @param rateLimit the signal's rate limit
+ * @param overflowPolicy what {@code export()} does when memory is full
+ * @param overflowBlockTimeout with {@link OverflowPolicy#BLOCK}, the longest wait for room
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -55,6 +57,8 @@ public record ExporterSettings(
     String journalCompression,
     Breaker.Settings breaker,
     RateLimiter.Settings rateLimit,
+    OverflowPolicy overflowPolicy,
+    Duration overflowBlockTimeout,
     Clock clock) {
 
   public ExporterSettings {
@@ -117,6 +121,10 @@ public record ExporterSettings(
         + breaker
         + ", rateLimit="
         + rateLimit
+        + ", overflowPolicy="
+        + overflowPolicy.lowerName()
+        + ", overflowBlockTimeout="
+        + overflowBlockTimeout
         + "}";
   }
 }

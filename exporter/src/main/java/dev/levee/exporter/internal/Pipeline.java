@@ -156,13 +156,13 @@ public final class Pipeline<T> {
       stats.droppedPending(shutdown ? DropReason.SHUTDOWN : DropReason.JOURNAL_FULL, count);
       return CompletableResultCode.ofFailure();
     }
-    if (!buffer.offer(chunk)) {
+    if (!offerToMemory(chunk, count)) {
       if (shutdown) {
         // Shutdown closed the buffer while this call was under way.
         stats.droppedPending(DropReason.SHUTDOWN, count);
         return CompletableResultCode.ofFailure();
       }
-      ChunkJournal overflow = journal;
+      ChunkJournal overflow = settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : journal;
       if (overflow != null) {
         // Memory is full: the chunk goes to the journal (a copy into mapped memory, no fsync
         // unless journal.fsync=always).
@@ -214,6 +214,71 @@ public final class Pipeline<T> {
       text.append(text.length() > 0 ? ", " : "").append(limit.bytesPerSecond()).append(" bytes/s");
     }
     return text.toString();
+  }
+
+  /**
+   * Offers to the memory tier as the overflow policy says: {@code drop_oldest} evicts the oldest
+   * queued chunks to make room (counted {@code memory_full}); {@code block} waits for room up to
+   * {@code overflow.block.timeout}. Returns whether memory took the chunk.
+   */
+  private boolean offerToMemory(Chunk chunk, int count) {
+    if (buffer.offer(chunk)) {
+      return true;
+    }
+    switch (settings.overflowPolicy()) {
+      case DROP_OLDEST -> {
+        if (chunk.sizeBytes() > buffer.capacityBytes()) {
+          return false;
+        }
+        while (!shutdown) {
+          Chunk oldest = buffer.poll();
+          if (oldest == null) {
+            return false; // what holds memory is in flight: the new chunk cannot have its room
+          }
+          buffer.release(oldest);
+          stats.droppedPending(DropReason.MEMORY_FULL, oldest.itemCount());
+          dispatcher.evicted();
+          logDropOldest();
+          if (buffer.offer(chunk)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case BLOCK -> {
+        long deadline = clock.nanoTime() + settings.overflowBlockTimeout().toNanos();
+        while (!shutdown) {
+          long left = deadline - clock.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          LockSupport.unpark(thread); // the dispatcher frees memory as it delivers
+          LockSupport.parkNanos(this, Math.min(left, BLOCK_POLL_NANOS));
+          if (buffer.offer(chunk)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static final long BLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private void logDropOldest() {
+    throttled.log(
+        Level.WARNING,
+        "drop-oldest",
+        () ->
+            "Levee memory for "
+                + signal().itemNoun()
+                + " is full while the backend at "
+                + sender.target()
+                + " is slow or down; dropping the oldest data for the newest (overflow.policy=drop_oldest,"
+                + " counted as memory_full). Raise otel.exporter.levee.memory.limit or check the backend.");
   }
 
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */

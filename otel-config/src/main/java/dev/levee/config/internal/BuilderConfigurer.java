@@ -104,6 +104,16 @@ public final class BuilderConfigurer {
     configureBreaker(builder);
     configureRateLimit(builder);
     apply(
+        properties.levee("overflow.policy"),
+        f -> LeveeProperties.parseChoice(f, "spill", "drop_newest", "drop_oldest", "block"),
+        builder::setOverflowPolicy,
+        "spill");
+    apply(
+        properties.levee("overflow.block.timeout"),
+        LeveeProperties::parseDuration,
+        builder::setOverflowBlockTimeout,
+        "500ms");
+    apply(
         properties.levee("buffer.provider"),
         BuilderConfigurer::bufferProvider,
         builder::setBufferProvider,
