@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class ChildReceiver implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final java.util.concurrent.atomic.AtomicLong spans = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.regex.Pattern SPANS = java.util.regex.Pattern.compile("received: spans=(\\d+)");
 
   private ChildReceiver(Process process, int port) {
     this.process = process;
@@ -26,23 +28,30 @@ final class ChildReceiver implements AutoCloseable {
   }
 
   static ChildReceiver start() {
+    return start(List.of());
+  }
+
+  /** Starts the receiver with extra options of its {@code receiver} command, e.g. a latency. */
+  static ChildReceiver start(List<String> options) {
     Path jar = examplesJar();
     try {
       int port;
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
-      Process process =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-jar",
-                      jar.toString(),
-                      "receiver",
-                      "--port",
-                      String.valueOf(port)))
-              .redirectErrorStream(true)
-              .start();
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  jar.toString(),
+                  "receiver",
+                  "--port",
+                  String.valueOf(port),
+                  "--report-every",
+                  "100ms"));
+      command.addAll(options);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader out =
           new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
@@ -50,12 +59,17 @@ final class ChildReceiver implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException("The receiver did not start: " + line);
       }
+      ChildReceiver receiver = new ChildReceiver(process, port);
       Thread drain =
           new Thread(
               () -> {
                 try {
-                  while (out.readLine() != null) {
-                    // keep the pipe from filling
+                  String next;
+                  while ((next = out.readLine()) != null) {
+                    java.util.regex.Matcher matcher = SPANS.matcher(next);
+                    if (matcher.find()) {
+                      receiver.spans.set(Long.parseLong(matcher.group(1)));
+                    }
                   }
                 } catch (IOException e) {
                   // the receiver ended
@@ -64,7 +78,7 @@ final class ChildReceiver implements AutoCloseable {
               "receiver-output");
       drain.setDaemon(true);
       drain.start();
-      return new ChildReceiver(process, port);
+      return receiver;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -85,6 +99,11 @@ final class ChildReceiver implements AutoCloseable {
     }
     throw new IllegalStateException(
         "levee-examples.jar not found; build with mvn -DskipTests package or set -Dlevee.examples.jar");
+  }
+
+  /** Spans received so far, as the receiver last reported (every 100 ms). */
+  long spans() {
+    return spans.get();
   }
 
   String endpoint() {

@@ -92,19 +92,33 @@ public final class JournalSideBySide {
           "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
           "--add-opens=java.base/java.nio=ALL-UNNAMED");
 
-  public static void main(String[] args) throws Exception {
-    if (!java.lang.management.ManagementFactory.getRuntimeMXBean()
+  /**
+   * Runs {@code main} again in a JVM with the flags Chronicle Queue needs on a plain class path
+   * (inside the agent the extension grants them itself), and a heap large enough that the
+   * collector does not dominate. Returns false when this JVM already has them.
+   */
+  static boolean relaunchWithChronicleFlags(Class<?> main, String[] args) throws Exception {
+    if (java.lang.management.ManagementFactory.getRuntimeMXBean()
         .getInputArguments()
         .containsAll(CHRONICLE_FLAGS)) {
-      // Runs itself again in a JVM with the flags Chronicle needs, and a heap large enough that
-      // the collector does not dominate.
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(CHRONICLE_FLAGS);
-      command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
-      command.add(JournalSideBySide.class.getName());
-      command.addAll(List.of(args));
-      System.exit(new ProcessBuilder(command).inheritIO().start().waitFor());
+      return false;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(CHRONICLE_FLAGS);
+    command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+    if (exit != 0) {
+      System.exit(exit);
+    }
+    return true;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (relaunchWithChronicleFlags(JournalSideBySide.class, args)) {
+      return;
     }
     Map<String, String> options = parse(args);
     int spanCount = Integer.parseInt(options.getOrDefault("spans", "100000"));

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -20,8 +19,10 @@ import java.util.stream.Collectors;
  * java -jar examples/target/levee-examples.jar [demo] [--iterations N] [--json FILE]
  *     runs the demo app under the real agent with Levee, sending to a demo receiver, and prints
  *     what arrived
- * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--json FILE]
- *     runs the demo OTLP/gRPC receiver alone, printing running counts per signal
+ * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--json FILE] [faults]
+ *     runs the demo OTLP/gRPC receiver alone, printing running counts per signal; faults
+ *     (latency, failing statuses with RetryInfo, partial success, flapping) are listed in
+ *     {@link FaultyReceiver}
  * </pre>
  */
 public final class Demo {
@@ -57,20 +58,7 @@ public final class Demo {
   }
 
   private static void runReceiver(Map<String, String> options) throws InterruptedException {
-    int port = Integer.parseInt(options.getOrDefault("port", "4317"));
-    OtlpReceiver receiver = OtlpReceiver.start(port, false, jsonFile(options));
-    System.out.println("Demo OTLP/gRPC receiver listening on " + receiver.endpoint());
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    String last = "";
-    while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-      String summary = receiver.summary();
-      if (!summary.equals(last)) {
-        System.out.println("received: " + summary);
-        last = summary;
-      }
-    }
-    receiver.close();
+    new FaultyReceiver(options).run();
   }
 
   private static int runDemo(Map<String, String> options) throws Exception {

@@ -47,6 +47,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * merged request is never refused for its size.
    */
   public static final long DEFAULT_MAX_BATCH_BYTES = 2L * 1024 * 1024;
+  /** The default smallest adaptive request size: 64 KiB. */
+  public static final long DEFAULT_MIN_BATCH_BYTES = 64L * 1024;
   /** The default cap of the journal, per signal: 1 GiB. */
   public static final long DEFAULT_JOURNAL_LIMIT_BYTES = 1L << 30;
   /** The default maximum age of journaled data: 7 days. */
@@ -88,6 +90,10 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private Duration rateLimitBurst = RateLimiter.Settings.NONE.burst();
   private RateLimiter.Policy rateLimitPolicy = RateLimiter.Policy.SPILL;
   private OverflowPolicy overflowPolicy = OverflowPolicy.SPILL;
+  private long minBatchBytes = DEFAULT_MIN_BATCH_BYTES;
+  private Duration batchTargetLatency = Duration.ofMillis(200);
+  private Duration batchLinger = Duration.ofMillis(10);
+  private int maxConcurrency = 4;
   private Duration overflowBlockTimeout = Duration.ofMillis(500);
   private Clock clock = Clock.getDefault();
 
@@ -394,6 +400,44 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /**
+   * The smallest request size the adaptive size goes down to, and the step it grows by. Default
+   * 64 KiB (at most the maximum batch size).
+   */
+  public B setMinBatchBytes(long bytes) {
+    checkArgument(bytes > 0, "minBatchBytes must be positive, was " + bytes);
+    this.minBatchBytes = bytes;
+    return self();
+  }
+
+  /**
+   * The latency requests should come back within: the request size and the requests in flight
+   * grow while they do and shrink when they do not. Default 200 ms.
+   */
+  public B setBatchTargetLatency(Duration latency) {
+    checkPositive(latency, "batchTargetLatency");
+    this.batchTargetLatency = latency;
+    return self();
+  }
+
+  /**
+   * How long a request smaller than the adaptive size waits for more data before it goes anyway
+   * (never when a flush or shutdown is waiting). Default 10 ms; zero sends at once.
+   */
+  public B setBatchLinger(Duration linger) {
+    Objects.requireNonNull(linger, "batchLinger");
+    checkArgument(!linger.isNegative(), "batchLinger must not be negative, was " + linger);
+    this.batchLinger = linger;
+    return self();
+  }
+
+  /** The most requests in flight at once; the actual number adapts from 1 up to it. Default 4. */
+  public B setMaxConcurrency(int requests) {
+    checkArgument(requests > 0, "maxConcurrency must be positive, was " + requests);
+    this.maxConcurrency = requests;
+    return self();
+  }
+
   /** The time source for everything timed. Default the system clock. */
   public B setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -412,6 +456,10 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             clientCertificatePem,
             memoryLimitBytes,
             maxBatchBytes,
+            Math.min(minBatchBytes, maxBatchBytes),
+            batchTargetLatency,
+            batchLinger,
+            maxConcurrency,
             shutdownTimeout,
             bufferProvider,
             journalMode,

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param breakerState the endpoint's circuit breaker: {@code closed}, {@code open}, {@code
  *     half_open} or {@code disabled}
  * @param breakerOpenings times the breaker has opened
+ * @param batchBytes the request size Levee fills up to now (adapts between the minimum and the
+ *     maximum)
+ * @param concurrency requests Levee may have in flight now (adapts between 1 and the maximum)
  */
 public record LeveeStats(
     Signal signal,
@@ -44,7 +47,9 @@ public record LeveeStats(
     long memoryLimitBytes,
     boolean journalOpen,
     String breakerState,
-    long breakerOpenings) {
+    long breakerOpenings,
+    long batchBytes,
+    int concurrency) {
 
   public LeveeStats {
     EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);

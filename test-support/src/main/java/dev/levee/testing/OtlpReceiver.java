@@ -122,7 +122,8 @@ public final class OtlpReceiver implements AutoCloseable {
    * Starts a receiver.
    *
    * @param port the loopback port, or 0 for an ephemeral one
-   * @param retain whether to keep received data (tests) or only count it (long demos)
+   * @param retain whether to keep received data and audit span ids (tests), or only count (long
+   *     demos and benchmarks, where an ever-growing id set would cost memory and time)
    * @param jsonLinesFile where to write each request as a JSON line, or {@code null}
    */
   public static OtlpReceiver start(int port, boolean retain, Path jsonLinesFile) {
@@ -167,9 +168,34 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Forgets the faults not yet used: the next calls succeed. */
+  /** Forgets the faults not yet used, and any standing rule: the next calls succeed. */
   public void clearFaults() {
     faults.clear();
+    failEvery = 0;
+    rejectEvery = 0;
+  }
+
+  private volatile int failEvery;
+  private volatile Status failEveryStatus;
+  private volatile Duration failEveryRetryAfter;
+  private volatile int rejectEvery;
+  private volatile long rejectEveryItems;
+  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * From now on fails every {@code n}th export call with {@code status} (and a {@code RetryInfo}
+   * of {@code retryAfter} unless null), as a flaky or throttling backend would.
+   */
+  public void failEvery(int n, Status status, Duration retryAfter) {
+    this.failEveryStatus = status;
+    this.failEveryRetryAfter = retryAfter;
+    this.failEvery = n;
+  }
+
+  /** From now on answers every {@code n}th call with a partial success rejecting {@code items}. */
+  public void rejectEvery(int n, long items) {
+    this.rejectEveryItems = items;
+    this.rejectEvery = n;
   }
 
   /** Delays every answer by {@code latency}, as a slow backend would. */
@@ -201,6 +227,14 @@ public final class OtlpReceiver implements AutoCloseable {
       }
     }
     Fault fault = faults.poll();
+    long call = calls.incrementAndGet();
+    int everyFail = failEvery;
+    int everyReject = rejectEvery;
+    if (fault == null && everyFail > 0 && call % everyFail == 0) {
+      fault = new Fault(failEveryStatus, failEveryRetryAfter, 0, null);
+    } else if (fault == null && everyReject > 0 && call % everyReject == 0) {
+      fault = new Fault(null, null, rejectEveryItems, "rejected by the fault-injecting receiver");
+    }
     if (fault != null && fault.status != null) {
       failedCalls.incrementAndGet();
       com.google.rpc.Status.Builder status =
@@ -414,7 +448,7 @@ public final class OtlpReceiver implements AutoCloseable {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {
             spanCount.incrementAndGet();
-            if (!spanIds.add(hex(span.getSpanId()))) {
+            if (retain && !spanIds.add(hex(span.getSpanId()))) {
               duplicateSpans.incrementAndGet();
             }
           }

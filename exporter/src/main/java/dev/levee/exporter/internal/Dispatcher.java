@@ -7,23 +7,30 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.DropReason;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Drains one signal's memory tier and delivers it: merges chunks into requests up to a byte limit,
- * sends them, and settles each request's items as delivered, dropped or kept for a retry.
+ * Drains one signal's memory tier and journal and delivers them: merges chunks into requests up to
+ * the adaptive size, keeps up to the adaptive number of requests in flight, and settles each
+ * request's items as delivered, dropped or kept for a retry.
  *
- * <p>Threading: {@link #step} runs on one dispatcher thread only (or a test's thread). {@link
- * #accepted}, {@link #flush} and {@link #stop} may be called from any thread.
+ * <p>Threading: {@link #step} runs on one dispatcher thread only (or a test's thread); requests
+ * complete on the sender's threads, which only call {@code wake}. {@link #accepted}, {@link
+ * #evicted}, {@link #flush} and {@link #stop} may be called from any thread.
  *
- * <p>Order is kept: a failed request is retried before anything newer is sent.
+ * <p>Order: with one request in flight, order is kept (a failed request is retried before anything
+ * newer is sent). With several in flight, requests may complete out of order; a failed memory
+ * request is still retried before new data. At most one journal request is in flight at a time.
  *
  * <p>Internal, may change.
  */
@@ -32,16 +39,22 @@ public final class Dispatcher {
 
   /** What one {@link #step} did. */
   public enum Step {
-    /** It sent a request (or waited before a retry). */
+    /** It sent, settled or waited. */
     WORKED,
-    /** Nothing to send. */
+    /** Nothing to do until new data, a completion or a timer: the owner may park. */
     IDLE,
     /** Stopped: nothing left, or the stop deadline passed. Call {@link #finish}. */
     FINISHED
   }
 
   /** The longest wait a server's RetryInfo can impose: a typo there must not stall delivery. */
-  static final long MAX_SERVER_RETRY_DELAY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+  static final long MAX_SERVER_RETRY_DELAY_NANOS = TimeUnit.MINUTES.toNanos(5);
+  /** How long past an open breaker's wait the dispatcher looks again. */
+  static final long MIN_OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** How many journal records one request may merge. */
+  static final int MAX_JOURNAL_RECORDS = 10_000;
+  /** The cursor the dispatcher delivers from. */
+  static final String DELIVERY_CURSOR = "delivery";
 
   private final Signal signal;
   private final ChunkBuffer buffer;
@@ -52,12 +65,15 @@ public final class Dispatcher {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Backoff backoff;
-  private final long maxBatchBytes;
+  private final Adaptive adaptive;
+  private final long lingerNanos;
   private final long timeoutNanos;
   private final ThrottledLogger throttled;
   private final BooleanSupplier exportsInProgress;
+  private final Runnable wake;
 
   private final AtomicLong acceptedChunks = new AtomicLong();
+  /** Memory chunks done with (delivered, dropped or moved to the journal); dispatcher thread. */
   private volatile long completedChunks;
   /** Chunks a producer evicted from memory (drop_oldest); they are done with too. */
   private final AtomicLong evictedChunks = new AtomicLong();
@@ -67,22 +83,24 @@ public final class Dispatcher {
   private volatile long stopDeadlineNanos;
   private boolean retriedSinceStop;
 
-  private final List<Chunk> batch = new ArrayList<>();
-  private long batchItems;
-  private long batchBytes;
-  /** Whether the rate limit has already held this batch back (counted once). */
-  private boolean batchThrottled;
+  /** Requests sent and not yet settled, oldest first. */
+  private final List<Request> inFlight = new ArrayList<>();
+  /** Memory requests that failed without a journal to park them in: sent again first. */
+  private final ArrayDeque<Request> retries = new ArrayDeque<>();
+  /** Chunks taken from memory for the next request, still filling (linger). */
+  private final List<Chunk> filling = new ArrayList<>();
+  private long fillingBytes;
+  /** A chunk taken from memory that did not fit the last request. */
   private Chunk carry;
-
-  /** How many journal records one request may merge. */
-  static final int MAX_JOURNAL_RECORDS = 10_000;
-  /** The cursor the dispatcher delivers from. */
-  static final String DELIVERY_CURSOR = "delivery";
+  /** A request built and held back (rate limit, breaker, backoff): the next one to go. */
+  private Request ready;
+  /** Nothing is sent before this time (backoff after a retryable failure). */
+  private long notBeforeNanos = Long.MIN_VALUE;
+  private boolean backingOff;
 
   private ChunkJournal journal;
   private ChunkJournal.Cursor cursor;
-  private boolean batchFromJournal;
-  private ChunkJournal.Batch journalBatch;
+  private boolean journalInFlight;
   /** Whether the journal's backlog has the next turn when memory holds live data too. */
   private boolean journalTurn;
   private long journalDropsSeen;
@@ -98,9 +116,11 @@ public final class Dispatcher {
       Clock clock,
       Sleeper sleeper,
       Backoff backoff,
-      long maxBatchBytes,
+      Adaptive adaptive,
+      long lingerNanos,
       long timeoutNanos,
-      BooleanSupplier exportsInProgress) {
+      BooleanSupplier exportsInProgress,
+      Runnable wake) {
     this.signal = signal;
     this.buffer = buffer;
     this.sender = sender;
@@ -110,16 +130,41 @@ public final class Dispatcher {
     this.clock = clock;
     this.sleeper = sleeper;
     this.backoff = backoff;
-    this.maxBatchBytes = maxBatchBytes;
+    this.adaptive = adaptive;
+    this.lingerNanos = lingerNanos;
     this.timeoutNanos = timeoutNanos;
     this.exportsInProgress = exportsInProgress;
-    this.throttled =
-        new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
+    this.wake = wake;
+    this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
   }
 
-  /** Records that a producer took a chunk out of memory and dropped it. */
-  public void evicted() {
-    evictedChunks.incrementAndGet();
+  /** One request: its chunks, where they came from, and its outcome once it has one. */
+  private static final class Request {
+    final List<Chunk> chunks;
+    final long items;
+    final long bytes;
+    /** Non-null when the chunks were read from the journal. */
+    final ChunkJournal.Batch journalBatch;
+    CompletableFuture<SendOutcome> result;
+    long startedNanos;
+    boolean throttleCounted;
+
+    Request(List<Chunk> chunks, ChunkJournal.Batch journalBatch) {
+      this.chunks = chunks;
+      this.journalBatch = journalBatch;
+      long i = 0;
+      long b = 0;
+      for (Chunk chunk : chunks) {
+        i += chunk.itemCount();
+        b += chunk.sizeBytes();
+      }
+      this.items = i;
+      this.bytes = b;
+    }
+
+    boolean fromJournal() {
+      return journalBatch != null;
+    }
   }
 
   /** Records that one more chunk entered the memory tier. Call after a successful offer. */
@@ -127,9 +172,14 @@ public final class Dispatcher {
     acceptedChunks.incrementAndGet();
   }
 
+  /** Records that a producer took a chunk out of memory and dropped it. */
+  public void evicted() {
+    evictedChunks.incrementAndGet();
+  }
+
   /**
-   * Completes once every chunk accepted before this call has been delivered or dropped, or fails
-   * when {@code timeoutNanos} passes first.
+   * Completes once every chunk accepted before this call has been delivered, dropped or moved to
+   * the journal, or fails when {@code timeoutNanos} passes first.
    */
   public CompletableResultCode flush(long timeoutNanos) {
     long target = acceptedChunks.get();
@@ -154,6 +204,11 @@ public final class Dispatcher {
     return stopping;
   }
 
+  /** The current request size target and concurrency limit, for stats. */
+  public Adaptive adaptive() {
+    return adaptive;
+  }
+
   /**
    * Starts delivering from {@code journal} too, reading its backlog in {@code order}, and counts
    * what an earlier run left in it as recovered. Called once, on the dispatcher thread.
@@ -174,19 +229,14 @@ public final class Dispatcher {
     }
     delivery.rewind();
     delivery = journal.cursor(DELIVERY_CURSOR, order);
-    ChunkJournal.Stats stats = journal.stats();
-    journalDropsSeen = stats.droppedJournalFull();
-    journalExpiredSeen = stats.droppedExpired();
-    stats().recovered(items);
+    ChunkJournal.Stats journalStats = journal.stats();
+    journalDropsSeen = journalStats.droppedJournalFull();
+    journalExpiredSeen = journalStats.droppedExpired();
+    stats.recovered(items);
     this.cursor = delivery;
     this.journal = journal;
     return items;
   }
-
-  private PipelineStats stats() {
-    return stats;
-  }
-
 
   /** Counts data the journal deleted to respect its caps since the last call. */
   void syncJournalDrops() {
@@ -210,102 +260,184 @@ public final class Dispatcher {
   public Step step() {
     settleFlushWaiters();
     syncJournalDrops();
-    if (batch.isEmpty()) {
-      fillBatch();
+    boolean worked = settleCompleted();
+    if (stopping && clock.nanoTime() - stopDeadlineNanos >= 0) {
+      return Step.FINISHED;
     }
-    if (batch.isEmpty()) {
-      return stopping && !exportsInProgress.getAsBoolean() ? Step.FINISHED : Step.IDLE;
+    worked |= sendWhatItCan();
+    worked |= settleCompleted(); // requests that completed at once
+    settleFlushWaiters();
+    if (inFlight.isEmpty()) {
+      // A request failed and nothing else is in flight: wait out the backoff here, so the next
+      // step can send. New data or shutdown wakes the wait early.
+      long wait = backoffRemaining(clock.nanoTime());
+      if (wait > 0) {
+        sleeper.sleep(wait);
+        worked = true;
+      }
     }
-    long now = clock.nanoTime();
+    if (stopping && nothingLeft() && !exportsInProgress.getAsBoolean()) {
+      return Step.FINISHED;
+    }
+    return worked ? Step.WORKED : Step.IDLE;
+  }
+
+  private boolean nothingLeft() {
+    return inFlight.isEmpty()
+        && retries.isEmpty()
+        && ready == null
+        && filling.isEmpty()
+        && carry == null
+        && buffer.isEmpty();
+  }
+
+  /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
+  private boolean sendWhatItCan() {
+    boolean worked = false;
+    while (inFlight.size() < adaptive.concurrency()) {
+      if (ready == null) {
+        ready = nextRequest();
+        if (ready == null) {
+          return worked;
+        }
+      }
+      long now = clock.nanoTime();
+      long backoffWait = backoffRemaining(now);
+      if (backoffWait > 0) {
+        return waitIfIdle(backoffWait) || worked;
+      }
+      if (stopping) {
+        // At shutdown neither the rate limit nor the breaker is asked, and the first attempt
+        // after the stop does not wait out a backoff: one prompt attempt beats waiting, and what
+        // is not delivered by the deadline goes to the journal.
+        if (backingOff) {
+          retriedSinceStop = true;
+        }
+      } else {
+        long throttle = limiter.nanosUntilSend();
+        if (throttle > 0) {
+          if (!ready.throttleCounted) {
+            ready.throttleCounted = true;
+            stats.throttled(ready.items);
+          }
+          return waitIfIdle(throttle) || worked;
+        }
+        if (!breaker.tryAcquire()) {
+          parkRequest(ready); // to the journal (or kept in memory without one)
+          ready = null;
+          return waitIfIdle(breaker.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || true;
+        }
+      }
+      backingOff = false;
+      send(ready);
+      ready = null;
+      worked = true;
+    }
+    return worked;
+  }
+
+  /**
+   * What is left of the backoff after a retryable failure. At shutdown the first attempt goes at
+   * once, and later ones wait at most until the stop deadline.
+   */
+  private long backoffRemaining(long now) {
+    if (!backingOff) {
+      return 0;
+    }
+    long until = notBeforeNanos;
+    if (stopping) {
+      if (!retriedSinceStop) {
+        return 0;
+      }
+      until = Math.min(until, stopDeadlineNanos);
+    }
+    return Math.max(0, until - now);
+  }
+
+  /**
+   * Sleeps for {@code nanos} when no request is in flight (new data or shutdown wakes it early);
+   * with requests in flight returns at once, so their completions are settled without delay.
+   */
+  private boolean waitIfIdle(long nanos) {
+    if (!inFlight.isEmpty() || nanos <= 0) {
+      timerNanos = nanos > 0 ? Math.min(timerNanos, nanos) : timerNanos;
+      return false;
+    }
+    sleeper.sleep(nanos);
+    return true;
+  }
+
+  private void send(Request request) {
     long timeout = timeoutNanos;
     if (stopping) {
-      long left = stopDeadlineNanos - now;
-      if (left <= 0) {
-        return Step.FINISHED;
-      }
-      timeout = Math.min(timeout, left);
+      timeout = Math.max(1, Math.min(timeout, stopDeadlineNanos - clock.nanoTime()));
     }
-    // At shutdown neither the rate limit nor the breaker is asked: one prompt attempt beats
-    // waiting, and what is not delivered goes to the journal.
-    if (!stopping) {
-      long throttle = limiter.nanosUntilSend();
-      if (throttle > 0) {
-        if (!batchThrottled) {
-          batchThrottled = true;
-          stats.throttled(batchItems);
-        }
-        sleeper.sleep(throttle); // new data wakes it early; the next step looks again
-        return Step.WORKED;
-      }
-      if (!breaker.tryAcquire()) {
-        waitWhileOpen();
-        return Step.WORKED;
-      }
+    limiter.sent(request.items, request.bytes);
+    request.startedNanos = clock.nanoTime();
+    CompletableFuture<SendOutcome> result;
+    try {
+      result = sender.sendAsync(request.chunks, timeout);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.completedFuture(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
     }
-    limiter.sent(batchItems, batchBytes);
-    long started = clock.nanoTime();
-    SendOutcome outcome = sender.send(batch, timeout);
-    long took = clock.nanoTime() - started;
+    request.result = result;
+    inFlight.add(request);
+    if (request.fromJournal()) {
+      journalInFlight = true;
+    }
+    result.whenComplete((outcome, failure) -> wake.run());
+  }
+
+  /** Settles every request that has completed. */
+  private boolean settleCompleted() {
+    boolean worked = false;
+    for (Iterator<Request> it = inFlight.iterator(); it.hasNext(); ) {
+      Request request = it.next();
+      if (!request.result.isDone()) {
+        continue;
+      }
+      it.remove();
+      if (request.fromJournal()) {
+        journalInFlight = false;
+      }
+      SendOutcome outcome;
+      try {
+        outcome = request.result.getNow(null);
+      } catch (RuntimeException e) {
+        outcome = SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+      }
+      if (outcome == null) {
+        outcome = SendOutcome.retryable("UNKNOWN", "no outcome");
+      }
+      settle(request, outcome, clock.nanoTime() - request.startedNanos);
+      worked = true;
+    }
+    return worked;
+  }
+
+  private void settle(Request request, SendOutcome outcome, long took) {
     switch (outcome.kind()) {
       case SUCCESS -> {
         breaker.onAnswer(took);
-        onSuccess(outcome);
+        adaptive.onAnswer(took, request.bytes);
+        onSuccess(request, outcome);
       }
       case PERMANENT -> {
         breaker.onAnswer(took); // the endpoint answered: it is the data that was refused
-        onPermanentFailure(outcome);
+        onPermanentFailure(request, outcome);
       }
       case RETRYABLE -> {
         breaker.onFailure(took, outcome.status());
-        onRetryableFailure(outcome);
+        adaptive.onFailure();
+        onRetryableFailure(request, outcome);
       }
-    }
-    settleFlushWaiters();
-    return Step.WORKED;
-  }
-
-  /**
-   * The breaker is open: what was about to be sent goes to the journal (or stays in memory without
-   * one), and the dispatcher sleeps until the breaker lets a probe through. New data, or shutdown,
-   * wakes it early: the next step then parks the new data too, so memory stays free.
-   */
-  private void waitWhileOpen() {
-    parkFailedBatch();
-    if (!stopping) {
-      // A little past the end of the open state: the breaker lets probes through only after it.
-      sleeper.sleep(breaker.remainingOpenNanos() + MIN_OPEN_POLL_NANOS);
     }
   }
 
-  /** How often a dispatcher looks again at a breaker that refused without saying for how long. */
-  static final long MIN_OPEN_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
-
-  /**
-   * Sleeps until {@code until}, or until shutdown starts. With {@code promptRetryAtStop}, the
-   * first wait after shutdown started ends at once (one last prompt attempt); later ones run to
-   * the stop deadline at most.
-   */
-  private void waitUntil(long until, boolean promptRetryAtStop) {
-    while (true) {
-      long now = clock.nanoTime();
-      if (stopping) {
-        if (!promptRetryAtStop || !retriedSinceStop) {
-          retriedSinceStop |= promptRetryAtStop;
-          return;
-        }
-        until = Math.min(until, stopDeadlineNanos);
-      }
-      if (now >= until) {
-        return;
-      }
-      sleeper.sleep(until - now);
-    }
-  }
-
-  private void onSuccess(SendOutcome outcome) {
+  private void onSuccess(Request request, SendOutcome outcome) {
     backoff.reset();
-    long rejected = Math.min(Math.max(outcome.rejectedItems(), 0), batchItems);
-    stats.deliveredPending(batchItems - rejected);
+    long rejected = Math.min(Math.max(outcome.rejectedItems(), 0), request.items);
+    stats.deliveredPending(request.items - rejected);
     if (rejected > 0) {
       stats.droppedPending(DropReason.REJECTED, rejected);
       throttled.log(
@@ -317,19 +449,19 @@ public final class Dispatcher {
                   + " rejected "
                   + rejected
                   + " of "
-                  + batchItems
+                  + request.items
                   + " "
                   + signal.itemNoun()
                   + " (partial success: "
                   + outcome.message()
                   + "); they are dropped and counted as rejected. Check the data the backend refuses.");
     }
-    completeBatch();
+    complete(request);
   }
 
-  private void onPermanentFailure(SendOutcome outcome) {
+  private void onPermanentFailure(Request request, SendOutcome outcome) {
     backoff.reset();
-    long items = batchItems;
+    long items = request.items;
     stats.droppedPending(DropReason.REJECTED, items);
     throttled.log(
         Level.WARNING,
@@ -346,10 +478,10 @@ public final class Dispatcher {
                 + (outcome.message().isEmpty() ? "" : ": " + outcome.message())
                 + "; a retry cannot succeed, so they are dropped and counted as rejected."
                 + " Check the endpoint, headers and credentials.");
-    completeBatch();
+    complete(request);
   }
 
-  private void onRetryableFailure(SendOutcome outcome) {
+  private void onRetryableFailure(Request request, SendOutcome outcome) {
     stats.retried();
     long backoffDelay = backoff.nextDelayNanos();
     // The server's RetryInfo wins over Levee's own backoff, within a sanity bound.
@@ -357,6 +489,9 @@ public final class Dispatcher {
         outcome.retryAfterNanos() >= 0
             ? Math.min(outcome.retryAfterNanos(), MAX_SERVER_RETRY_DELAY_NANOS)
             : backoffDelay;
+    long until = clock.nanoTime() + delay;
+    notBeforeNanos = backingOff ? Math.max(notBeforeNanos, until) : until;
+    backingOff = true;
     throttled.log(
         Level.WARNING,
         "retryable",
@@ -379,9 +514,7 @@ public final class Dispatcher {
                         + " of "
                         + mebibytes(buffer.capacityBytes())
                         + "); when memory is full, new data is dropped."));
-    parkFailedBatch();
-    // Shutdown started: one prompt last attempt rather than sleeping out the backoff.
-    waitUntil(clock.nanoTime() + delay, true);
+    parkRequest(request);
   }
 
   private static String mebibytes(long bytes) {
@@ -389,108 +522,20 @@ public final class Dispatcher {
   }
 
   /**
-   * Fills the next request. With a backlog in the journal and live data in memory, the two take
-   * turns, so the backlog drains while live data keeps flowing and stays fresh.
+   * A request that cannot go now: a journal request is left in the journal to be read again; a
+   * memory request moves to the journal, freeing memory for new data while the backend is away;
+   * without a journal it is kept, to be sent again before anything newer.
    */
-  private void fillBatch() {
-    boolean journalReadable = cursor != null && !stopping;
-    if (journalReadable && journalTurn) {
-      fillFromJournal();
-      if (!batch.isEmpty()) {
-        journalTurn = false;
-        return;
-      }
-    }
-    fillFromMemory();
-    if (!batch.isEmpty()) {
-      journalTurn = true;
-      return;
-    }
-    if (journalReadable) {
-      fillFromJournal();
-      journalTurn = false;
-    }
-  }
-
-  private void fillFromMemory() {
-    long bytes = 0;
-    batchItems = 0;
-    batchBytes = 0;
-    if (carry != null) {
-      add(carry);
-      bytes = carry.sizeBytes();
-      carry = null;
-    }
-    Chunk chunk;
-    while ((chunk = buffer.poll()) != null) {
-      if (!batch.isEmpty() && bytes + chunk.sizeBytes() > maxBatchBytes) {
-        carry = chunk;
-        return;
-      }
-      add(chunk);
-      bytes += chunk.sizeBytes();
-    }
-  }
-
-  /** The journal's backlog, in the configured drain order. */
-  private void fillFromJournal() {
-    ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, maxBatchBytes);
-    if (read.isEmpty()) {
-      return;
-    }
-    if (read.chunks().isEmpty()) {
-      // Only damaged records: the journal counted and quarantined them.
-      cursor.commit(read);
-      return;
-    }
-    for (Chunk journaled : read.chunks()) {
-      add(journaled);
-    }
-    batchFromJournal = true;
-    journalBatch = read;
-  }
-
-  private void add(Chunk chunk) {
-    batch.add(chunk);
-    batchItems += chunk.itemCount();
-    batchBytes += chunk.sizeBytes();
-  }
-
-  private void completeBatch() {
-    if (batchFromJournal) {
-      cursor.commit(journalBatch);
-    } else {
-      for (Chunk chunk : batch) {
-        buffer.release(chunk);
-      }
-      completedChunks += batch.size();
-    }
-    clearBatch();
-  }
-
-  private void clearBatch() {
-    batch.clear();
-    batchItems = 0;
-    batchBytes = 0;
-    batchThrottled = false;
-    batchFromJournal = false;
-    journalBatch = null;
-  }
-
-  /**
-   * After a failed attempt: a journal batch is left in the journal to be read again; a memory batch
-   * moves to the journal, freeing memory for new data while the backend is away.
-   */
-  private void parkFailedBatch() {
-    if (batchFromJournal) {
+  private void parkRequest(Request request) {
+    if (request.fromJournal()) {
       cursor.rewind();
-      clearBatch();
       return;
     }
     if (journal == null) {
-      return; // memory-only: retry the same request
+      retries.addLast(request);
+      return;
     }
-    for (Chunk chunk : batch) {
+    for (Chunk chunk : request.chunks) {
       if (journal.append(chunk)) {
         stats.journaled(chunk.itemCount());
       } else {
@@ -498,26 +543,159 @@ public final class Dispatcher {
       }
       buffer.release(chunk);
     }
-    completedChunks += batch.size();
-    clearBatch();
+    completedChunks += request.chunks.size();
+  }
+
+  private void complete(Request request) {
+    if (request.fromJournal()) {
+      cursor.commit(request.journalBatch);
+      return;
+    }
+    for (Chunk chunk : request.chunks) {
+      buffer.release(chunk);
+    }
+    completedChunks += request.chunks.size();
   }
 
   /**
-   * Drops whatever is still held, counted as {@code shutdown}, and settles every flush. Called
-   * once, on the dispatcher thread, after {@link Step#FINISHED}.
+   * The next request: a failed memory request first; then, with a backlog in the journal and live
+   * data in memory, the two take turns, so the backlog drains while live data keeps flowing and
+   * stays fresh. Returns null when there is nothing to send yet (or the batch is lingering).
+   */
+  private Request nextRequest() {
+    if (!retries.isEmpty()) {
+      return retries.pollFirst();
+    }
+    boolean journalReadable = cursor != null && !stopping && !journalInFlight;
+    if (journalReadable && journalTurn) {
+      Request fromJournal = readJournal();
+      if (fromJournal != null) {
+        journalTurn = false;
+        return fromJournal;
+      }
+    }
+    Request fromMemory = takeMemory();
+    if (fromMemory != null) {
+      journalTurn = true;
+      return fromMemory;
+    }
+    if (journalReadable && filling.isEmpty()) {
+      journalTurn = false;
+      return readJournal();
+    }
+    return null;
+  }
+
+  /**
+   * Fills a request from memory up to the adaptive size. A request smaller than that waits while
+   * its oldest chunk is younger than the linger time, unless a flush or shutdown is waiting.
+   */
+  private Request takeMemory() {
+    long target = adaptive.batchBytes();
+    if (carry != null) {
+      if (!filling.isEmpty() && fillingBytes + carry.sizeBytes() > target) {
+        return cut();
+      }
+      addToFilling(carry);
+      carry = null;
+    }
+    Chunk chunk;
+    while (fillingBytes < target && (chunk = buffer.poll()) != null) {
+      if (!filling.isEmpty() && fillingBytes + chunk.sizeBytes() > target) {
+        carry = chunk;
+        return cut();
+      }
+      addToFilling(chunk);
+    }
+    if (filling.isEmpty()) {
+      return null;
+    }
+    boolean full = fillingBytes >= target || carry != null;
+    if (!full && lingerNanos > 0 && !stopping && flushWaiters.isEmpty()) {
+      long age = clock.now() - filling.get(0).acceptedAtEpochNanos();
+      if (age < lingerNanos) {
+        return null; // lingering: more may come to fill the request
+      }
+    }
+    return cut();
+  }
+
+  private void addToFilling(Chunk chunk) {
+    filling.add(chunk);
+    fillingBytes += chunk.sizeBytes();
+  }
+
+  private Request cut() {
+    Request request = new Request(new ArrayList<>(filling), null);
+    filling.clear();
+    fillingBytes = 0;
+    return request;
+  }
+
+  /** The journal's backlog, in the configured drain order. */
+  private Request readJournal() {
+    ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, adaptive.batchBytes());
+    if (read.isEmpty()) {
+      return null;
+    }
+    if (read.chunks().isEmpty()) {
+      // Only damaged records: the journal counted and quarantined them.
+      cursor.commit(read);
+      return null;
+    }
+    return new Request(read.chunks(), read);
+  }
+
+  /** The shortest timer the last step left pending (a backoff, rate limit or open breaker). */
+  private long timerNanos = Long.MAX_VALUE;
+
+  /**
+   * How long the owner may park after an {@link Step#IDLE} step, at most {@code max}: until a
+   * lingering request is due or a timer runs out. New data and completions wake it earlier.
+   */
+  public long idleParkNanos(long max) {
+    long park = Math.min(max, timerNanos);
+    timerNanos = Long.MAX_VALUE;
+    if (!filling.isEmpty() && lingerNanos > 0) {
+      long due = lingerNanos - (clock.now() - filling.get(0).acceptedAtEpochNanos());
+      park = Math.min(park, Math.max(1, due));
+    }
+    return Math.max(1, park);
+  }
+
+  /**
+   * Settles what completed, then moves what is still held to the journal (or drops it, counted
+   * as {@code shutdown}) and settles every flush. Called once, on the dispatcher thread, after
+   * {@link Step#FINISHED}.
+   *
+   * @return the items dropped
    */
   public long finish() {
-    // Flushes still waiting now will not see their data delivered.
+    settleCompleted();
     settleFlushWaiters();
     for (FlushWaiter waiter : flushWaiters) {
       waiter.result.fail();
     }
     flushWaiters.clear();
-    if (batchFromJournal) {
-      cursor.rewind(); // still in the journal, still pending
-      clearBatch();
+    // Requests still in flight are given up: the backend may have them, but Levee cannot know.
+    List<Request> unfinished = new ArrayList<>(inFlight);
+    inFlight.clear();
+    journalInFlight = false;
+    for (Request request : unfinished) {
+      request.result.cancel(false);
     }
-    long dropped = moveOrDropRemaining();
+    long dropped = 0;
+    for (Request request : unfinished) {
+      dropped += keepOrDrop(request);
+    }
+    if (ready != null) {
+      dropped += keepOrDrop(ready);
+      ready = null;
+    }
+    while (!retries.isEmpty()) {
+      dropped += keepOrDrop(retries.pollFirst());
+    }
+    dropped += moveOrDropRemaining();
     // An export() that passed its shutdown check just before shutdown may still be offering.
     while (exportsInProgress.getAsBoolean()) {
       Thread.onSpinWait();
@@ -534,21 +712,37 @@ public final class Dispatcher {
     return dropped;
   }
 
+  /** At the end: a journal request stays in the journal; a memory one moves there or is dropped. */
+  private long keepOrDrop(Request request) {
+    if (request.fromJournal()) {
+      cursor.rewind(); // still in the journal, still pending
+      return 0;
+    }
+    return moveOrDrop(request.chunks);
+  }
+
   /**
    * Moves what memory still holds to the journal, so a clean stop loses nothing; without a journal
    * (or when it is full) drops it, counted as {@code shutdown}. Returns the items dropped.
    */
   private long moveOrDropRemaining() {
+    List<Chunk> held = new ArrayList<>(filling);
+    filling.clear();
+    fillingBytes = 0;
     if (carry != null) {
-      add(carry);
+      held.add(carry);
       carry = null;
     }
     Chunk chunk;
     while ((chunk = buffer.poll()) != null) {
-      add(chunk);
+      held.add(chunk);
     }
+    return moveOrDrop(held);
+  }
+
+  private long moveOrDrop(List<Chunk> chunks) {
     long droppedItems = 0;
-    for (Chunk held : batch) {
+    for (Chunk held : chunks) {
       if (journal != null && journal.append(held)) {
         stats.journaled(held.itemCount());
       } else {
@@ -557,8 +751,7 @@ public final class Dispatcher {
       }
       buffer.release(held);
     }
-    completedChunks += batch.size();
-    clearBatch();
+    completedChunks += chunks.size();
     return droppedItems;
   }
 

@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * @param clientCertificatePem the client's certificate chain for mTLS, PEM, or {@code null}
  * @param memoryLimitBytes the bound on the memory tier
  * @param maxBatchBytes the largest request Levee builds from several chunks
+ * @param minBatchBytes the smallest request size the adaptive size goes down to
+ * @param batchTargetLatency the request latency the adaptive size and concurrency aim under
+ * @param batchLinger how long a request smaller than the adaptive size waits for more data
+ * @param maxConcurrency the most requests in flight at once
  * @param shutdownTimeout how long shutdown may try to deliver what is left
  * @param bufferProvider the name of the memory tier's {@code BufferProvider}
  * @param journalMode {@code off}, {@code overflow} or {@code write_ahead}
@@ -46,6 +50,10 @@ public record ExporterSettings(
     byte[] clientCertificatePem,
     long memoryLimitBytes,
     long maxBatchBytes,
+    long minBatchBytes,
+    Duration batchTargetLatency,
+    Duration batchLinger,
+    int maxConcurrency,
     Duration shutdownTimeout,
     String bufferProvider,
     String journalMode,
@@ -99,6 +107,14 @@ public record ExporterSettings(
         + memoryLimitBytes
         + ", maxBatchBytes="
         + maxBatchBytes
+        + ", minBatchBytes="
+        + minBatchBytes
+        + ", batchTargetLatency="
+        + batchTargetLatency
+        + ", batchLinger="
+        + batchLinger
+        + ", maxConcurrency="
+        + maxConcurrency
         + ", shutdownTimeout="
         + shutdownTimeout
         + ", bufferProvider="

@@ -3,6 +3,7 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
@@ -18,11 +19,13 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -186,6 +189,58 @@ public final class GrpcSender implements Sender {
       return classify(e.getStatus(), e.getTrailers());
     } catch (RuntimeException e) {
       // A malformed response or a transport bug: the data may not have arrived, so keep it.
+      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+    }
+  }
+
+  @Override
+  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+    CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
+    try {
+      ClientCall<List<Chunk>, byte[]> call =
+          channel.newCall(
+              method, callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS));
+      ClientCalls.asyncUnaryCall(
+          call,
+          chunks,
+          new StreamObserver<byte[]>() {
+            private byte[] response = new byte[0];
+
+            @Override
+            public void onNext(byte[] value) {
+              response = value;
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              outcome.complete(classify(Status.fromThrowable(t), Status.trailersFromThrowable(t)));
+            }
+
+            @Override
+            public void onCompleted() {
+              outcome.complete(answered(response));
+            }
+          });
+      outcome.whenComplete(
+          (result, failure) -> {
+            if (outcome.isCancelled()) {
+              call.cancel("Levee is shutting down", null);
+            }
+          });
+    } catch (RuntimeException e) {
+      outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
+    }
+    return outcome;
+  }
+
+  private static SendOutcome answered(byte[] response) {
+    try {
+      PartialSuccess partial = PartialSuccess.parse(response);
+      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
+          ? SendOutcome.success()
+          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+    } catch (RuntimeException e) {
+      // A malformed response: the data may not have arrived, so keep it.
       return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
     }
   }

@@ -3,6 +3,7 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.Chunk;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +54,14 @@ public final class LazySender implements Sender {
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
     Sender sender = delegate();
     return sender != null ? sender.send(chunks, timeoutNanos) : failure;
+  }
+
+  @Override
+  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+    Sender sender = delegate();
+    return sender != null
+        ? sender.sendAsync(chunks, timeoutNanos)
+        : CompletableFuture.completedFuture(failure);
   }
 
   @Override

@@ -80,9 +80,15 @@ public final class Pipeline<T> {
                 INITIAL_BACKOFF_NANOS,
                 MAX_BACKOFF_NANOS,
                 bound -> ThreadLocalRandom.current().nextLong(bound)),
-            settings.maxBatchBytes(),
+            new Adaptive(
+                settings.minBatchBytes(),
+                settings.maxBatchBytes(),
+                settings.batchTargetLatency().toNanos(),
+                settings.maxConcurrency()),
+            settings.batchLinger().toNanos(),
             settings.timeout().toNanos(),
-            () -> exportsInProgress.get() > 0);
+            () -> exportsInProgress.get() > 0,
+            this::wakeDispatcher);
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
@@ -90,6 +96,14 @@ public final class Pipeline<T> {
 
   public Signal signal() {
     return encoder.signal();
+  }
+
+  /** Called by a completing request on the sender's thread. */
+  private void wakeDispatcher() {
+    Thread dispatcherThread = thread;
+    if (dispatcherThread != null) {
+      LockSupport.unpark(dispatcherThread);
+    }
   }
 
   /** Encodes and buffers a batch. Returns at once; never throws. */
@@ -308,7 +322,11 @@ public final class Pipeline<T> {
 
   public LeveeStats stats() {
     return stats.snapshot(
-        buffer.usedBytes(), buffer.capacityBytes(), journal != null && !shutdownResult.isDone(), breaker);
+        buffer.usedBytes(),
+        buffer.capacityBytes(),
+        journal != null && !shutdownResult.isDone(),
+        breaker,
+        dispatcher.adaptive());
   }
 
   private long lastRetentionNanos;
@@ -391,7 +409,7 @@ public final class Pipeline<T> {
         }
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue();
-          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+          LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
         }
       }
     } finally {

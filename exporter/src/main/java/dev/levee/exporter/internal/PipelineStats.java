@@ -80,7 +80,11 @@ public final class PipelineStats {
   }
 
   public LeveeStats snapshot(
-      long memoryUsedBytes, long memoryLimitBytes, boolean journalOpen, Breaker breaker) {
+      long memoryUsedBytes,
+      long memoryLimitBytes,
+      boolean journalOpen,
+      Breaker breaker,
+      Adaptive adaptive) {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
     return new LeveeStats(
@@ -97,6 +101,8 @@ public final class PipelineStats {
         memoryLimitBytes,
         journalOpen,
         breaker.state().lowerName(),
-        breaker.openings());
+        breaker.openings(),
+        adaptive.batchBytes(),
+        adaptive.concurrency());
   }
 }

@@ -2,6 +2,7 @@ package dev.levee.exporter.internal;
 
 import dev.levee.buffer.Chunk;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends one request, made of the given chunks placed end to end, and reports the outcome.
@@ -12,6 +13,15 @@ public interface Sender extends AutoCloseable {
 
   /** Sends the chunks as one request, waiting at most {@code timeoutNanos}. Never throws. */
   SendOutcome send(List<Chunk> chunks, long timeoutNanos);
+
+  /**
+   * Starts sending the chunks as one request, with a deadline {@code timeoutNanos} from now; the
+   * future completes with the outcome (never exceptionally). Cancelling the future cancels the
+   * request. Several may be in flight at once. By default, {@link #send} on the calling thread.
+   */
+  default CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+    return CompletableFuture.completedFuture(send(chunks, timeoutNanos));
+  }
 
   /** Where this sender sends, for messages, e.g. {@code localhost:4317}. */
   String target();

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,15 @@ class DispatcherTest {
   /** Off in most tests: they are about retries; the breaker's own tests switch it on. */
   private Breaker breaker = new Breaker("test", Breaker.Settings.DEFAULT.disabled(), clock);
   private RateLimiter limiter = new RateLimiter(RateLimiter.Settings.NONE, clock);
+  /** Requests of up to 1000 bytes, one at a time: what most tests here are about. */
+  private Adaptive adaptive = new Adaptive(1000, 1000, SECOND, 1);
   private Dispatcher dispatcher = dispatcher(breaker);
 
   private Dispatcher dispatcher(Breaker breaker) {
+    return dispatcher(breaker, sender, 0);
+  }
+
+  private Dispatcher dispatcher(Breaker breaker, Sender sender, long lingerNanos) {
     return new Dispatcher(
           Signal.SPANS,
           buffer,
@@ -46,9 +53,11 @@ class DispatcherTest {
           clock,
           nanos -> clock.advance(Duration.ofNanos(nanos)),
           new Backoff(SECOND / 10, 5 * SECOND, bound -> bound - 1),
-          1000,
+          adaptive,
+          lingerNanos, // 0 in most tests: each step sends what memory holds
           10 * SECOND,
-          exporting::get);
+          exporting::get,
+          () -> {});
   }
 
   private Chunk offer(int bytes, int items) {
@@ -61,7 +70,7 @@ class DispatcherTest {
   }
 
   private LeveeStats snapshot() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, breaker);
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, breaker, adaptive);
   }
 
   private void assertReconciled() {
@@ -277,6 +286,130 @@ class DispatcherTest {
     assertThat(bytes.nanosUntilSend()).isBetween(2 * SECOND, 2 * SECOND + SECOND / 100);
   }
 
+  /** A sender whose requests complete when the test says. */
+  private static final class HeldSender implements Sender {
+    final List<CompletableFuture<SendOutcome>> pending = new ArrayList<>();
+    final List<List<Chunk>> requests = new ArrayList<>();
+    int maxInFlight;
+
+    @Override
+    public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+      throw new AssertionError("the dispatcher sends asynchronously");
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+      CompletableFuture<SendOutcome> result = new CompletableFuture<>();
+      pending.add(result);
+      requests.add(List.copyOf(chunks));
+      maxInFlight = Math.max(maxInFlight, inFlight());
+      return result;
+    }
+
+    int inFlight() {
+      return (int) pending.stream().filter(f -> !f.isDone()).count();
+    }
+
+    void completeAll(SendOutcome outcome) {
+      pending.stream().filter(f -> !f.isDone()).toList().forEach(f -> f.complete(outcome));
+    }
+
+    @Override
+    public String target() {
+      return "test:4317";
+    }
+
+    @Override
+    public void close(long timeoutNanos) {}
+  }
+
+  @Test
+  void keepsMoreRequestsInFlightAsTheBackendProvesQuickUpToTheMaximum() {
+    adaptive = new Adaptive(100, 100, SECOND, 3); // one 100-byte chunk per request
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 0);
+    for (int i = 0; i < 30; i++) {
+      offer(100, 1);
+    }
+
+    dispatcher.step();
+    assertThat(held.inFlight()).isEqualTo(1);
+    for (int round = 0; round < 12 && snapshot().delivered() < 30; round++) {
+      clock.advance(Duration.ofMillis(5)); // well within the target latency
+      held.completeAll(SendOutcome.success());
+      dispatcher.step();
+    }
+
+    assertThat(held.maxInFlight).isEqualTo(3);
+    assertThat(adaptive.concurrency()).isEqualTo(3);
+    assertThat(snapshot().delivered()).isEqualTo(30);
+    assertThat(buffer.usedBytes()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void requestsCompletingOutOfOrderAreEachSettledOnce() {
+    adaptive = new Adaptive(100, 100, SECOND, 2);
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 0);
+    adaptive.onAnswer(0, 100); // 2 in flight from the start
+    offer(100, 1);
+    offer(100, 2);
+    CompletableResultCode flush = dispatcher.flush(10 * SECOND);
+    dispatcher.step();
+    assertThat(held.inFlight()).isEqualTo(2);
+
+    held.pending.get(1).complete(SendOutcome.success()); // the newer one first
+    dispatcher.step();
+    assertThat(snapshot().delivered()).isEqualTo(2);
+    assertThat(flush.isDone()).isFalse();
+    held.pending.get(0).complete(SendOutcome.success());
+    dispatcher.step();
+
+    assertThat(snapshot().delivered()).isEqualTo(3);
+    assertThat(flush.isSuccess()).isTrue();
+    assertReconciled();
+  }
+
+  @Test
+  void aFailureHalvesTheRequestsInFlight() {
+    adaptive = new Adaptive(100, 100, SECOND, 8);
+    for (int i = 0; i < 20; i++) {
+      adaptive.onAnswer(0, 100);
+    }
+    assertThat(adaptive.concurrency()).isGreaterThanOrEqualTo(4);
+    int before = adaptive.concurrency();
+
+    adaptive.onFailure();
+
+    assertThat(adaptive.concurrency()).isEqualTo(Math.max(1, before / 2));
+  }
+
+  @Test
+  void aSmallRequestLingersForMoreDataUnlessAFlushIsWaiting() {
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 50_000_000L); // 50 ms
+    offer(100, 1);
+
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
+    assertThat(held.requests).isEmpty();
+    assertThat(dispatcher.idleParkNanos(SECOND)).isEqualTo(50_000_000L);
+    clock.advance(Duration.ofMillis(20));
+    offer(100, 1);
+    dispatcher.step();
+    assertThat(held.requests).isEmpty();
+    clock.advance(Duration.ofMillis(30));
+    dispatcher.step();
+    assertThat(held.requests).hasSize(1);
+    assertThat(held.requests.get(0)).hasSize(2);
+
+    held.completeAll(SendOutcome.success());
+    offer(100, 1);
+    dispatcher.flush(SECOND); // a flush does not wait for the linger
+    dispatcher.step();
+    assertThat(held.requests).hasSize(2);
+  }
+
   @Test
   void idleWhenNothingIsBuffered() {
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
@@ -403,7 +536,7 @@ class DispatcherTest {
     dispatcher.stop(SECOND);
 
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
-    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
+    // The step that delivers the last request reports that nothing is left.
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
     assertThat(dispatcher.finish()).isZero();
 
@@ -445,7 +578,6 @@ class DispatcherTest {
     offer(100, 3);
     exporting.set(false);
 
-    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.WORKED);
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
     assertThat(snapshot().delivered()).isEqualTo(3);
   }

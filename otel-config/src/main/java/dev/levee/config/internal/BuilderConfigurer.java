@@ -96,6 +96,26 @@ public final class BuilderConfigurer {
         builder::setMaxBatchBytes,
         "2MiB");
     apply(
+        properties.levee("batch.min.size"),
+        LeveeProperties::parseSize,
+        builder::setMinBatchBytes,
+        "64KiB");
+    apply(
+        properties.levee("batch.target.latency"),
+        LeveeProperties::parseDuration,
+        builder::setBatchTargetLatency,
+        "200ms");
+    apply(
+        properties.levee("batch.linger"),
+        LeveeProperties::parseDurationOrZero,
+        builder::setBatchLinger,
+        "10ms");
+    apply(
+        properties.levee("max.concurrency"),
+        LeveeProperties::parsePositiveInt,
+        builder::setMaxConcurrency,
+        "4");
+    apply(
         properties.levee("shutdown.timeout"),
         LeveeProperties::parseDuration,
         builder::setShutdownTimeout,

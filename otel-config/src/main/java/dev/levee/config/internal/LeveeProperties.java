@@ -142,6 +142,14 @@ public final class LeveeProperties {
     return duration;
   }
 
+  /** Parses a duration as {@link #parseDuration} does, but allows zero. */
+  public static Duration parseDurationOrZero(Found found) {
+    if (found.value().matches("0+\\s*(ms|s|m|h|d|)")) {
+      return Duration.ZERO;
+    }
+    return parseDuration(found);
+  }
+
   /** Parses a whole number from 1 up. */
   public static int parsePositiveInt(Found found) {
     try {
