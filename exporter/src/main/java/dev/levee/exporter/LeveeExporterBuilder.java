@@ -7,6 +7,7 @@ import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.Breaker;
 import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.Endpoints;
 import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
 import dev.levee.exporter.internal.LazySender;
@@ -19,7 +20,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +62,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   private URI endpoint = URI.create(DEFAULT_ENDPOINT);
+  private List<URI> endpoints = List.of();
+  private Endpoints.Mode endpointMode = Endpoints.Mode.FAILOVER;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private Duration timeout = DEFAULT_TIMEOUT;
   private String compression = DEFAULT_COMPRESSION;
@@ -106,6 +111,42 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * Default {@value #DEFAULT_ENDPOINT}.
    */
   public B setEndpoint(String endpoint) {
+    this.endpoint = parseEndpoint(endpoint);
+    this.endpoints = List.of();
+    return self();
+  }
+
+  /**
+   * Several backends, each with its own connection and circuit breaker; see {@link
+   * #setEndpointMode}. Replaces {@link #setEndpoint}.
+   */
+  public B setEndpoints(List<String> endpoints) {
+    Objects.requireNonNull(endpoints, "endpoints");
+    checkArgument(!endpoints.isEmpty(), "endpoints must not be empty");
+    List<URI> parsed = new ArrayList<>();
+    for (String each : endpoints) {
+      parsed.add(parseEndpoint(each));
+    }
+    this.endpoints = List.copyOf(parsed);
+    this.endpoint = parsed.get(0);
+    return self();
+  }
+
+  /**
+   * How requests are spread over several endpoints: {@code failover} (default: to the first whose
+   * circuit breaker is closed, in order) or {@code round_robin} (each request to the next one in
+   * turn whose breaker is closed).
+   */
+  public B setEndpointMode(String mode) {
+    Objects.requireNonNull(mode, "mode");
+    checkArgument(
+        mode.equals("failover") || mode.equals("round_robin"),
+        "endpointMode must be failover or round_robin, was '" + mode + "'");
+    this.endpointMode = mode.equals("failover") ? Endpoints.Mode.FAILOVER : Endpoints.Mode.ROUND_ROBIN;
+    return self();
+  }
+
+  private static URI parseEndpoint(String endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
     URI uri;
     try {
@@ -119,8 +160,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
       throw new IllegalArgumentException(
           "endpoint must be a URL with scheme http or https and a host, was '" + endpoint + "'");
     }
-    this.endpoint = uri;
-    return self();
+    return uri;
   }
 
   /** Adds a header sent with every request, e.g. an authorization token. */
@@ -447,7 +487,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   <T> Pipeline<T> buildPipeline(ChunkEncoder<T> encoder) {
     ExporterSettings settings =
         new ExporterSettings(
-            endpoint,
+            endpoints.isEmpty() ? endpoint : endpoints.get(0),
+            endpoints.isEmpty() ? List.of(endpoint) : endpoints,
+            endpointMode,
             headers,
             timeout,
             compression,
@@ -487,8 +529,12 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     BufferProvider provider =
         BufferProviders.find(bufferProvider, LeveeExporterBuilder.class.getClassLoader());
     ChunkBuffer buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
-    Sender sender = new LazySender(settings.authority(), () -> GrpcSender.create(signal, settings));
-    return new Pipeline<>(encoder, buffer, sender, settings);
+    List<Sender> senders = new ArrayList<>();
+    for (URI target : settings.endpoints()) {
+      senders.add(
+          new LazySender(ExporterSettings.authority(target), () -> GrpcSender.create(signal, settings, target)));
+    }
+    return new Pipeline<>(encoder, buffer, senders, settings);
   }
 
   /** Fails now, with the setting's name, rather than at the first connection. */

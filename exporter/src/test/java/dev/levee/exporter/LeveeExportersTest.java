@@ -232,6 +232,32 @@ class LeveeExportersTest {
   }
 
   @Test
+  void failsOverToTheSecondEndpointWhenTheFirstIsDown() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoints(List.of(Ports.closedPortEndpoint(), receiver.endpoint()))
+            .setCircuitBreakerWindow(2)
+            .setCircuitBreakerMinimumCalls(2)
+            .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
+            .build();
+    try {
+      for (int i = 0; i < 5; i++) {
+        exporter.export(TestData.spans(10, "failover"));
+      }
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(receiver.spanCount()).isEqualTo(50);
+      assertThat(stats.delivered()).isEqualTo(50);
+      assertThat(stats.retries()).isEqualTo(2); // the first endpoint, until its breaker opened
+      assertThat(stats.breakerOpenings()).isEqualTo(1);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()

@@ -100,12 +100,30 @@ class LeveeProvidersTest {
         config(Map.of("otel.exporter.levee.endpoint", "collector:4317"));
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
     try {
-      assertThat(spans.toString()).contains("endpoint=http://localhost:4317");
+      assertThat(spans.toString()).contains("endpoints=[http://localhost:4317]");
       assertThat(severeMessages())
           .containsExactly(
               "Levee configuration error: Invalid value for otel.exporter.levee.endpoint:"
                   + " 'collector:4317' (endpoint must be a URL with scheme http or https and a host,"
                   + " was 'collector:4317'); using http://localhost:4317 instead");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void severalEndpointsAndTheirModeAreRead() {
+    var config =
+        config(
+            Map.of(
+                "otel.exporter.levee.endpoints", "http://primary:4317, http://secondary:4317",
+                "otel.exporter.levee.endpoints.mode", "round_robin"));
+    SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
+    try {
+      assertThat(spans.toString())
+          .contains("endpoints=[http://primary:4317, http://secondary:4317]")
+          .contains("endpointMode=ROUND_ROBIN");
+      assertThat(severeMessages()).isEmpty();
     } finally {
       spans.shutdown().join(10, TimeUnit.SECONDS);
     }

@@ -58,8 +58,7 @@ public final class Dispatcher {
 
   private final Signal signal;
   private final ChunkBuffer buffer;
-  private final Sender sender;
-  private final Breaker breaker;
+  private final Endpoints endpoints;
   private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
@@ -109,8 +108,7 @@ public final class Dispatcher {
   public Dispatcher(
       Signal signal,
       ChunkBuffer buffer,
-      Sender sender,
-      Breaker breaker,
+      Endpoints endpoints,
       RateLimiter limiter,
       PipelineStats stats,
       Clock clock,
@@ -123,8 +121,7 @@ public final class Dispatcher {
       Runnable wake) {
     this.signal = signal;
     this.buffer = buffer;
-    this.sender = sender;
-    this.breaker = breaker;
+    this.endpoints = endpoints;
     this.limiter = limiter;
     this.stats = stats;
     this.clock = clock;
@@ -148,6 +145,7 @@ public final class Dispatcher {
     CompletableFuture<SendOutcome> result;
     long startedNanos;
     boolean throttleCounted;
+    Endpoints.Endpoint endpoint;
 
     Request(List<Chunk> chunks, ChunkJournal.Batch journalBatch) {
       this.chunks = chunks;
@@ -322,11 +320,16 @@ public final class Dispatcher {
           }
           return waitIfIdle(throttle) || worked;
         }
-        if (!breaker.tryAcquire()) {
+        ready.endpoint = endpoints.acquire();
+        if (ready.endpoint == null) {
+          // Every breaker is open.
           parkRequest(ready); // to the journal (or kept in memory without one)
           ready = null;
-          return waitIfIdle(breaker.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || true;
+          return waitIfIdle(endpoints.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || true;
         }
+      }
+      if (ready.endpoint == null) {
+        ready.endpoint = endpoints.first();
       }
       backingOff = false;
       send(ready);
@@ -376,7 +379,7 @@ public final class Dispatcher {
     request.startedNanos = clock.nanoTime();
     CompletableFuture<SendOutcome> result;
     try {
-      result = sender.sendAsync(request.chunks, timeout);
+      result = request.endpoint.sender().sendAsync(request.chunks, timeout);
     } catch (RuntimeException e) {
       result = CompletableFuture.completedFuture(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
     }
@@ -418,16 +421,16 @@ public final class Dispatcher {
   private void settle(Request request, SendOutcome outcome, long took) {
     switch (outcome.kind()) {
       case SUCCESS -> {
-        breaker.onAnswer(took);
+        request.endpoint.breaker().onAnswer(took);
         adaptive.onAnswer(took, request.bytes);
         onSuccess(request, outcome);
       }
       case PERMANENT -> {
-        breaker.onAnswer(took); // the endpoint answered: it is the data that was refused
+        request.endpoint.breaker().onAnswer(took); // it answered: it is the data that was refused
         onPermanentFailure(request, outcome);
       }
       case RETRYABLE -> {
-        breaker.onFailure(took, outcome.status());
+        request.endpoint.breaker().onFailure(took, outcome.status());
         adaptive.onFailure();
         onRetryableFailure(request, outcome);
       }
@@ -445,7 +448,7 @@ public final class Dispatcher {
           "partial",
           () ->
               "Backend at "
-                  + sender.target()
+                  + request.endpoint.target()
                   + " rejected "
                   + rejected
                   + " of "
@@ -468,7 +471,7 @@ public final class Dispatcher {
         "permanent-" + outcome.status(),
         () ->
             "Backend at "
-                + sender.target()
+                + request.endpoint.target()
                 + " refused "
                 + items
                 + " "
@@ -497,7 +500,7 @@ public final class Dispatcher {
         "retryable",
         () ->
             "Backend unavailable at "
-                + sender.target()
+                + request.endpoint.target()
                 + " ("
                 + outcome.status()
                 + (outcome.message().isEmpty() ? "" : ": " + outcome.message())

@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
  *
  * <p>Internal, may change.
  *
- * @param endpoint the backend, {@code http://host:port} (plaintext) or {@code https://host:port}
+ * @param endpoint the backend, {@code http://host:port} (plaintext) or {@code https://host:port};
+ *     the first of {@code endpoints}
+ * @param endpoints every backend, in order (one or more)
+ * @param endpointMode how requests are spread over several endpoints
  * @param headers sent with every request, e.g. an authorization token
  * @param timeout the deadline of one request
  * @param compression {@code gzip} or {@code none}
@@ -42,6 +45,8 @@ import java.util.stream.Collectors;
  */
 public record ExporterSettings(
     URI endpoint,
+    java.util.List<URI> endpoints,
+    Endpoints.Mode endpointMode,
     Map<String, String> headers,
     Duration timeout,
     String compression,
@@ -71,28 +76,44 @@ public record ExporterSettings(
 
   public ExporterSettings {
     headers = Map.copyOf(headers);
+    endpoints = java.util.List.copyOf(endpoints);
   }
 
   /** {@code host:port} of the endpoint. */
   public String authority() {
-    return endpoint.getHost() + ":" + port();
+    return authority(endpoint);
   }
 
   public int port() {
-    if (endpoint.getPort() != -1) {
-      return endpoint.getPort();
-    }
-    return isTls() ? 443 : 80;
+    return port(endpoint);
   }
 
   public boolean isTls() {
+    return isTls(endpoint);
+  }
+
+  /** {@code host:port} of an endpoint. */
+  public static String authority(URI endpoint) {
+    return endpoint.getHost() + ":" + port(endpoint);
+  }
+
+  public static int port(URI endpoint) {
+    if (endpoint.getPort() != -1) {
+      return endpoint.getPort();
+    }
+    return isTls(endpoint) ? 443 : 80;
+  }
+
+  public static boolean isTls(URI endpoint) {
     return "https".equals(endpoint.getScheme());
   }
 
   @Override
   public String toString() {
-    return "ExporterSettings{endpoint="
-        + endpoint
+    return "ExporterSettings{endpoints="
+        + endpoints
+        + ", endpointMode="
+        + endpointMode
         + ", headers="
         + headers.keySet().stream().sorted().map(k -> k + "=***").collect(Collectors.joining(", ", "{", "}"))
         + ", timeout="

@@ -102,8 +102,14 @@ public final class GrpcSender implements Sender {
     };
   }
 
-  /** Builds a sender; the channel connects lazily, on the first request. */
+  /** Builds a sender to the first endpoint; the channel connects lazily, on the first request. */
   public static GrpcSender create(Signal signal, ExporterSettings settings) throws SSLException {
+    return create(signal, settings, settings.endpoint());
+  }
+
+  /** Builds a sender to {@code endpoint}; the channel connects lazily, on the first request. */
+  public static GrpcSender create(Signal signal, ExporterSettings settings, java.net.URI endpoint)
+      throws SSLException {
     String prefix = "levee-" + signal.lowerName() + "-grpc";
     NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
     ThreadPoolExecutor offload =
@@ -111,14 +117,14 @@ public final class GrpcSender implements Sender {
             0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
     try {
       NettyChannelBuilder builder =
-          NettyChannelBuilder.forAddress(settings.endpoint().getHost(), settings.port())
+          NettyChannelBuilder.forAddress(endpoint.getHost(), ExporterSettings.port(endpoint))
               .eventLoopGroup(eventLoop)
               .channelType(NioSocketChannel.class)
               .directExecutor()
               .offloadExecutor(offload)
               .userAgent(USER_AGENT)
               .maxInboundMessageSize(MAX_RESPONSE_BYTES);
-      if (settings.isTls()) {
+      if (ExporterSettings.isTls(endpoint)) {
         builder.sslContext(sslContext(settings));
       } else {
         builder.usePlaintext();
@@ -142,7 +148,7 @@ public final class GrpcSender implements Sender {
               .setResponseMarshaller(new BytesMarshaller())
               .build();
       return new GrpcSender(
-          builder.build(), eventLoop, offload, method, options, settings.authority());
+          builder.build(), eventLoop, offload, method, options, ExporterSettings.authority(endpoint));
     } catch (SSLException | RuntimeException e) {
       eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       offload.shutdownNow();

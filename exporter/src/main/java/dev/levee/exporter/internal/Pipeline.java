@@ -10,7 +10,9 @@ import dev.levee.exporter.LeveeStats;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,8 +40,7 @@ public final class Pipeline<T> {
 
   private final ChunkEncoder<T> encoder;
   private final ChunkBuffer buffer;
-  private final Sender sender;
-  private final Breaker breaker;
+  private final Endpoints endpoints;
   private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
@@ -56,22 +57,24 @@ public final class Pipeline<T> {
   private volatile ChunkJournal journal;
 
   public Pipeline(
-      ChunkEncoder<T> encoder, ChunkBuffer buffer, Sender sender, ExporterSettings settings) {
+      ChunkEncoder<T> encoder, ChunkBuffer buffer, List<Sender> senders, ExporterSettings settings) {
     this.encoder = encoder;
     this.buffer = buffer;
-    this.sender = sender;
     this.settings = settings;
     this.clock = settings.clock();
     this.stats = new PipelineStats(encoder.signal());
     this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
-    this.breaker = new Breaker(sender.target(), settings.breaker(), clock);
+    List<Endpoints.Endpoint> list = new ArrayList<>();
+    for (Sender sender : senders) {
+      list.add(new Endpoints.Endpoint(sender, new Breaker(sender.target(), settings.breaker(), clock)));
+    }
+    this.endpoints = new Endpoints(list, settings.endpointMode());
     this.limiter = new RateLimiter(settings.rateLimit(), clock);
     this.dispatcher =
         new Dispatcher(
             encoder.signal(),
             buffer,
-            sender,
-            breaker,
+            endpoints,
             limiter,
             stats,
             clock,
@@ -192,7 +195,7 @@ public final class Pipeline<T> {
                 "Levee memory and journal for "
                     + signal().itemNoun()
                     + " are both full while the backend at "
-                    + sender.target()
+                    + endpoints.targets()
                     + " is slow or down; dropping new data (journal_full). Raise"
                     + " otel.exporter.levee.journal.limit or check the backend.");
         return CompletableResultCode.ofFailure();
@@ -209,7 +212,7 @@ public final class Pipeline<T> {
                   + " of "
                   + buffer.capacityBytes()
                   + " bytes) while the backend at "
-                  + sender.target()
+                  + endpoints.targets()
                   + " is slow or down; dropping new data (memory_full). Raise"
                   + " otel.exporter.levee.memory.limit or check the backend.");
       return CompletableResultCode.ofFailure();
@@ -290,7 +293,7 @@ public final class Pipeline<T> {
             "Levee memory for "
                 + signal().itemNoun()
                 + " is full while the backend at "
-                + sender.target()
+                + endpoints.targets()
                 + " is slow or down; dropping the oldest data for the newest (overflow.policy=drop_oldest,"
                 + " counted as memory_full). Raise otel.exporter.levee.memory.limit or check the backend.");
   }
@@ -325,7 +328,7 @@ public final class Pipeline<T> {
         buffer.usedBytes(),
         buffer.capacityBytes(),
         journal != null && !shutdownResult.isDone(),
-        breaker,
+        endpoints,
         dispatcher.adaptive());
   }
 
@@ -427,12 +430,12 @@ public final class Pipeline<T> {
                 + " "
                 + signal().itemNoun()
                 + " at shutdown: the backend at "
-                + sender.target()
+                + endpoints.targets()
                 + " did not take them within otel.exporter.levee.shutdown.timeout ("
                 + settings.shutdownTimeout().toMillis()
                 + " ms).");
       }
-      sender.close(TimeUnit.SECONDS.toNanos(2));
+      endpoints.close(TimeUnit.SECONDS.toNanos(2));
       logger.info("Levee " + signal().lowerName() + " exporter stopped: " + stats().summary());
     } finally {
       shutdownResult.succeed();

@@ -83,7 +83,7 @@ public final class PipelineStats {
       long memoryUsedBytes,
       long memoryLimitBytes,
       boolean journalOpen,
-      Breaker breaker,
+      Endpoints endpoints,
       Adaptive adaptive) {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
@@ -100,8 +100,8 @@ public final class PipelineStats {
         memoryUsedBytes,
         memoryLimitBytes,
         journalOpen,
-        breaker.state().lowerName(),
-        breaker.openings(),
+        endpoints.state().lowerName(),
+        endpoints.openings(),
         adaptive.batchBytes(),
         adaptive.concurrency());
   }

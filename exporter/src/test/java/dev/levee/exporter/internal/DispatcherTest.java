@@ -42,12 +42,18 @@ class DispatcherTest {
     return dispatcher(breaker, sender, 0);
   }
 
+  private Endpoints endpoints;
+
   private Dispatcher dispatcher(Breaker breaker, Sender sender, long lingerNanos) {
+    return dispatcher(Endpoints.of(sender, breaker), lingerNanos);
+  }
+
+  private Dispatcher dispatcher(Endpoints endpoints, long lingerNanos) {
+    this.endpoints = endpoints;
     return new Dispatcher(
           Signal.SPANS,
           buffer,
-          sender,
-          breaker,
+          endpoints,
           limiter,
           stats,
           clock,
@@ -70,7 +76,7 @@ class DispatcherTest {
   }
 
   private LeveeStats snapshot() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, breaker, adaptive);
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, endpoints, adaptive);
   }
 
   private void assertReconciled() {
@@ -408,6 +414,85 @@ class DispatcherTest {
     dispatcher.flush(SECOND); // a flush does not wait for the linger
     dispatcher.step();
     assertThat(held.requests).hasSize(2);
+  }
+
+  /** A sender that fails or succeeds as told, and records what it got. */
+  private static final class NamedSender implements Sender {
+    final String name;
+    final List<List<Chunk>> requests = new ArrayList<>();
+    boolean down;
+
+    NamedSender(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+      requests.add(List.copyOf(chunks));
+      return down ? SendOutcome.retryable("UNAVAILABLE", name + " is down") : SendOutcome.success();
+    }
+
+    @Override
+    public String target() {
+      return name;
+    }
+
+    @Override
+    public void close(long timeoutNanos) {}
+  }
+
+  private Breaker quickBreaker(String name) {
+    return new Breaker(
+        name, new Breaker.Settings(true, 50, 100, Duration.ofSeconds(5), false, 2, 2, Duration.ofSeconds(30), 1), clock);
+  }
+
+  @Test
+  void failoverSendsToTheNextEndpointOnceTheFirstOnesBreakerOpens() {
+    NamedSender primary = new NamedSender("primary:4317");
+    NamedSender secondary = new NamedSender("secondary:4317");
+    primary.down = true;
+    Endpoints two =
+        new Endpoints(
+            List.of(
+                new Endpoints.Endpoint(primary, quickBreaker("primary")),
+                new Endpoints.Endpoint(secondary, quickBreaker("secondary"))),
+            Endpoints.Mode.FAILOVER);
+    dispatcher = dispatcher(two, 0);
+    offer(100, 1);
+
+    dispatcher.step(); // primary fails
+    dispatcher.step(); // primary fails again: its breaker opens
+    dispatcher.step(); // to the secondary
+
+    assertThat(primary.requests).hasSize(2);
+    assertThat(secondary.requests).hasSize(1);
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(1);
+    assertThat(s.breakerState()).isEqualTo("closed"); // the secondary takes requests
+    assertThat(two.states()).containsEntry("primary:4317", "open").containsEntry("secondary:4317", "closed");
+    offer(100, 1);
+    dispatcher.step();
+    assertThat(secondary.requests).hasSize(2); // while the primary's breaker is open
+    assertReconciled();
+  }
+
+  @Test
+  void roundRobinSpreadsRequestsOverTheEndpoints() {
+    NamedSender a = new NamedSender("a:4317");
+    NamedSender b = new NamedSender("b:4317");
+    Endpoints two =
+        new Endpoints(
+            List.of(new Endpoints.Endpoint(a, quickBreaker("a")), new Endpoints.Endpoint(b, quickBreaker("b"))),
+            Endpoints.Mode.ROUND_ROBIN);
+    dispatcher = dispatcher(two, 0);
+    for (int i = 0; i < 4; i++) {
+      offer(900, 1); // one chunk per request
+      dispatcher.step();
+    }
+
+    assertThat(a.requests).hasSize(2);
+    assertThat(b.requests).hasSize(2);
+    assertThat(snapshot().delivered()).isEqualTo(4);
   }
 
   @Test

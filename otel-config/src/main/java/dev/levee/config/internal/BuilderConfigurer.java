@@ -51,6 +51,20 @@ public final class BuilderConfigurer {
     apply(endpoint, Found::value, builder::setEndpoint, LeveeExporterBuilder.DEFAULT_ENDPOINT);
     endpoint.ifPresent(this::warnIfOtlpHttpEndpoint);
     apply(
+        properties.levee("endpoints"),
+        found ->
+            java.util.Arrays.stream(found.value().split(","))
+                .map(String::trim)
+                .filter(each -> !each.isEmpty())
+                .toList(),
+        builder::setEndpoints,
+        endpoint.map(Found::value).orElse(LeveeExporterBuilder.DEFAULT_ENDPOINT));
+    apply(
+        properties.levee("endpoints.mode"),
+        f -> LeveeProperties.parseChoice(f, "failover", "round_robin"),
+        builder::setEndpointMode,
+        "failover");
+    apply(
         properties.inherited("headers"),
         LeveeProperties::parseHeaders,
         headers -> headers.forEach(builder::addHeader),

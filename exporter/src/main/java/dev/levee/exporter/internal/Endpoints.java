@@ -1,0 +1,151 @@
+package dev.levee.exporter.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The backends one signal sends to, each with its own sender and circuit breaker, and how a
+ * request picks one: {@code failover} (the first, in order, whose breaker lets it through) or
+ * {@code round_robin} (the next in turn whose breaker lets it through).
+ *
+ * <p>Internal, may change. Used by the dispatcher thread; the read-only views from any thread.
+ */
+public final class Endpoints {
+
+  /** How requests are spread over the endpoints. */
+  public enum Mode {
+    FAILOVER,
+    ROUND_ROBIN
+  }
+
+  /** One backend. */
+  public record Endpoint(Sender sender, Breaker breaker) {
+    public Endpoint {
+      Objects.requireNonNull(sender, "sender");
+      Objects.requireNonNull(breaker, "breaker");
+    }
+
+    public String target() {
+      return sender.target();
+    }
+  }
+
+  private final List<Endpoint> endpoints;
+  private final Mode mode;
+  private int next;
+
+  public Endpoints(List<Endpoint> endpoints, Mode mode) {
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one endpoint is needed");
+    }
+    this.endpoints = List.copyOf(endpoints);
+    this.mode = mode;
+  }
+
+  /** One endpoint, failover: what a single {@code endpoint} setting makes. */
+  public static Endpoints of(Sender sender, Breaker breaker) {
+    return new Endpoints(List.of(new Endpoint(sender, breaker)), Mode.FAILOVER);
+  }
+
+  /**
+   * The endpoint the next request goes to, having taken a permit from its breaker; null when every
+   * breaker refuses.
+   */
+  public Endpoint acquire() {
+    int count = endpoints.size();
+    int start = mode == Mode.ROUND_ROBIN ? Math.floorMod(next++, count) : 0;
+    for (int i = 0; i < count; i++) {
+      Endpoint candidate = endpoints.get((start + i) % count);
+      if (candidate.breaker().tryAcquire()) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** The endpoint a request goes to without asking the breakers (at shutdown): the first. */
+  public Endpoint first() {
+    return endpoints.get(0);
+  }
+
+  /** How long until some breaker lets a probe through. */
+  public long remainingOpenNanos() {
+    long least = Long.MAX_VALUE;
+    for (Endpoint endpoint : endpoints) {
+      least = Math.min(least, endpoint.breaker().remainingOpenNanos());
+    }
+    return least == Long.MAX_VALUE ? 0 : least;
+  }
+
+  public List<Endpoint> all() {
+    return endpoints;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The targets, comma-separated, for messages. */
+  public String targets() {
+    List<String> targets = new ArrayList<>();
+    for (Endpoint endpoint : endpoints) {
+      targets.add(endpoint.target());
+    }
+    return String.join(",", targets);
+  }
+
+  /**
+   * One state for all: {@code closed} when some endpoint takes requests normally, {@code
+   * half_open} when the best is probing, {@code open} when every breaker is open, {@code disabled}
+   * when there are none.
+   */
+  public Breaker.State state() {
+    Breaker.State best = Breaker.State.OPEN;
+    for (Endpoint endpoint : endpoints) {
+      Breaker.State state = endpoint.breaker().state();
+      if (state == Breaker.State.CLOSED || state == Breaker.State.DISABLED) {
+        return state;
+      }
+      if (state == Breaker.State.HALF_OPEN) {
+        best = state;
+      }
+    }
+    return best;
+  }
+
+  /** Each endpoint's breaker state, in order. */
+  public Map<String, String> states() {
+    Map<String, String> states = new LinkedHashMap<>();
+    for (Endpoint endpoint : endpoints) {
+      states.put(endpoint.target(), endpoint.breaker().state().lowerName());
+    }
+    return states;
+  }
+
+  /** Times any breaker has opened. */
+  public long openings() {
+    long total = 0;
+    for (Endpoint endpoint : endpoints) {
+      total += endpoint.breaker().openings();
+    }
+    return total;
+  }
+
+  /** Closes every breaker. */
+  public void resetBreakers() {
+    for (Endpoint endpoint : endpoints) {
+      endpoint.breaker().reset();
+    }
+  }
+
+  /** Closes every sender, within {@code timeoutNanos} in all. */
+  public void close(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (Endpoint endpoint : endpoints) {
+      endpoint.sender().close(Math.max(0, deadline - System.nanoTime()));
+    }
+  }
+}
