@@ -4,6 +4,7 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
@@ -181,6 +182,7 @@ public final class GrpcSender implements Sender {
   @Override
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
     try {
+      reconnectNowIfFailing();
       byte[] response =
           ClientCalls.blockingUnaryCall(
               channel,
@@ -203,6 +205,7 @@ public final class GrpcSender implements Sender {
   public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
     CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
     try {
+      reconnectNowIfFailing();
       ClientCall<List<Chunk>, byte[]> call =
           channel.newCall(
               method, callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS));
@@ -237,6 +240,18 @@ public final class GrpcSender implements Sender {
       outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
     }
     return outcome;
+  }
+
+  /**
+   * After a connection failure grpc-java waits out a reconnect backoff of its own (1 s growing to
+   * 2 min) and fails calls at once meanwhile. Levee's backoff and circuit breaker already decide
+   * when to try again, so when Levee sends, the channel reconnects now: a backend that is back is
+   * used at once, not minutes later.
+   */
+  private void reconnectNowIfFailing() {
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff();
+    }
   }
 
   private static SendOutcome answered(byte[] response) {

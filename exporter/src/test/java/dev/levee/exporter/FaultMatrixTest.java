@@ -1,0 +1,181 @@
+package dev.levee.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.levee.buffer.Signal;
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
+import dev.levee.testing.TestData;
+import io.grpc.Status;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each backend fault against each signal, through the real exporter, real gRPC and a real receiver:
+ * the outcome the fault calls for, with Levee's counts reconciled exactly and checked against what
+ * the receiver counted.
+ */
+class FaultMatrixTest {
+  private static final int BATCHES = 9;
+
+  @TempDir Path dir;
+
+  private final List<OtlpReceiver> receivers = new ArrayList<>();
+
+  @AfterEach
+  void stopReceivers() {
+    receivers.forEach(OtlpReceiver::close);
+  }
+
+  /** A backend fault, and what Levee must make of it. */
+  enum Fault {
+    /** Slow answers: all delivered. */
+    LATENCY(r -> r.setLatency(Duration.ofMillis(30))),
+    /** Every third call unavailable, with RetryInfo: all delivered after retries. */
+    UNAVAILABLE_WITH_RETRY_INFO(r -> r.failEvery(3, Status.UNAVAILABLE, Duration.ofMillis(20))),
+    /**
+     * Every third call throttled without RetryInfo: all delivered on Levee's own backoff. (One
+     * call in two would open the circuit breaker, at its 50% threshold: its own tests cover that.)
+     */
+    RESOURCE_EXHAUSTED(r -> r.failEvery(3, Status.RESOURCE_EXHAUSTED, null)),
+    /** Every third call refused as invalid: those items dropped as rejected, never retried. */
+    INVALID_ARGUMENT(r -> r.failEvery(3, Status.INVALID_ARGUMENT, null)),
+    /** Every other call a partial success rejecting one item: counted as rejected. */
+    PARTIAL_SUCCESS(r -> r.rejectEvery(2, 1)),
+    /** The receiver is down while data comes, then starts: all delivered from the journal. */
+    DOWN_THEN_UP(r -> {});
+
+    final Consumer<OtlpReceiver> setUp;
+
+    Fault(Consumer<OtlpReceiver> setUp) {
+      this.setUp = setUp;
+    }
+  }
+
+  static Stream<Arguments> matrix() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Signal signal : Signal.values()) {
+      for (Fault fault : Fault.values()) {
+        cases.add(Arguments.of(signal, fault));
+      }
+    }
+    return cases.stream();
+  }
+
+  /** One exporter of any signal, seen the same way. */
+  private record Subject(
+      java.util.function.IntFunction<CompletableResultCode> export,
+      java.util.function.Supplier<CompletableResultCode> flush,
+      java.util.function.Supplier<CompletableResultCode> shutdown,
+      java.util.function.Supplier<LeveeStats> stats,
+      ToLongFunction<OtlpReceiver> received) {}
+
+  private <B extends LeveeExporterBuilder<B>> B configure(B builder, String endpoint) {
+    return builder
+        .setEndpoint(endpoint)
+        .setMaxBatchBytes(1) // one chunk per request, so "every Nth call" hits whole batches
+        .setBatchLinger(Duration.ZERO)
+        .setJournalDirectory(dir.resolve("journal"))
+        .setJournalFsync("none")
+        .setShutdownTimeout(Duration.ofSeconds(1));
+  }
+
+  private Subject subject(Signal signal, String endpoint) {
+    return switch (signal) {
+      case SPANS -> {
+        LeveeSpanExporter e = configure(LeveeSpanExporter.builder(), endpoint).build();
+        yield new Subject(
+            i -> e.export(TestData.spans(5, "matrix-" + i)), e::flush, e::shutdown, e::stats, OtlpReceiver::spanCount);
+      }
+      case METRICS -> {
+        LeveeMetricExporter e = configure(LeveeMetricExporter.builder(), endpoint).build();
+        yield new Subject(
+            i -> e.export(TestData.metrics()), e::flush, e::shutdown, e::stats, OtlpReceiver::dataPointCount);
+      }
+      case LOGS -> {
+        LeveeLogRecordExporter e = configure(LeveeLogRecordExporter.builder(), endpoint).build();
+        yield new Subject(
+            i -> e.export(TestData.logs(4)), e::flush, e::shutdown, e::stats, OtlpReceiver::logRecordCount);
+      }
+    };
+  }
+
+  private OtlpReceiver receiver(int port) {
+    OtlpReceiver receiver = OtlpReceiver.start(port, true, null);
+    receivers.add(receiver);
+    return receiver;
+  }
+
+  @ParameterizedTest(name = "{0} × {1}")
+  @MethodSource("matrix")
+  void eachFaultEndsAsItShouldWithCountsReconciled(Signal signal, Fault fault) {
+    int port = Ports.closedPort();
+    OtlpReceiver receiver = fault == Fault.DOWN_THEN_UP ? null : receiver(port);
+    if (receiver != null) {
+      fault.setUp.accept(receiver);
+    }
+    Subject subject = subject(signal, "http://127.0.0.1:" + port);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> subject.stats().get().journalOpen());
+      for (int i = 0; i < BATCHES; i++) {
+        assertThat(subject.export().apply(i).isSuccess()).isTrue();
+      }
+      if (receiver == null) {
+        // Nothing can be delivered yet: the failed requests wait in the journal.
+        await().atMost(Duration.ofSeconds(30)).until(() -> subject.stats().get().retries() >= 1);
+        receiver = receiver(port);
+      }
+      OtlpReceiver backend = receiver;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> subject.stats().get().pending() == 0);
+
+      LeveeStats stats = subject.stats().get();
+      long offered = stats.offered();
+      long received = subject.received().applyAsLong(backend);
+      long rejected = stats.dropped(DropReason.REJECTED);
+      assertThat(offered + stats.recovered())
+          .as(stats.summary())
+          .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.pending());
+      assertThat(stats.droppedTotal()).as(stats.summary()).isEqualTo(rejected);
+      switch (fault) {
+        case LATENCY, UNAVAILABLE_WITH_RETRY_INFO, RESOURCE_EXHAUSTED, DOWN_THEN_UP -> {
+          assertThat(stats.delivered()).as(stats.summary()).isEqualTo(offered);
+          assertThat(received).isEqualTo(offered);
+          if (fault != Fault.LATENCY) {
+            assertThat(stats.retries()).as(stats.summary()).isPositive();
+          }
+        }
+        case INVALID_ARGUMENT -> {
+          // Every third call refused, never retried: what arrived is what was delivered.
+          assertThat(rejected).as(stats.summary()).isPositive();
+          assertThat(stats.retries()).isZero();
+          assertThat(received).isEqualTo(stats.delivered());
+          assertThat(stats.delivered() + rejected).isEqualTo(offered);
+        }
+        case PARTIAL_SUCCESS -> {
+          // Everything arrived; the backend said it rejected one item in every other call.
+          assertThat(received).isEqualTo(offered);
+          assertThat(rejected).as(stats.summary()).isEqualTo(backend.rejectedItemCount()).isPositive();
+          assertThat(stats.delivered() + rejected).isEqualTo(offered);
+        }
+      }
+      assertThat(subject.flush().get().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    } finally {
+      subject.shutdown().get().join(30, TimeUnit.SECONDS);
+    }
+  }
+}
