@@ -42,6 +42,8 @@ public final class LeveeProperties {
 
   private final ConfigProperties config;
   private final Signal signal;
+  /** Every key looked up so far, and whether it falls back to the OTLP exporter's keys. */
+  private final Map<String, Boolean> keysRead = new java.util.TreeMap<>();
 
   public LeveeProperties(ConfigProperties config, Signal signal) {
     this.config = config;
@@ -57,17 +59,27 @@ public final class LeveeProperties {
     return config;
   }
 
+  /**
+   * The keys looked up so far (without the {@code otel.exporter.levee.} prefix), each with whether
+   * it falls back to the OTLP exporter's key: what the configuration reference must document.
+   */
+  public Map<String, Boolean> keysRead() {
+    return java.util.Collections.unmodifiableMap(keysRead);
+  }
+
   /** A value found, with the property it came from. */
   public record Found(String property, String value) {}
 
   /** Looks a Levee-only key up: per signal first, then for all signals. */
   public Optional<Found> levee(String key) {
+    keysRead.putIfAbsent(key, false);
     return first(
         PREFIX + signal.configName() + "." + key, PREFIX + key);
   }
 
   /** Looks a key up in Levee's properties, then in the OTLP exporter's. */
   public Optional<Found> inherited(String key) {
+    keysRead.put(key, true);
     return first(
         PREFIX + signal.configName() + "." + key,
         PREFIX + key,
