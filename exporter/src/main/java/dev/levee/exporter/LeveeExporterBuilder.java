@@ -424,8 +424,10 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * What {@code export()} does when the memory tier is full: {@code spill} (default: to the
    * journal; without one the new data is dropped), {@code drop_newest} (the new data is dropped),
    * {@code drop_oldest} (the oldest queued data is dropped to make room) or {@code block} (waits
-   * for room up to {@link #setOverflowBlockTimeout}, then spills). Drops count as {@code
-   * memory_full}.
+   * for room up to {@link #setOverflowBlockTimeout}, then spills) or {@code priority} (spans with
+   * status ERROR and log records of severity WARN or above travel in a lane of their own, a quarter
+   * of the memory, sent first and kept when other data is dropped; the rest spills). Drops count
+   * as {@code memory_full}.
    */
   public B setOverflowPolicy(String policy) {
     Objects.requireNonNull(policy, "policy");
@@ -528,13 +530,22 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     Signal signal = encoder.signal();
     BufferProvider provider =
         BufferProviders.find(bufferProvider, LeveeExporterBuilder.class.getClassLoader());
-    ChunkBuffer buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
+    ChunkBuffer buffer;
+    ChunkBuffer priorityBuffer = null;
+    if (overflowPolicy == OverflowPolicy.PRIORITY && signal != Signal.METRICS) {
+      // A quarter of the memory is kept for the priority lane.
+      long lane = Math.max(1, memoryLimitBytes / 4);
+      priorityBuffer = provider.create(new BufferSettings(signal, lane));
+      buffer = provider.create(new BufferSettings(signal, Math.max(1, memoryLimitBytes - lane)));
+    } else {
+      buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
+    }
     List<Sender> senders = new ArrayList<>();
     for (URI target : settings.endpoints()) {
       senders.add(
           new LazySender(ExporterSettings.authority(target), () -> GrpcSender.create(signal, settings, target)));
     }
-    return new Pipeline<>(encoder, buffer, senders, settings);
+    return new Pipeline<>(encoder, buffer, priorityBuffer, senders, settings);
   }
 
   /** Fails now, with the setting's name, rather than at the first connection. */

@@ -206,6 +206,52 @@ class LeveeExportersTest {
   }
 
   @Test
+  void thePriorityPolicyKeepsErrorsWhenRoutineDataIsDropped() {
+    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(8192)
+            .setMaxBatchBytes(2048)
+            .setOverflowPolicy("priority")
+            .build();
+    try {
+      for (int i = 0; i < 30; i++) {
+        List<io.opentelemetry.sdk.trace.data.SpanData> batch = new java.util.ArrayList<>(TestData.spans(10, "routine" + i));
+        batch.add(
+            io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
+                .setResource(TestData.RESOURCE)
+                .setSpanContext(
+                    io.opentelemetry.api.trace.SpanContext.create(
+                        "0af7651916cd43dd8448eb211c80319c",
+                        TestData.nextSpanId(),
+                        io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                        io.opentelemetry.api.trace.TraceState.getDefault()))
+                .setName("error" + i)
+                .setKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+                .setStartEpochNanos(1)
+                .setEndEpochNanos(2)
+                .setStatus(io.opentelemetry.sdk.trace.data.StatusData.error())
+                .setHasEnded(true)
+                .setTotalRecordedEvents(0)
+                .setTotalRecordedLinks(0)
+                .build());
+        exporter.export(batch);
+      }
+      receiver.clearFaults();
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.dropped(DropReason.MEMORY_FULL)).as(stats.summary()).isPositive();
+      assertThat(receiver.spans().stream().filter(s -> s.span().getName().startsWith("error")).count())
+          .isEqualTo(30);
+      assertReconciled(stats);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void blockMakesExportWaitForRoomSoNothingIsDropped() {
     receiver.setLatency(Duration.ofMillis(20));
     LeveeSpanExporter exporter =

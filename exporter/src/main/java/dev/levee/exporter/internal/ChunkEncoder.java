@@ -94,6 +94,29 @@ public final class ChunkEncoder<T> {
     return signal;
   }
 
+  /**
+   * Whether an item belongs in the priority lane: a span with status ERROR, a log record of
+   * severity WARN or above. Metric data has no priority.
+   */
+  public boolean isPriority(T item) {
+    if (item instanceof SpanData span) {
+      return span.getStatus().getStatusCode() == io.opentelemetry.api.trace.StatusCode.ERROR;
+    }
+    if (item instanceof LogRecordData log) {
+      return log.getSeverity().getSeverityNumber() >= io.opentelemetry.api.logs.Severity.WARN.getSeverityNumber();
+    }
+    return false;
+  }
+
+  /** Encodes the batch as a chunk of the priority lane, or not. */
+  public Chunk encode(Collection<T> items, int itemCount, long nowEpochNanos, boolean priority)
+      throws IOException {
+    Chunk chunk = encode(items, itemCount, nowEpochNanos);
+    return priority
+        ? Chunk.of(chunk.signal(), chunk.payload(), chunk.itemCount(), true, chunk.acceptedAtEpochNanos())
+        : chunk;
+  }
+
   /** Items the batch holds, as Levee counts them (metrics count data points). */
   public int count(Collection<T> items) {
     return itemCounter.applyAsInt(items);

@@ -58,6 +58,8 @@ public final class Dispatcher {
 
   private final Signal signal;
   private final ChunkBuffer buffer;
+  /** The priority lane (overflow.policy=priority), sent before anything else; or null. */
+  private final ChunkBuffer priorityBuffer;
   private final Endpoints endpoints;
   private final RateLimiter limiter;
   private final PipelineStats stats;
@@ -108,6 +110,7 @@ public final class Dispatcher {
   public Dispatcher(
       Signal signal,
       ChunkBuffer buffer,
+      ChunkBuffer priorityBuffer,
       Endpoints endpoints,
       RateLimiter limiter,
       PipelineStats stats,
@@ -121,6 +124,7 @@ public final class Dispatcher {
       Runnable wake) {
     this.signal = signal;
     this.buffer = buffer;
+    this.priorityBuffer = priorityBuffer;
     this.endpoints = endpoints;
     this.limiter = limiter;
     this.stats = stats;
@@ -142,6 +146,8 @@ public final class Dispatcher {
     final long bytes;
     /** Non-null when the chunks were read from the journal. */
     final ChunkJournal.Batch journalBatch;
+    /** The memory lane the chunks were taken from (their bytes go back to it); null: journal. */
+    ChunkBuffer lane;
     CompletableFuture<SendOutcome> result;
     long startedNanos;
     boolean throttleCounted;
@@ -286,7 +292,8 @@ public final class Dispatcher {
         && ready == null
         && filling.isEmpty()
         && carry == null
-        && buffer.isEmpty();
+        && buffer.isEmpty()
+        && (priorityBuffer == null || priorityBuffer.isEmpty());
   }
 
   /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
@@ -544,7 +551,7 @@ public final class Dispatcher {
       } else {
         stats.droppedPending(DropReason.JOURNAL_FULL, chunk.itemCount());
       }
-      buffer.release(chunk);
+      request.lane.release(chunk);
     }
     completedChunks += request.chunks.size();
   }
@@ -555,7 +562,7 @@ public final class Dispatcher {
       return;
     }
     for (Chunk chunk : request.chunks) {
-      buffer.release(chunk);
+      request.lane.release(chunk);
     }
     completedChunks += request.chunks.size();
   }
@@ -568,6 +575,10 @@ public final class Dispatcher {
   private Request nextRequest() {
     if (!retries.isEmpty()) {
       return retries.pollFirst();
+    }
+    Request urgent = takePriority();
+    if (urgent != null) {
+      return urgent;
     }
     boolean journalReadable = cursor != null && !stopping && !journalInFlight;
     if (journalReadable && journalTurn) {
@@ -587,6 +598,27 @@ public final class Dispatcher {
       return readJournal();
     }
     return null;
+  }
+
+  /** A request from the priority lane, at once (no linger), up to the adaptive size. */
+  private Request takePriority() {
+    if (priorityBuffer == null) {
+      return null;
+    }
+    List<Chunk> chunks = new ArrayList<>();
+    long bytes = 0;
+    long target = adaptive.batchBytes();
+    Chunk chunk;
+    while (bytes < target && (chunk = priorityBuffer.poll()) != null) {
+      chunks.add(chunk);
+      bytes += chunk.sizeBytes();
+    }
+    if (chunks.isEmpty()) {
+      return null;
+    }
+    Request request = new Request(chunks, null);
+    request.lane = priorityBuffer;
+    return request;
   }
 
   /**
@@ -630,6 +662,7 @@ public final class Dispatcher {
 
   private Request cut() {
     Request request = new Request(new ArrayList<>(filling), null);
+    request.lane = buffer;
     filling.clear();
     fillingBytes = 0;
     return request;
@@ -721,7 +754,7 @@ public final class Dispatcher {
       cursor.rewind(); // still in the journal, still pending
       return 0;
     }
-    return moveOrDrop(request.chunks);
+    return moveOrDrop(request.chunks, request.lane);
   }
 
   /**
@@ -740,10 +773,18 @@ public final class Dispatcher {
     while ((chunk = buffer.poll()) != null) {
       held.add(chunk);
     }
-    return moveOrDrop(held);
+    long dropped = moveOrDrop(held, buffer);
+    if (priorityBuffer != null) {
+      List<Chunk> urgent = new ArrayList<>();
+      while ((chunk = priorityBuffer.poll()) != null) {
+        urgent.add(chunk);
+      }
+      dropped += moveOrDrop(urgent, priorityBuffer);
+    }
+    return dropped;
   }
 
-  private long moveOrDrop(List<Chunk> chunks) {
+  private long moveOrDrop(List<Chunk> chunks, ChunkBuffer lane) {
     long droppedItems = 0;
     for (Chunk held : chunks) {
       if (journal != null && journal.append(held)) {
@@ -752,7 +793,7 @@ public final class Dispatcher {
         stats.droppedPending(DropReason.SHUTDOWN, held.itemCount());
         droppedItems += held.itemCount();
       }
-      buffer.release(held);
+      lane.release(held);
     }
     completedChunks += chunks.size();
     return droppedItems;

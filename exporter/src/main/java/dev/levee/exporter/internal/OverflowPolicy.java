@@ -23,13 +23,20 @@ public enum OverflowPolicy {
    * pressure on the SDK's export thread (the application's threads only with a simple span
    * processor), never indefinite.
    */
-  BLOCK;
+  BLOCK,
+  /**
+   * Spans with status ERROR and log records of severity WARN or above travel in a priority lane: a
+   * quarter of {@code memory.limit} kept for them, sent before anything else; the rest spills as
+   * with {@link #SPILL}. When memory is short, ordinary data is dropped and the priority lane is
+   * kept.
+   */
+  PRIORITY;
 
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code spill}, {@code drop_newest}, {@code drop_oldest} or {@code block}. */
+  /** Parses {@code spill}, {@code drop_newest}, {@code drop_oldest}, {@code block} or {@code priority}. */
   public static OverflowPolicy parse(String name) {
     for (OverflowPolicy policy : values()) {
       if (policy.lowerName().equals(name)) {
@@ -37,6 +44,6 @@ public enum OverflowPolicy {
       }
     }
     throw new IllegalArgumentException(
-        "overflowPolicy must be spill, drop_newest, drop_oldest or block, was '" + name + "'");
+        "overflowPolicy must be spill, drop_newest, drop_oldest, block or priority, was '" + name + "'");
   }
 }

@@ -40,6 +40,8 @@ public final class Pipeline<T> {
 
   private final ChunkEncoder<T> encoder;
   private final ChunkBuffer buffer;
+  /** With {@code overflow.policy=priority}, the lane for errors and warnings; else null. */
+  private final ChunkBuffer priorityBuffer;
   private final Endpoints endpoints;
   private final RateLimiter limiter;
   private final PipelineStats stats;
@@ -57,9 +59,14 @@ public final class Pipeline<T> {
   private volatile ChunkJournal journal;
 
   public Pipeline(
-      ChunkEncoder<T> encoder, ChunkBuffer buffer, List<Sender> senders, ExporterSettings settings) {
+      ChunkEncoder<T> encoder,
+      ChunkBuffer buffer,
+      ChunkBuffer priorityBuffer,
+      List<Sender> senders,
+      ExporterSettings settings) {
     this.encoder = encoder;
     this.buffer = buffer;
+    this.priorityBuffer = priorityBuffer;
     this.settings = settings;
     this.clock = settings.clock();
     this.stats = new PipelineStats(encoder.signal());
@@ -74,6 +81,7 @@ public final class Pipeline<T> {
         new Dispatcher(
             encoder.signal(),
             buffer,
+            priorityBuffer,
             endpoints,
             limiter,
             stats,
@@ -113,7 +121,10 @@ public final class Pipeline<T> {
   public CompletableResultCode export(Collection<T> items) {
     exportsInProgress.incrementAndGet();
     try {
-      return offer(items);
+      if (priorityBuffer != null) {
+        return offerByPriority(items);
+      }
+      return offer(items, false);
     } catch (Throwable t) {
       // Nothing may escape into the SDK's worker thread.
       logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
@@ -127,7 +138,24 @@ public final class Pipeline<T> {
     return "write_ahead".equals(settings.journalMode());
   }
 
-  private CompletableResultCode offer(Collection<T> items) {
+  /** Splits the batch into the priority lane's items and the rest, and offers each. */
+  private CompletableResultCode offerByPriority(Collection<T> items) {
+    List<T> urgent = new ArrayList<>();
+    List<T> ordinary = new ArrayList<>();
+    for (T item : items) {
+      (encoder.isPriority(item) ? urgent : ordinary).add(item);
+    }
+    if (urgent.isEmpty()) {
+      return offer(items, false);
+    }
+    CompletableResultCode first = offer(urgent, true);
+    if (ordinary.isEmpty()) {
+      return first;
+    }
+    return CompletableResultCode.ofAll(List.of(first, offer(ordinary, false)));
+  }
+
+  private CompletableResultCode offer(Collection<T> items, boolean priority) {
     int count = encoder.count(items);
     stats.offered(count);
     if (shutdown) {
@@ -136,7 +164,7 @@ public final class Pipeline<T> {
     }
     Chunk chunk;
     try {
-      chunk = encoder.encode(items, count, clock.now());
+      chunk = encoder.encode(items, count, clock.now(), priority);
     } catch (Throwable t) {
       stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
       throttled.log(
@@ -173,7 +201,9 @@ public final class Pipeline<T> {
       stats.droppedPending(shutdown ? DropReason.SHUTDOWN : DropReason.JOURNAL_FULL, count);
       return CompletableResultCode.ofFailure();
     }
-    if (!offerToMemory(chunk, count)) {
+    boolean inMemory =
+        priority ? offerToPriorityLane(chunk) : offerToMemory(chunk, count);
+    if (!inMemory) {
       if (shutdown) {
         // Shutdown closed the buffer while this call was under way.
         stats.droppedPending(DropReason.SHUTDOWN, count);
@@ -231,6 +261,31 @@ public final class Pipeline<T> {
       text.append(text.length() > 0 ? ", " : "").append(limit.bytesPerSecond()).append(" bytes/s");
     }
     return text.toString();
+  }
+
+  /**
+   * The priority lane has its own share of memory; when that is full it takes room from the
+   * ordinary data queued in memory (dropped, counted {@code memory_full}), and spills only when
+   * neither has room.
+   */
+  private boolean offerToPriorityLane(Chunk chunk) {
+    if (priorityBuffer.offer(chunk)) {
+      return true;
+    }
+    if (chunk.sizeBytes() > priorityBuffer.capacityBytes() + buffer.capacityBytes()) {
+      return false;
+    }
+    // Room in the ordinary lane counts too: an error matters more than routine data.
+    while (!shutdown && !buffer.offer(chunk)) {
+      Chunk oldest = buffer.poll();
+      if (oldest == null) {
+        return false;
+      }
+      buffer.release(oldest);
+      stats.droppedPending(DropReason.MEMORY_FULL, oldest.itemCount());
+      dispatcher.evicted();
+    }
+    return !shutdown;
   }
 
   /**
@@ -318,6 +373,9 @@ public final class Pipeline<T> {
     }
     shutdown = true;
     buffer.close();
+    if (priorityBuffer != null) {
+      priorityBuffer.close();
+    }
     dispatcher.stop(settings.shutdownTimeout().toNanos());
     LockSupport.unpark(thread);
     return shutdownResult;
@@ -325,8 +383,8 @@ public final class Pipeline<T> {
 
   public LeveeStats stats() {
     return stats.snapshot(
-        buffer.usedBytes(),
-        buffer.capacityBytes(),
+        buffer.usedBytes() + (priorityBuffer != null ? priorityBuffer.usedBytes() : 0),
+        buffer.capacityBytes() + (priorityBuffer != null ? priorityBuffer.capacityBytes() : 0),
         journal != null && !shutdownResult.isDone(),
         endpoints,
         dispatcher.adaptive());

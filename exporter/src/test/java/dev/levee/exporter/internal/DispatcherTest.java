@@ -43,6 +43,8 @@ class DispatcherTest {
   }
 
   private Endpoints endpoints;
+  /** Null in most tests: no priority lane. */
+  private ChunkBuffer priorityLane;
 
   private Dispatcher dispatcher(Breaker breaker, Sender sender, long lingerNanos) {
     return dispatcher(Endpoints.of(sender, breaker), lingerNanos);
@@ -53,6 +55,7 @@ class DispatcherTest {
     return new Dispatcher(
           Signal.SPANS,
           buffer,
+          priorityLane,
           endpoints,
           limiter,
           stats,
@@ -493,6 +496,26 @@ class DispatcherTest {
     assertThat(a.requests).hasSize(2);
     assertThat(b.requests).hasSize(2);
     assertThat(snapshot().delivered()).isEqualTo(4);
+  }
+
+  @Test
+  void thePriorityLaneIsSentBeforeAnythingElse() {
+    priorityLane = new MemoryBufferProvider().create(new BufferSettings(Signal.SPANS, 10_000));
+    dispatcher = dispatcher(breaker);
+    Chunk routine = offer(600, 5);
+    Chunk urgent = Chunk.of(Signal.SPANS, new byte[100], 1, true, clock.now());
+    stats.offered(1);
+    stats.accepted(1);
+    assertThat(priorityLane.offer(urgent)).isTrue();
+    dispatcher.accepted();
+
+    dispatcher.step();
+    dispatcher.step();
+
+    assertThat(sender.requests).containsExactly(List.of(urgent), List.of(routine));
+    assertThat(priorityLane.usedBytes()).isZero();
+    assertThat(buffer.usedBytes()).isZero();
+    assertThat(snapshot().delivered()).isEqualTo(6);
   }
 
   @Test

@@ -139,7 +139,7 @@ public final class BuilderConfigurer {
     configureRateLimit(builder);
     apply(
         properties.levee("overflow.policy"),
-        f -> LeveeProperties.parseChoice(f, "spill", "drop_newest", "drop_oldest", "block"),
+        f -> LeveeProperties.parseChoice(f, "spill", "drop_newest", "drop_oldest", "block", "priority"),
         builder::setOverflowPolicy,
         "spill");
     apply(
