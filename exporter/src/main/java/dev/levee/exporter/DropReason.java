@@ -18,7 +18,12 @@ public enum DropReason {
   /** The journal deleted undelivered data older than its maximum age. */
   EXPIRED("expired"),
   /** Over the rate limit, with {@code rate.limit.policy=drop}: turned away at {@code export()}. */
-  RATE_LIMITED("rate_limited");
+  RATE_LIMITED("rate_limited"),
+  /**
+   * Memory was full with {@code overflow.policy=downsample}: not in the one-in-N sample of traces
+   * kept.
+   */
+  DOWNSAMPLED("downsampled");
 
   private final String label;
 

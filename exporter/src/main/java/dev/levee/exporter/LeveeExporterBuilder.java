@@ -100,6 +100,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private Duration batchLinger = Duration.ofMillis(10);
   private int maxConcurrency = 4;
   private Duration overflowBlockTimeout = Duration.ofMillis(500);
+  private int downsampleRatio = 10;
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -426,12 +427,23 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * {@code drop_oldest} (the oldest queued data is dropped to make room) or {@code block} (waits
    * for room up to {@link #setOverflowBlockTimeout}, then spills) or {@code priority} (spans with
    * status ERROR and log records of severity WARN or above travel in a lane of their own, a quarter
-   * of the memory, sent first and kept when other data is dropped; the rest spills). Drops count
-   * as {@code memory_full}.
+   * of the memory, sent first and kept when other data is dropped; the rest spills) or {@code
+   * downsample} (one trace in {@link #setDownsampleRatio N} is kept, the rest counted as {@code
+   * downsampled}). Other drops count as {@code memory_full}.
    */
   public B setOverflowPolicy(String policy) {
     Objects.requireNonNull(policy, "policy");
     this.overflowPolicy = OverflowPolicy.parse(policy);
+    return self();
+  }
+
+  /**
+   * With {@code overflowPolicy=downsample}, one trace in {@code ratio} is kept when memory is full.
+   * Default 10.
+   */
+  public B setDownsampleRatio(int ratio) {
+    checkArgument(ratio >= 2, "downsampleRatio must be at least 2, was " + ratio);
+    this.downsampleRatio = ratio;
     return self();
   }
 
@@ -526,6 +538,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             new RateLimiter.Settings(rateLimitItems, rateLimitBytes, rateLimitBurst, rateLimitPolicy),
             overflowPolicy,
             overflowBlockTimeout,
+            downsampleRatio,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

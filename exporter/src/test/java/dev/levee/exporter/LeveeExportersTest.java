@@ -251,6 +251,67 @@ class LeveeExportersTest {
     }
   }
 
+  /** {@code count} spans of one trace. */
+  private static List<io.opentelemetry.sdk.trace.data.SpanData> trace(String traceId, int count) {
+    List<io.opentelemetry.sdk.trace.data.SpanData> spans = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      spans.add(
+          io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
+              .setResource(TestData.RESOURCE)
+              .setSpanContext(
+                  io.opentelemetry.api.trace.SpanContext.create(
+                      traceId,
+                      TestData.nextSpanId(),
+                      io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                      io.opentelemetry.api.trace.TraceState.getDefault()))
+              .setName("step" + i)
+              .setKind(io.opentelemetry.api.trace.SpanKind.INTERNAL)
+              .setStartEpochNanos(1)
+              .setEndEpochNanos(2)
+              .setStatus(io.opentelemetry.sdk.trace.data.StatusData.ok())
+              .setHasEnded(true)
+              .setTotalRecordedEvents(0)
+              .setTotalRecordedLinks(0)
+              .build());
+    }
+    return spans;
+  }
+
+  @Test
+  void downsampleKeepsWholeTracesWhenMemoryIsFull() {
+    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(4096)
+            .setMaxBatchBytes(1024)
+            .setOverflowPolicy("downsample")
+            .setDownsampleRatio(3)
+            .build();
+    java.util.Random random = new java.util.Random(42);
+    try {
+      for (int i = 0; i < 60; i++) {
+        String traceId = String.format("%016x%016x", random.nextLong(), random.nextLong());
+        exporter.export(trace(traceId, 5));
+      }
+      receiver.clearFaults();
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.dropped(DropReason.DOWNSAMPLED)).as(stats.summary()).isPositive();
+      assertReconciled(stats);
+      java.util.Map<com.google.protobuf.ByteString, Long> spansPerTrace =
+          receiver.spans().stream()
+              .collect(
+                  java.util.stream.Collectors.groupingBy(
+                      s -> s.span().getTraceId(), java.util.stream.Collectors.counting()));
+      assertThat(spansPerTrace.values()).as("every trace that arrived is whole").containsOnly(5L);
+      assertThat(stats.dropped(DropReason.DOWNSAMPLED) % 5).isZero();
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void blockMakesExportWaitForRoomSoNothingIsDropped() {
     receiver.setLatency(Duration.ofMillis(20));

@@ -108,6 +108,28 @@ public final class ChunkEncoder<T> {
     return false;
   }
 
+  /**
+   * Whether an item is in the one-in-{@code ratio} sample kept when memory is full: decided by its
+   * trace id (the random low 64 bits), so every span of a trace, and the log records within it, are
+   * kept or dropped together. Items without a trace are sampled at random at the same rate.
+   */
+  public boolean sampledIn(T item, int ratio) {
+    if (ratio <= 1) {
+      return true;
+    }
+    String traceId = null;
+    if (item instanceof SpanData span) {
+      traceId = span.getSpanContext().isValid() ? span.getTraceId() : null;
+    } else if (item instanceof LogRecordData log) {
+      traceId = log.getSpanContext().isValid() ? log.getSpanContext().getTraceId() : null;
+    }
+    if (traceId == null || traceId.length() != 32) {
+      return java.util.concurrent.ThreadLocalRandom.current().nextInt(ratio) == 0;
+    }
+    long random = Long.parseUnsignedLong(traceId.substring(16), 16);
+    return Long.remainderUnsigned(random, ratio) == 0;
+  }
+
   /** Encodes the batch as a chunk of the priority lane, or not. */
   public Chunk encode(Collection<T> items, int itemCount, long nowEpochNanos, boolean priority)
       throws IOException {

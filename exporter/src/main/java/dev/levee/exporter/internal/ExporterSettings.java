@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  * @param rateLimit the signal's rate limit
  * @param overflowPolicy what {@code export()} does when memory is full
  * @param overflowBlockTimeout with {@link OverflowPolicy#BLOCK}, the longest wait for room
+ * @param downsampleRatio with {@link OverflowPolicy#DOWNSAMPLE}, one trace in this many is kept
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -72,6 +73,7 @@ public record ExporterSettings(
     RateLimiter.Settings rateLimit,
     OverflowPolicy overflowPolicy,
     Duration overflowBlockTimeout,
+    int downsampleRatio,
     Clock clock) {
 
   public ExporterSettings {
@@ -162,6 +164,8 @@ public record ExporterSettings(
         + overflowPolicy.lowerName()
         + ", overflowBlockTimeout="
         + overflowBlockTimeout
+        + ", downsampleRatio="
+        + downsampleRatio
         + "}";
   }
 }

@@ -30,13 +30,19 @@ public enum OverflowPolicy {
    * with {@link #SPILL}. When memory is short, ordinary data is dropped and the priority lane is
    * kept.
    */
-  PRIORITY;
+  PRIORITY,
+  /**
+   * One trace in {@code overflow.downsample.ratio} is kept, chosen by trace id so traces stay
+   * whole; the rest is dropped ({@code downsampled}) and what is kept spills if memory is still
+   * full. Metric data is not sampled: it spills.
+   */
+  DOWNSAMPLE;
 
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code spill}, {@code drop_newest}, {@code drop_oldest}, {@code block} or {@code priority}. */
+  /** Parses {@code spill}, {@code drop_newest}, {@code drop_oldest}, {@code block}, {@code priority} or {@code downsample}. */
   public static OverflowPolicy parse(String name) {
     for (OverflowPolicy policy : values()) {
       if (policy.lowerName().equals(name)) {
@@ -44,6 +50,8 @@ public enum OverflowPolicy {
       }
     }
     throw new IllegalArgumentException(
-        "overflowPolicy must be spill, drop_newest, drop_oldest, block or priority, was '" + name + "'");
+        "overflowPolicy must be spill, drop_newest, drop_oldest, block, priority or downsample, was '"
+            + name
+            + "'");
   }
 }

@@ -203,53 +203,110 @@ public final class Pipeline<T> {
     }
     boolean inMemory =
         priority ? offerToPriorityLane(chunk) : offerToMemory(chunk, count);
+    if (!inMemory
+        && !shutdown
+        && settings.overflowPolicy() == OverflowPolicy.DOWNSAMPLE
+        && signal() != Signal.METRICS) {
+      return downsample(items, count, priority);
+    }
     if (!inMemory) {
-      if (shutdown) {
-        // Shutdown closed the buffer while this call was under way.
-        stats.droppedPending(DropReason.SHUTDOWN, count);
-        return CompletableResultCode.ofFailure();
-      }
-      ChunkJournal overflow = settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : journal;
-      if (overflow != null) {
-        // Memory is full: the chunk goes to the journal (a copy into mapped memory, no fsync
-        // unless journal.fsync=always).
-        if (overflow.append(chunk)) {
-          stats.journaled(count);
-          return CompletableResultCode.ofSuccess();
-        }
-        stats.droppedPending(DropReason.JOURNAL_FULL, count);
-        throttled.log(
-            Level.WARNING,
-            "journal-full",
-            () ->
-                "Levee memory and journal for "
-                    + signal().itemNoun()
-                    + " are both full while the backend at "
-                    + endpoints.targets()
-                    + " is slow or down; dropping new data (journal_full). Raise"
-                    + " otel.exporter.levee.journal.limit or check the backend.");
-        return CompletableResultCode.ofFailure();
-      }
-      stats.droppedPending(DropReason.MEMORY_FULL, count);
-      throttled.log(
-          Level.WARNING,
-          "memory-full",
-          () ->
-              "Levee memory for "
-                  + signal().itemNoun()
-                  + " is full ("
-                  + buffer.usedBytes()
-                  + " of "
-                  + buffer.capacityBytes()
-                  + " bytes) while the backend at "
-                  + endpoints.targets()
-                  + " is slow or down; dropping new data (memory_full). Raise"
-                  + " otel.exporter.levee.memory.limit or check the backend.");
-      return CompletableResultCode.ofFailure();
+      return spillOrDrop(chunk, count);
     }
     dispatcher.accepted();
     LockSupport.unpark(thread);
     return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Memory is full and the policy is {@code downsample}: keeps the items of one trace in {@code
+   * overflow.downsample.ratio} (so traces are kept or dropped whole; log records without a trace
+   * are sampled at the same rate), counts the others as {@code downsampled}, and offers what is
+   * kept as usual. Metric data is not sampled: it spills.
+   */
+  private CompletableResultCode downsample(Collection<T> items, int count, boolean priority) {
+    int ratio = settings.downsampleRatio();
+    List<T> kept = new ArrayList<>();
+    for (T item : items) {
+      if (encoder.sampledIn(item, ratio)) {
+        kept.add(item);
+      }
+    }
+    int keptCount = encoder.count(kept);
+    stats.droppedPending(DropReason.DOWNSAMPLED, count - keptCount);
+    throttled.log(
+        Level.WARNING,
+        "downsample",
+        () ->
+            "Levee memory for "
+                + signal().itemNoun()
+                + " is full while the backend at "
+                + endpoints.targets()
+                + " is slow or down; keeping one trace in "
+                + ratio
+                + " (overflow.policy=downsample), the rest counted as downsampled.");
+    if (keptCount == 0) {
+      return CompletableResultCode.ofFailure();
+    }
+    Chunk smaller;
+    try {
+      smaller = encoder.encode(kept, keptCount, clock.now(), priority);
+    } catch (Throwable t) {
+      stats.droppedPending(DropReason.ENCODING_FAILED, keptCount);
+      return CompletableResultCode.ofFailure();
+    }
+    if (offerToMemory(smaller, keptCount)) {
+      dispatcher.accepted();
+      LockSupport.unpark(thread);
+      return keptCount == count ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
+    }
+    CompletableResultCode rest = spillOrDrop(smaller, keptCount);
+    return keptCount == count ? rest : CompletableResultCode.ofFailure();
+  }
+
+  /** Memory had no room: the journal takes the chunk (unless the policy says drop), or it is dropped. */
+  private CompletableResultCode spillOrDrop(Chunk chunk, int count) {
+    if (shutdown) {
+      // Shutdown closed the buffer while this call was under way.
+      stats.droppedPending(DropReason.SHUTDOWN, count);
+      return CompletableResultCode.ofFailure();
+    }
+    ChunkJournal overflow = settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : journal;
+    if (overflow != null) {
+      // Memory is full: the chunk goes to the journal (a copy into mapped memory, no fsync
+      // unless journal.fsync=always).
+      if (overflow.append(chunk)) {
+        stats.journaled(count);
+        return CompletableResultCode.ofSuccess();
+      }
+      stats.droppedPending(DropReason.JOURNAL_FULL, count);
+      throttled.log(
+          Level.WARNING,
+          "journal-full",
+          () ->
+              "Levee memory and journal for "
+                  + signal().itemNoun()
+                  + " are both full while the backend at "
+                  + endpoints.targets()
+                  + " is slow or down; dropping new data (journal_full). Raise"
+                  + " otel.exporter.levee.journal.limit or check the backend.");
+      return CompletableResultCode.ofFailure();
+    }
+    stats.droppedPending(DropReason.MEMORY_FULL, count);
+    throttled.log(
+        Level.WARNING,
+        "memory-full",
+        () ->
+            "Levee memory for "
+                + signal().itemNoun()
+                + " is full ("
+                + buffer.usedBytes()
+                + " of "
+                + buffer.capacityBytes()
+                + " bytes) while the backend at "
+                + endpoints.targets()
+                + " is slow or down; dropping new data (memory_full). Raise"
+                + " otel.exporter.levee.memory.limit or check the backend.");
+    return CompletableResultCode.ofFailure();
   }
 
   private static String describe(RateLimiter.Settings limit) {

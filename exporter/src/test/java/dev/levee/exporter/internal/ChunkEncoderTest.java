@@ -111,4 +111,40 @@ class ChunkEncoderTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void downsamplingKeepsOneTraceInNAndEverySpanOfAKeptTrace() {
+    ChunkEncoder<io.opentelemetry.sdk.trace.data.SpanData> encoder = ChunkEncoder.spans();
+    java.util.Random random = new java.util.Random(7);
+    int kept = 0;
+    int traces = 10_000;
+    for (int i = 0; i < traces; i++) {
+      String traceId = String.format("%016x%016x", random.nextLong(), random.nextLong());
+      io.opentelemetry.sdk.trace.data.SpanData first = span(traceId);
+      io.opentelemetry.sdk.trace.data.SpanData second = span(traceId);
+      boolean in = encoder.sampledIn(first, 10);
+      org.assertj.core.api.Assertions.assertThat(encoder.sampledIn(second, 10)).isEqualTo(in);
+      if (in) {
+        kept++;
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(kept).isBetween(traces / 10 - 150, traces / 10 + 150);
+  }
+
+  private static io.opentelemetry.sdk.trace.data.SpanData span(String traceId) {
+    return io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
+        .setSpanContext(
+            io.opentelemetry.api.trace.SpanContext.create(
+                traceId,
+                dev.levee.testing.TestData.nextSpanId(),
+                io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault()))
+        .setName("s")
+        .setKind(io.opentelemetry.api.trace.SpanKind.INTERNAL)
+        .setStartEpochNanos(1)
+        .setEndEpochNanos(2)
+        .setStatus(io.opentelemetry.sdk.trace.data.StatusData.ok())
+        .setHasEnded(true)
+        .build();
+  }
 }

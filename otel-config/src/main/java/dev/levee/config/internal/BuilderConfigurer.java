@@ -139,9 +139,16 @@ public final class BuilderConfigurer {
     configureRateLimit(builder);
     apply(
         properties.levee("overflow.policy"),
-        f -> LeveeProperties.parseChoice(f, "spill", "drop_newest", "drop_oldest", "block", "priority"),
+        f ->
+            LeveeProperties.parseChoice(
+                f, "spill", "drop_newest", "drop_oldest", "block", "priority", "downsample"),
         builder::setOverflowPolicy,
         "spill");
+    apply(
+        properties.levee("overflow.downsample.ratio"),
+        LeveeProperties::parsePositiveInt,
+        builder::setDownsampleRatio,
+        "10");
     apply(
         properties.levee("overflow.block.timeout"),
         LeveeProperties::parseDuration,
