@@ -332,7 +332,7 @@ public final class Dispatcher {
           // Every breaker is open.
           parkRequest(ready); // to the journal (or kept in memory without one)
           ready = null;
-          return waitIfIdle(endpoints.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || true;
+          return waitIfIdle(endpoints.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || worked;
         }
       }
       if (ready.endpoint == null) {
@@ -580,7 +580,9 @@ public final class Dispatcher {
     if (urgent != null) {
       return urgent;
     }
-    boolean journalReadable = cursor != null && !stopping && !journalInFlight;
+    // While every breaker is open the backlog stays where it is (reading it only to put it back
+    // would be wasted work); live data is still taken, to be parked in the journal.
+    boolean journalReadable = cursor != null && !stopping && !journalInFlight && !endpoints.allOpen();
     if (journalReadable && journalTurn) {
       Request fromJournal = readJournal();
       if (fromJournal != null) {

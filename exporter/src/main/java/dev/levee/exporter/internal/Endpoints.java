@@ -71,6 +71,16 @@ public final class Endpoints {
     return endpoints.get(0);
   }
 
+  /** Whether every breaker is open and still waiting out its open state. */
+  public boolean allOpen() {
+    for (Endpoint endpoint : endpoints) {
+      if (endpoint.breaker().state() != Breaker.State.OPEN || endpoint.breaker().remainingOpenNanos() == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** How long until some breaker lets a probe through. */
   public long remainingOpenNanos() {
     long least = Long.MAX_VALUE;
