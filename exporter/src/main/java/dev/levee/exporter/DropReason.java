@@ -23,7 +23,12 @@ public enum DropReason {
    * Memory was full with {@code overflow.policy=downsample}: not in the one-in-N sample of traces
    * kept.
    */
-  DOWNSAMPLED("downsampled");
+  DOWNSAMPLED("downsampled"),
+  /**
+   * Without a journal, a request still failing after {@code retry.max.elapsed}: given up to free
+   * memory for newer data.
+   */
+  RETRIES_EXHAUSTED("retries_exhausted");
 
   private final String label;
 

@@ -101,6 +101,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private int maxConcurrency = 4;
   private Duration overflowBlockTimeout = Duration.ofMillis(500);
   private int downsampleRatio = 10;
+  private Duration retryMaxElapsed = Duration.ZERO;
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -438,6 +439,19 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   }
 
   /**
+   * Without a journal, how long a failing request is retried before it is dropped (counted as
+   * {@code retries_exhausted}) to free memory for newer data. Default zero: retried for as long as
+   * it takes (new data is dropped instead when memory is full). With a journal, failed requests
+   * wait there, bounded by the journal's limits.
+   */
+  public B setRetryMaxElapsed(Duration maxElapsed) {
+    Objects.requireNonNull(maxElapsed, "retryMaxElapsed");
+    checkArgument(!maxElapsed.isNegative(), "retryMaxElapsed must not be negative, was " + maxElapsed);
+    this.retryMaxElapsed = maxElapsed;
+    return self();
+  }
+
+  /**
    * With {@code overflowPolicy=downsample}, one trace in {@code ratio} is kept when memory is full.
    * Default 10.
    */
@@ -539,6 +553,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             overflowPolicy,
             overflowBlockTimeout,
             downsampleRatio,
+            retryMaxElapsed,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

@@ -68,6 +68,8 @@ public final class Dispatcher {
   private final Backoff backoff;
   private final Adaptive adaptive;
   private final long lingerNanos;
+  /** How long a memory request is retried without a journal; 0: for as long as it takes. */
+  private long retryMaxElapsedNanos;
   private final long timeoutNanos;
   private final ThrottledLogger throttled;
   private final BooleanSupplier exportsInProgress;
@@ -152,6 +154,8 @@ public final class Dispatcher {
     long startedNanos;
     boolean throttleCounted;
     Endpoints.Endpoint endpoint;
+    /** When it was first sent; for the retry limit. */
+    long firstSentNanos = Long.MIN_VALUE;
 
     Request(List<Chunk> chunks, ChunkJournal.Batch journalBatch) {
       this.chunks = chunks;
@@ -206,6 +210,15 @@ public final class Dispatcher {
 
   public boolean isStopping() {
     return stopping;
+  }
+
+  /**
+   * Without a journal, a request still failing this long after it was first sent is dropped,
+   * counted as {@code retries_exhausted}, freeing memory for newer data. 0 (the default): retried
+   * for as long as it takes. With a journal, failed requests wait there instead.
+   */
+  public void setRetryMaxElapsed(long nanos) {
+    this.retryMaxElapsedNanos = nanos;
   }
 
   /** The current request size target and concurrency limit, for stats. */
@@ -384,6 +397,9 @@ public final class Dispatcher {
     }
     limiter.sent(request.items, request.bytes);
     request.startedNanos = clock.nanoTime();
+    if (request.firstSentNanos == Long.MIN_VALUE) {
+      request.firstSentNanos = request.startedNanos;
+    }
     CompletableFuture<SendOutcome> result;
     try {
       result = request.endpoint.sender().sendAsync(request.chunks, timeout);
@@ -542,6 +558,24 @@ public final class Dispatcher {
       return;
     }
     if (journal == null) {
+      if (retryMaxElapsedNanos > 0
+          && request.firstSentNanos != Long.MIN_VALUE
+          && clock.nanoTime() - request.firstSentNanos >= retryMaxElapsedNanos) {
+        stats.droppedPending(DropReason.RETRIES_EXHAUSTED, request.items);
+        complete(request); // its memory is freed; it counts as done with for flush
+        throttled.log(
+            Level.WARNING,
+            "retries-exhausted",
+            () ->
+                "Levee gave up on "
+                    + request.items
+                    + " "
+                    + signal.itemNoun()
+                    + " after retrying for "
+                    + retryMaxElapsedNanos / 1_000_000
+                    + " ms (retry.max.elapsed, no journal); they are counted as retries_exhausted.");
+        return;
+      }
       retries.addLast(request);
       return;
     }

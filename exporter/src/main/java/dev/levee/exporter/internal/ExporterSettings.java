@@ -42,6 +42,7 @@ import java.util.stream.Collectors;
  * @param overflowPolicy what {@code export()} does when memory is full
  * @param overflowBlockTimeout with {@link OverflowPolicy#BLOCK}, the longest wait for room
  * @param downsampleRatio with {@link OverflowPolicy#DOWNSAMPLE}, one trace in this many is kept
+ * @param retryMaxElapsed without a journal, how long a request is retried; zero: without limit
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -74,6 +75,7 @@ public record ExporterSettings(
     OverflowPolicy overflowPolicy,
     Duration overflowBlockTimeout,
     int downsampleRatio,
+    Duration retryMaxElapsed,
     Clock clock) {
 
   public ExporterSettings {
@@ -166,6 +168,8 @@ public record ExporterSettings(
         + overflowBlockTimeout
         + ", downsampleRatio="
         + downsampleRatio
+        + ", retryMaxElapsed="
+        + retryMaxElapsed
         + "}";
   }
 }

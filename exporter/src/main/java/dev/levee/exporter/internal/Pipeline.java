@@ -100,6 +100,7 @@ public final class Pipeline<T> {
             settings.timeout().toNanos(),
             () -> exportsInProgress.get() > 0,
             this::wakeDispatcher);
+    dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();

@@ -519,6 +519,25 @@ class DispatcherTest {
   }
 
   @Test
+  void withoutAJournalARequestFailingPastTheRetryLimitIsDroppedAndCounted() {
+    dispatcher.setRetryMaxElapsed(SECOND);
+    sender.alwaysFail = true;
+    offer(100, 4);
+    CompletableResultCode flush = dispatcher.flush(100 * SECOND);
+
+    for (int i = 0; i < 20 && snapshot().pending() > 0; i++) {
+      dispatcher.step(); // fails, backs off 0.1 s, 0.2 s, 0.4 s, 0.8 s: past the second
+    }
+
+    LeveeStats s = snapshot();
+    assertThat(s.dropped(DropReason.RETRIES_EXHAUSTED)).isEqualTo(4);
+    assertThat(s.retries()).isBetween(4L, 6L);
+    assertThat(buffer.usedBytes()).isZero();
+    assertThat(flush.isSuccess()).isTrue();
+    assertReconciled();
+  }
+
+  @Test
   void idleWhenNothingIsBuffered() {
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
     assertThat(sender.requests).isEmpty();

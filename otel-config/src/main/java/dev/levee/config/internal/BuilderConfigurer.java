@@ -145,6 +145,11 @@ public final class BuilderConfigurer {
         builder::setOverflowPolicy,
         "spill");
     apply(
+        properties.levee("retry.max.elapsed"),
+        LeveeProperties::parseDurationOrZero,
+        builder::setRetryMaxElapsed,
+        "0 (no limit)");
+    apply(
         properties.levee("overflow.downsample.ratio"),
         LeveeProperties::parsePositiveInt,
         builder::setDownsampleRatio,
