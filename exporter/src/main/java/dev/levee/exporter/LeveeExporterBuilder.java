@@ -410,14 +410,15 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /**
    * What happens to data arriving faster than the rate limit: {@code spill} (default: it waits, in
-   * memory and then in the journal) or {@code drop} (turned away at {@code export()}, counted as
-   * {@code rate_limited}).
+   * memory and then in the journal), {@code drop} (turned away at {@code export()}, counted as
+   * {@code rate_limited}) or {@code sample} (sampled at {@code export()} down to what the limit
+   * has room for, by trace id so traces stay whole; the rest counted as {@code rate_limited}).
    */
   public B setRateLimitPolicy(String policy) {
     Objects.requireNonNull(policy, "policy");
     checkArgument(
-        policy.equals("spill") || policy.equals("drop"),
-        "rateLimitPolicy must be spill or drop, was '" + policy + "'");
+        policy.equals("spill") || policy.equals("drop") || policy.equals("sample"),
+        "rateLimitPolicy must be spill, drop or sample, was '" + policy + "'");
     this.rateLimitPolicy = RateLimiter.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
     return self();
   }

@@ -313,6 +313,41 @@ class LeveeExportersTest {
   }
 
   @Test
+  void overTheRateLimitWithTheSamplePolicyWholeTracesAreKeptAndTheRestCounted() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setRateLimit(100, 0, Duration.ofSeconds(1))
+            .setRateLimitPolicy("sample")
+            .build();
+    java.util.Random random = new java.util.Random(3);
+    try {
+      for (int batch = 0; batch < 10; batch++) {
+        List<io.opentelemetry.sdk.trace.data.SpanData> spans = new java.util.ArrayList<>();
+        for (int t = 0; t < 10; t++) {
+          spans.addAll(trace(String.format("%016x%016x", random.nextLong(), random.nextLong()), 5));
+        }
+        exporter.export(spans);
+      }
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = exporter.stats();
+      assertThat(stats.offered()).isEqualTo(500);
+      assertThat(stats.dropped(DropReason.RATE_LIMITED)).as(stats.summary()).isPositive();
+      assertThat(stats.delivered()).isEqualTo(receiver.spanCount());
+      assertReconciled(stats);
+      java.util.Map<com.google.protobuf.ByteString, Long> spansPerTrace =
+          receiver.spans().stream()
+              .collect(
+                  java.util.stream.Collectors.groupingBy(
+                      s -> s.span().getTraceId(), java.util.stream.Collectors.counting()));
+      assertThat(spansPerTrace.values()).as("every trace that arrived is whole").containsOnly(5L);
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void blockMakesExportWaitForRoomSoNothingIsDropped() {
     receiver.setLatency(Duration.ofMillis(20));
     LeveeSpanExporter exporter =

@@ -175,6 +175,9 @@ public final class Pipeline<T> {
       return CompletableResultCode.ofFailure();
     }
     if (!limiter.admit(count, chunk.sizeBytes())) {
+      if (settings.rateLimit().policy() == RateLimiter.Policy.SAMPLE && signal() != Signal.METRICS) {
+        return sampleToTheRateLimit(items, count, chunk, priority);
+      }
       stats.droppedAtDoor(DropReason.RATE_LIMITED, count);
       throttled.log(
           Level.WARNING,
@@ -188,6 +191,11 @@ public final class Pipeline<T> {
                   + " otel.exporter.levee.rate.limit.items or .bytes, or use rate.limit.policy=spill to keep them.");
       return CompletableResultCode.ofFailure();
     }
+    return accept(items, count, chunk, priority);
+  }
+
+  /** Takes an encoded batch within the rate limit: into the journal (write-ahead) or memory. */
+  private CompletableResultCode accept(Collection<T> items, int count, Chunk chunk, boolean priority) {
     // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
     stats.accepted(count);
     ChunkJournal durable = journal;
@@ -216,6 +224,48 @@ public final class Pipeline<T> {
     dispatcher.accepted();
     LockSupport.unpark(thread);
     return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Over the rate limit with {@code rate.limit.policy=sample}: keeps one trace in as many as the
+   * limit has room for (traces whole; log records without a trace at random), counts the rest as
+   * {@code rate_limited}, and offers what is kept as usual.
+   */
+  private CompletableResultCode sampleToTheRateLimit(
+      Collection<T> items, int count, Chunk whole, boolean priority) {
+    int ratio = limiter.sampleRatio(count, whole.sizeBytes());
+    List<T> kept = new ArrayList<>();
+    for (T item : items) {
+      if (encoder.sampledIn(item, ratio)) {
+        kept.add(item);
+      }
+    }
+    int keptCount = encoder.count(kept);
+    stats.droppedAtDoor(DropReason.RATE_LIMITED, count - keptCount);
+    throttled.log(
+        Level.WARNING,
+        "rate-sampled",
+        () ->
+            "Levee is over its rate limit for "
+                + signal().itemNoun()
+                + " ("
+                + describe(settings.rateLimit())
+                + ", rate.limit.policy=sample): keeping about one trace in "
+                + ratio
+                + ", the rest counted as rate_limited.");
+    if (keptCount == 0) {
+      return CompletableResultCode.ofFailure();
+    }
+    Chunk smaller;
+    try {
+      smaller = encoder.encode(kept, keptCount, clock.now(), priority);
+    } catch (Throwable t) {
+      stats.droppedAtDoor(DropReason.ENCODING_FAILED, keptCount);
+      return CompletableResultCode.ofFailure();
+    }
+    limiter.admitSampled(keptCount, smaller.sizeBytes());
+    CompletableResultCode result = accept(kept, keptCount, smaller, priority);
+    return keptCount == count ? result : CompletableResultCode.ofFailure();
   }
 
   /**

@@ -29,7 +29,12 @@ public final class RateLimiter {
     /** Accepted; it waits in memory, and in the journal when memory is full. */
     SPILL,
     /** Turned away at {@code export()}, counted as {@code rate_limited}. */
-    DROP;
+    DROP,
+    /**
+     * Sampled at {@code export()} down to what the limit has room for, by trace id so traces stay
+     * whole; the rest counted as {@code rate_limited}. Metric data is not sampled: it spills.
+     */
+    SAMPLE;
 
     public String lowerName() {
       return name().toLowerCase(Locale.ROOT);
@@ -82,7 +87,7 @@ public final class RateLimiter {
         };
     this.sendItems = bucket(settings.itemsPerSecond(), settings.burst(), time);
     this.sendBytes = bucket(settings.bytesPerSecond(), settings.burst(), time);
-    boolean door = settings.policy() == Policy.DROP;
+    boolean door = settings.policy() == Policy.DROP || settings.policy() == Policy.SAMPLE;
     this.doorItems = door ? bucket(settings.itemsPerSecond(), settings.burst(), time) : null;
     this.doorBytes = door ? bucket(settings.bytesPerSecond(), settings.burst(), time) : null;
     this.itemCapacity = capacity(settings.itemsPerSecond(), settings.burst());
@@ -146,6 +151,30 @@ public final class RateLimiter {
     take(doorItems, items);
     take(doorBytes, bytes);
     return true;
+  }
+
+  /**
+   * With the {@code sample} policy, for a batch {@link #admit} refused: one in how many traces
+   * fits what the buckets hold now (at least 2).
+   */
+  public int sampleRatio(long items, long bytes) {
+    double fraction = 1.0;
+    if (doorItems != null) {
+      fraction = Math.min(fraction, Math.max(0, doorItems.getAvailableTokens()) / (double) Math.max(1, items));
+    }
+    if (doorBytes != null) {
+      fraction = Math.min(fraction, Math.max(0, doorBytes.getAvailableTokens()) / (double) Math.max(1, bytes));
+    }
+    if (fraction <= 0) {
+      return Integer.MAX_VALUE; // nothing fits: keep (almost) nothing
+    }
+    return (int) Math.max(2, Math.min(Integer.MAX_VALUE, Math.ceil(1 / fraction)));
+  }
+
+  /** Takes a sampled batch's items and bytes from the door buckets, overdrawing if it must. */
+  public void admitSampled(long items, long bytes) {
+    take(doorItems, items);
+    take(doorBytes, bytes);
   }
 
   private static boolean fits(Bucket bucket, long tokens, long capacity) {

@@ -250,7 +250,7 @@ public final class BuilderConfigurer {
     }
     apply(
         properties.levee("rate.limit.policy"),
-        f -> LeveeProperties.parseChoice(f, "spill", "drop"),
+        f -> LeveeProperties.parseChoice(f, "spill", "drop", "sample"),
         builder::setRateLimitPolicy,
         "spill");
   }
