@@ -125,6 +125,32 @@ class AgentEndToEndIT {
           .isEqualTo(ITERATIONS);
       assertThat(receiver.metrics()).noneMatch(m -> m.metric().getName().startsWith("rpc."));
 
+      // Levee's self-metrics, registered on the agent's own meter provider once the SDK was
+      // built, came through the application's metrics pipeline (here Levee itself).
+      List<Metric> spansExported =
+          receiver.metrics().stream()
+              .filter(m -> m.scope().equals("dev.levee.exporter"))
+              .map(m -> m.metric())
+              .filter(m -> m.getName().equals("otel.sdk.exporter.span.exported"))
+              .toList();
+      assertThat(spansExported).as(output).isNotEmpty();
+      List<io.opentelemetry.proto.metrics.v1.NumberDataPoint> exportedPoints =
+          spansExported.stream().flatMap(m -> m.getSum().getDataPointsList().stream()).toList();
+      assertThat(exportedPoints)
+          .allSatisfy(
+              p -> {
+                assertThat(OtlpReceiver.stringAttribute(p.getAttributesList(), "otel.component.type"))
+                    .contains("levee_span_exporter");
+                assertThat(OtlpReceiver.stringAttribute(p.getAttributesList(), "server.address"))
+                    .contains("127.0.0.1");
+              });
+      // Delta points: their sum is what had been delivered at the last collection, which the SDK
+      // makes at shutdown while Levee may still be delivering the last spans.
+      long reportedExported = exportedPoints.stream().mapToLong(p -> p.getAsInt()).sum();
+      assertThat(reportedExported).isBetween(0L, receiver.spanCount());
+      assertThat(receiver.metrics().stream().map(m -> m.metric().getName()))
+          .contains("otel.sdk.exporter.log.inflight", "levee.memory.used", "levee.breaker.state");
+
       // Logs: the app's JUL records, and nothing from Levee or its gRPC client.
       assertThat(
               receiver.logs().stream()

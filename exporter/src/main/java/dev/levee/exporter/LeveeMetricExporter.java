@@ -73,4 +73,12 @@ public final class LeveeMetricExporter implements MetricExporter {
   public String toString() {
     return "LeveeMetricExporter{" + pipeline + "}";
   }
+
+  /**
+   * Registers this exporter's self-metrics on {@code meterProvider} (the application's, so they go
+   * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
+   */
+  public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
+    return pipeline.registerMetrics(meterProvider);
+  }
 }

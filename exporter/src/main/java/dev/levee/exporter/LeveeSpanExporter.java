@@ -48,4 +48,12 @@ public final class LeveeSpanExporter implements SpanExporter {
   public String toString() {
     return "LeveeSpanExporter{" + pipeline + "}";
   }
+
+  /**
+   * Registers this exporter's self-metrics on {@code meterProvider} (the application's, so they go
+   * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
+   */
+  public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
+    return pipeline.registerMetrics(meterProvider);
+  }
 }

@@ -3,6 +3,9 @@ package dev.levee.config;
 import dev.levee.buffer.Signal;
 import dev.levee.config.internal.DiscardingExporters;
 import dev.levee.config.internal.ExporterFactory;
+import dev.levee.config.internal.SelfMetrics;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
 import dev.levee.exporter.LeveeMetricExporter;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.metrics.ConfigurableMetricExporterProvider;
@@ -12,7 +15,9 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
  * Makes Levee available as {@code otel.metrics.exporter=levee}. Never throws: see {@link
  * ExporterFactory}.
  */
-public final class LeveeMetricExporterProvider implements ConfigurableMetricExporterProvider {
+public final class LeveeMetricExporterProvider
+    implements ConfigurableMetricExporterProvider, AutoConfigureListener {
+  private final SelfMetrics selfMetrics = new SelfMetrics();
 
   @Override
   public String getName() {
@@ -21,13 +26,23 @@ public final class LeveeMetricExporterProvider implements ConfigurableMetricExpo
 
   @Override
   public MetricExporter createExporter(ConfigProperties config) {
-    return ExporterFactory.create(
+    return selfMetrics.remember(
+        ExporterFactory.create(
         Signal.METRICS,
         config,
         configurer ->
             configurer
                 .configureMetrics(configurer.configure(LeveeMetricExporter.builder()))
                 .build(),
-        DiscardingExporters.Metrics::new);
+        DiscardingExporters.Metrics::new));
+  }
+
+  /**
+   * Registers the self-metrics of the exporter this provider created on the SDK's meter provider
+   * (the SDK calls this once it is built).
+   */
+  @Override
+  public void afterAutoConfigure(OpenTelemetrySdk sdk) {
+    selfMetrics.register(sdk.getMeterProvider());
   }
 }

@@ -3,6 +3,9 @@ package dev.levee.config;
 import dev.levee.buffer.Signal;
 import dev.levee.config.internal.DiscardingExporters;
 import dev.levee.config.internal.ExporterFactory;
+import dev.levee.config.internal.SelfMetrics;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
 import dev.levee.exporter.LeveeSpanExporter;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
@@ -12,7 +15,9 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * Makes Levee available as {@code otel.traces.exporter=levee}. Never throws: see {@link
  * ExporterFactory}.
  */
-public final class LeveeSpanExporterProvider implements ConfigurableSpanExporterProvider {
+public final class LeveeSpanExporterProvider
+    implements ConfigurableSpanExporterProvider, AutoConfigureListener {
+  private final SelfMetrics selfMetrics = new SelfMetrics();
 
   @Override
   public String getName() {
@@ -21,10 +26,20 @@ public final class LeveeSpanExporterProvider implements ConfigurableSpanExporter
 
   @Override
   public SpanExporter createExporter(ConfigProperties config) {
-    return ExporterFactory.create(
+    return selfMetrics.remember(
+        ExporterFactory.create(
         Signal.SPANS,
         config,
         configurer -> configurer.configure(LeveeSpanExporter.builder()).build(),
-        DiscardingExporters.Spans::new);
+        DiscardingExporters.Spans::new));
+  }
+
+  /**
+   * Registers the self-metrics of the exporter this provider created on the SDK's meter provider
+   * (the SDK calls this once it is built).
+   */
+  @Override
+  public void afterAutoConfigure(OpenTelemetrySdk sdk) {
+    selfMetrics.register(sdk.getMeterProvider());
   }
 }

@@ -489,6 +489,22 @@ public final class Pipeline<T> {
     return shutdownResult;
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<Signal, AtomicInteger> INSTANCES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Registers the self-metrics; the component name numbers this signal's exporters from 0. */
+  public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
+    int instance = INSTANCES.computeIfAbsent(signal(), s -> new AtomicInteger()).getAndIncrement();
+    String type =
+        switch (signal()) {
+          case SPANS -> "levee_span_exporter";
+          case METRICS -> "levee_metric_exporter";
+          case LOGS -> "levee_log_exporter";
+        };
+    return dev.levee.exporter.LeveeMetrics.register(
+        meterProvider, type + "/" + instance, this::stats, settings.endpoint().getHost(), settings.port());
+  }
+
   public LeveeStats stats() {
     return stats.snapshot(
         buffer.usedBytes() + (priorityBuffer != null ? priorityBuffer.usedBytes() : 0),

@@ -1,0 +1,207 @@
+package dev.levee.exporter;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Levee's self-metrics, observed from an exporter's {@link LeveeStats} at each collection: the
+ * semantic-convention exporter metrics ({@code otel.sdk.exporter.*}) and {@code levee.*} for the
+ * rest. Registered on the application's {@link MeterProvider}, so they go wherever its metrics go.
+ *
+ * <p>All instruments are asynchronous: nothing is recorded on the export path, and a failing
+ * metrics export cannot make more of them.
+ */
+public final class LeveeMetrics implements AutoCloseable {
+  static final String METER = "dev.levee.exporter";
+  static final AttributeKey<String> COMPONENT_TYPE = AttributeKey.stringKey("otel.component.type");
+  static final AttributeKey<String> COMPONENT_NAME = AttributeKey.stringKey("otel.component.name");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> DROP_REASON = AttributeKey.stringKey("levee.drop.reason");
+  static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("levee.breaker.state");
+
+  private final List<AutoCloseable> registrations = new ArrayList<>();
+
+  private LeveeMetrics() {}
+
+  /**
+   * Registers the self-metrics of one exporter.
+   *
+   * @param meterProvider where to register (the application's)
+   * @param componentName e.g. {@code levee_span_exporter/0}, unique per exporter
+   * @param stats the exporter's counters, read at each collection
+   * @param serverAddress the (first) backend's host
+   * @param serverPort the (first) backend's port
+   * @return a handle that unregisters them
+   */
+  public static LeveeMetrics register(
+      MeterProvider meterProvider,
+      String componentName,
+      Supplier<LeveeStats> stats,
+      String serverAddress,
+      int serverPort) {
+    Objects.requireNonNull(meterProvider, "meterProvider");
+    LeveeStats first = stats.get();
+    String type = componentType(first);
+    Attributes base =
+        Attributes.builder()
+            .put(COMPONENT_TYPE, type)
+            .put(COMPONENT_NAME, componentName)
+            .put(SERVER_ADDRESS, serverAddress)
+            .put(SERVER_PORT, (long) serverPort)
+            .build();
+    Meter meter = meterProvider.meterBuilder(METER).setInstrumentationVersion("0.1.0").build();
+    String item = semconvItem(first);
+    String unit = "{" + item + "}";
+    LeveeMetrics metrics = new LeveeMetrics();
+    metrics.registrations.add(
+        meter
+            .counterBuilder("otel.sdk.exporter." + item + ".exported")
+            .setUnit(unit)
+            .setDescription(
+                "Items that left the exporter: delivered (no error.type) or dropped (error.type is the reason)")
+            .buildWithCallback(
+                m -> {
+                  LeveeStats s = stats.get();
+                  m.record(s.delivered(), base);
+                  s.dropped()
+                      .forEach(
+                          (reason, count) -> {
+                            if (count > 0) {
+                              m.record(count, base.toBuilder().put(ERROR_TYPE, reason.label()).build());
+                            }
+                          });
+                }));
+    metrics.registrations.add(
+        meter
+            .upDownCounterBuilder("otel.sdk.exporter." + item + ".inflight")
+            .setUnit(unit)
+            .setDescription("Items accepted and not yet delivered or dropped (in memory, in flight or in the journal)")
+            .buildWithCallback(m -> m.record(stats.get().pending(), base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.dropped")
+            .setUnit(unit)
+            .setDescription("Items dropped, by reason")
+            .buildWithCallback(
+                m ->
+                    stats
+                        .get()
+                        .dropped()
+                        .forEach((reason, count) -> m.record(count, base.toBuilder().put(DROP_REASON, reason.label()).build()))));
+    metrics.registrations.add(
+        meter
+            .upDownCounterBuilder("levee.memory.used")
+            .setUnit("By")
+            .setDescription("Encoded bytes held in memory, queued and in flight")
+            .buildWithCallback(m -> m.record(stats.get().memoryUsedBytes(), base)));
+    metrics.registrations.add(
+        meter
+            .upDownCounterBuilder("levee.memory.limit")
+            .setUnit("By")
+            .setDescription("The memory tier's bound (memory.limit)")
+            .buildWithCallback(m -> m.record(stats.get().memoryLimitBytes(), base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.journaled")
+            .setUnit(unit)
+            .setDescription("Items written to the journal (memory full, backend failing, shutdown)")
+            .buildWithCallback(m -> m.record(stats.get().journaled(), base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.recovered")
+            .setUnit(unit)
+            .setDescription("Undelivered items found in the journal at start, left by an earlier run")
+            .buildWithCallback(m -> m.record(stats.get().recovered(), base)));
+    metrics.registrations.add(
+        meter
+            .gaugeBuilder("levee.journal.open")
+            .ofLongs()
+            .setUnit("1")
+            .setDescription("1 when the journal is open, 0 when the exporter runs memory-only")
+            .buildWithCallback(m -> m.record(stats.get().journalOpen() ? 1 : 0, base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.retries")
+            .setUnit("{request}")
+            .setDescription("Requests that failed with a retryable error")
+            .buildWithCallback(m -> m.record(stats.get().retries(), base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.rate_limit.throttled")
+            .setUnit(unit)
+            .setDescription("Items whose request the rate limit held back")
+            .buildWithCallback(m -> m.record(stats.get().throttled(), base)));
+    metrics.registrations.add(
+        meter
+            .counterBuilder("levee.breaker.openings")
+            .setUnit("{opening}")
+            .setDescription("Times a circuit breaker opened")
+            .buildWithCallback(m -> m.record(stats.get().breakerOpenings(), base)));
+    metrics.registrations.add(
+        meter
+            .gaugeBuilder("levee.breaker.state")
+            .ofLongs()
+            .setUnit("1")
+            .setDescription("1 for the breaker's current state (closed, open, half_open, disabled), 0 for the others")
+            .buildWithCallback(
+                m -> {
+                  String state = stats.get().breakerState();
+                  for (String each : List.of("closed", "open", "half_open", "disabled")) {
+                    m.record(each.equals(state) ? 1 : 0, base.toBuilder().put(BREAKER_STATE, each).build());
+                  }
+                }));
+    metrics.registrations.add(
+        meter
+            .gaugeBuilder("levee.batch.size")
+            .ofLongs()
+            .setUnit("By")
+            .setDescription("The request size Levee fills up to now (adaptive)")
+            .buildWithCallback(m -> m.record(stats.get().batchBytes(), base)));
+    metrics.registrations.add(
+        meter
+            .gaugeBuilder("levee.concurrency")
+            .ofLongs()
+            .setUnit("{request}")
+            .setDescription("Requests Levee may have in flight now (adaptive)")
+            .buildWithCallback(m -> m.record(stats.get().concurrency(), base)));
+    return metrics;
+  }
+
+  /** The semantic-convention item name of the exporter's signal. */
+  static String semconvItem(LeveeStats stats) {
+    return switch (stats.signal()) {
+      case SPANS -> "span";
+      case METRICS -> "metric_data_point";
+      case LOGS -> "log";
+    };
+  }
+
+  static String componentType(LeveeStats stats) {
+    return switch (stats.signal()) {
+      case SPANS -> "levee_span_exporter";
+      case METRICS -> "levee_metric_exporter";
+      case LOGS -> "levee_log_exporter";
+    };
+  }
+
+  /** Unregisters every instrument. Idempotent. */
+  @Override
+  public void close() {
+    for (AutoCloseable registration : registrations) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        // An SDK's observable instrument does not throw on close.
+      }
+    }
+    registrations.clear();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.levee.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.Ports;
+import dev.levee.testing.TestData;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The self-metrics read the exporter's own counters, with the semantic-convention attributes. */
+class LeveeMetricsTest {
+  private final OtlpReceiver receiver = OtlpReceiver.start();
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+  private final SdkMeterProvider meterProvider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+
+  @AfterEach
+  void close() {
+    meterProvider.close();
+    receiver.close();
+  }
+
+  private static long value(Collection<MetricData> metrics, String name, Attributes where) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(name))
+        .flatMap(m -> m.getData().getPoints().stream())
+        .filter(p -> p.getAttributes().asMap().entrySet().containsAll(where.asMap().entrySet()))
+        .mapToLong(p -> ((LongPointData) p).getValue())
+        .sum();
+  }
+
+  @Test
+  void exportedInflightAndDropsMatchTheStats() {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setRateLimit(10, 0, Duration.ofSeconds(1))
+            .setRateLimitPolicy("drop")
+            .build();
+    try (LeveeMetrics registered = exporter.registerMetrics(meterProvider)) {
+      exporter.export(TestData.spans(10, "within"));
+      exporter.export(TestData.spans(5, "over")); // over the limit: rate_limited
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      Collection<MetricData> metrics = reader.collectAllMetrics();
+
+      Attributes component =
+          Attributes.of(
+              AttributeKey.stringKey("otel.component.type"), "levee_span_exporter",
+              AttributeKey.stringKey("server.address"), "127.0.0.1");
+      LeveeStats stats = exporter.stats();
+      MetricData exported =
+          metrics.stream().filter(m -> m.getName().equals("otel.sdk.exporter.span.exported")).findFirst().orElseThrow();
+      assertThat(exported.getUnit()).isEqualTo("{span}");
+      assertThat(exported.getDescription()).isNotEmpty();
+      assertThat(value(metrics, "otel.sdk.exporter.span.exported", component)).isEqualTo(15);
+      assertThat(
+              value(
+                  metrics,
+                  "otel.sdk.exporter.span.exported",
+                  Attributes.of(AttributeKey.stringKey("error.type"), "rate_limited")))
+          .isEqualTo(5);
+      assertThat(stats.delivered()).isEqualTo(10);
+      assertThat(value(metrics, "otel.sdk.exporter.span.inflight", component)).isZero();
+      assertThat(value(metrics, "levee.dropped", Attributes.of(AttributeKey.stringKey("levee.drop.reason"), "rate_limited")))
+          .isEqualTo(5);
+      assertThat(value(metrics, "levee.memory.limit", component)).isEqualTo(32L << 20);
+      assertThat(value(metrics, "levee.breaker.state", Attributes.of(AttributeKey.stringKey("levee.breaker.state"), "closed")))
+          .isEqualTo(1);
+      assertThat(metrics).allSatisfy(m -> assertThat(m.getDescription()).as(m.getName()).isNotEmpty());
+      assertThat(metrics)
+          .allSatisfy(m -> assertThat(m.getInstrumentationScopeInfo().getName()).isEqualTo("dev.levee.exporter"));
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void closingTheRegistrationRemovesTheInstruments() {
+    LeveeSpanExporter exporter = LeveeSpanExporter.builder().setEndpoint(Ports.closedPortEndpoint()).build();
+    try {
+      LeveeMetrics registered = exporter.registerMetrics(meterProvider);
+      assertThat(reader.collectAllMetrics()).isNotEmpty();
+      registered.close();
+      assertThat(reader.collectAllMetrics()).isEmpty();
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+}
