@@ -81,4 +81,12 @@ public final class LeveeMetricExporter implements MetricExporter {
   public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
     return pipeline.registerMetrics(meterProvider);
   }
+
+  /**
+   * This exporter's name in its self-metrics ({@code otel.component.name}) and its JMX bean, e.g.
+   * {@code levee_span_exporter/0}.
+   */
+  public String componentName() {
+    return pipeline.componentName();
+  }
 }

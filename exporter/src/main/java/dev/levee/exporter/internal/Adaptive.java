@@ -21,8 +21,8 @@ package dev.levee.exporter.internal;
  * <p>Internal, may change. Used by the dispatcher thread only.
  */
 public final class Adaptive {
-  private final long minBatchBytes;
-  private final long maxBatchBytes;
+  private volatile long minBatchBytes;
+  private volatile long maxBatchBytes;
   private final long targetLatencyNanos;
   private final int maxConcurrency;
   private long batchBytes;
@@ -47,7 +47,19 @@ public final class Adaptive {
 
   /** The size to fill requests up to now. */
   public long batchBytes() {
-    return batchBytes;
+    return Math.max(minBatchBytes, Math.min(maxBatchBytes, batchBytes));
+  }
+
+  /**
+   * Changes the bounds the size adapts between (JMX, admin endpoint); takes effect at the next
+   * request. Any thread.
+   */
+  public void setBatchBounds(long min, long max) {
+    if (min <= 0 || max < min) {
+      throw new IllegalArgumentException("batch bounds must satisfy 0 < min <= max, were " + min + " and " + max);
+    }
+    this.minBatchBytes = min;
+    this.maxBatchBytes = max;
   }
 
   /** How many requests may be in flight now. */

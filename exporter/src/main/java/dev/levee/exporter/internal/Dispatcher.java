@@ -309,9 +309,27 @@ public final class Dispatcher {
         && (priorityBuffer == null || priorityBuffer.isEmpty());
   }
 
+  private volatile boolean paused;
+
+  /**
+   * Stops (or restarts) sending: while paused nothing is sent, and what arrives waits in memory and
+   * spills as the overflow policy says. Shutdown still delivers. Any thread.
+   */
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+    wake.run();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
   /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
   private boolean sendWhatItCan() {
     boolean worked = false;
+    if (paused && !stopping) {
+      return false;
+    }
     while (inFlight.size() < adaptive.concurrency()) {
       if (ready == null) {
         ready = nextRequest();

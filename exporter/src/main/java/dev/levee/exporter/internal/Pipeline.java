@@ -43,6 +43,8 @@ public final class Pipeline<T> {
   /** With {@code overflow.policy=priority}, the lane for errors and warnings; else null. */
   private final ChunkBuffer priorityBuffer;
   private final Endpoints endpoints;
+  private final String componentName;
+  private final ExporterMXBean mxBean;
   private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
@@ -101,6 +103,9 @@ public final class Pipeline<T> {
             () -> exportsInProgress.get() > 0,
             this::wakeDispatcher);
     dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
+    this.componentName = componentName(encoder.signal());
+    this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
+    mxBean.register(componentName);
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
@@ -492,17 +497,36 @@ public final class Pipeline<T> {
   private static final java.util.concurrent.ConcurrentHashMap<Signal, AtomicInteger> INSTANCES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Registers the self-metrics; the component name numbers this signal's exporters from 0. */
-  public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    int instance = INSTANCES.computeIfAbsent(signal(), s -> new AtomicInteger()).getAndIncrement();
+  /** The semantic-convention component name, numbering this signal's exporters from 0. */
+  private static String componentName(Signal signal) {
+    int instance = INSTANCES.computeIfAbsent(signal, s -> new AtomicInteger()).getAndIncrement();
     String type =
-        switch (signal()) {
+        switch (signal) {
           case SPANS -> "levee_span_exporter";
           case METRICS -> "levee_metric_exporter";
           case LOGS -> "levee_log_exporter";
         };
+    return type + "/" + instance;
+  }
+
+  /** The exporter's name in self-metrics and JMX, e.g. {@code levee_span_exporter/0}. */
+  public String componentName() {
+    return componentName;
+  }
+
+  /** The JMX name this exporter is registered under, or null if it could not be. */
+  public javax.management.ObjectName mxBeanName() {
+    return mxBean.name();
+  }
+
+  long timeoutNanos() {
+    return settings.timeout().toNanos();
+  }
+
+  /** Registers the self-metrics. */
+  public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
     return dev.levee.exporter.LeveeMetrics.register(
-        meterProvider, type + "/" + instance, this::stats, settings.endpoint().getHost(), settings.port());
+        meterProvider, componentName, this::stats, settings.endpoint().getHost(), settings.port());
   }
 
   public LeveeStats stats() {
@@ -618,6 +642,7 @@ public final class Pipeline<T> {
                 + " ms).");
       }
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
+      mxBean.unregister();
       logger.info("Levee " + signal().lowerName() + " exporter stopped: " + stats().summary());
     } finally {
       shutdownResult.succeed();

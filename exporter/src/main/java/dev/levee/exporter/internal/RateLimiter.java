@@ -63,17 +63,34 @@ public final class RateLimiter {
     }
   }
 
-  private final Settings settings;
-  private final Bucket sendItems;
-  private final Bucket sendBytes;
-  private final Bucket doorItems;
-  private final Bucket doorBytes;
-  private final long itemCapacity;
-  private final long byteCapacity;
+  private final TimeMeter time;
+  /** Replaced as a whole when the limits change (JMX, admin endpoint); read once per call. */
+  private volatile State state;
+
+  /** The buckets of one configuration. */
+  private static final class State {
+    final Settings settings;
+    final Bucket sendItems;
+    final Bucket sendBytes;
+    final Bucket doorItems;
+    final Bucket doorBytes;
+    final long itemCapacity;
+    final long byteCapacity;
+
+    State(Settings settings, TimeMeter time) {
+      this.settings = settings;
+      this.sendItems = bucket(settings.itemsPerSecond(), settings.burst(), time);
+      this.sendBytes = bucket(settings.bytesPerSecond(), settings.burst(), time);
+      boolean door = settings.policy() == Policy.DROP || settings.policy() == Policy.SAMPLE;
+      this.doorItems = door ? bucket(settings.itemsPerSecond(), settings.burst(), time) : null;
+      this.doorBytes = door ? bucket(settings.bytesPerSecond(), settings.burst(), time) : null;
+      this.itemCapacity = capacity(settings.itemsPerSecond(), settings.burst());
+      this.byteCapacity = capacity(settings.bytesPerSecond(), settings.burst());
+    }
+  }
 
   public RateLimiter(Settings settings, Clock clock) {
-    this.settings = settings;
-    TimeMeter time =
+    this.time =
         new TimeMeter() {
           @Override
           public long currentTimeNanos() {
@@ -85,13 +102,17 @@ public final class RateLimiter {
             return false;
           }
         };
-    this.sendItems = bucket(settings.itemsPerSecond(), settings.burst(), time);
-    this.sendBytes = bucket(settings.bytesPerSecond(), settings.burst(), time);
-    boolean door = settings.policy() == Policy.DROP || settings.policy() == Policy.SAMPLE;
-    this.doorItems = door ? bucket(settings.itemsPerSecond(), settings.burst(), time) : null;
-    this.doorBytes = door ? bucket(settings.bytesPerSecond(), settings.burst(), time) : null;
-    this.itemCapacity = capacity(settings.itemsPerSecond(), settings.burst());
-    this.byteCapacity = capacity(settings.bytesPerSecond(), settings.burst());
+    this.state = new State(settings, time);
+  }
+
+  /** Changes the rates (0: no limit of that kind), keeping the burst and the policy. */
+  public void setRates(long itemsPerSecond, long bytesPerSecond) {
+    if (itemsPerSecond < 0 || bytesPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "rates must not be negative, were " + itemsPerSecond + " items/s and " + bytesPerSecond + " bytes/s");
+    }
+    Settings now = state.settings;
+    state = new State(new Settings(itemsPerSecond, bytesPerSecond, now.burst(), now.policy()), time);
   }
 
   private static long capacity(long perSecond, Duration burst) {
@@ -109,12 +130,13 @@ public final class RateLimiter {
   }
 
   public Settings settings() {
-    return settings;
+    return state.settings;
   }
 
   /** How long until the dispatcher may send; 0 when it may now. */
   public long nanosUntilSend() {
-    return Math.max(waitFor(sendItems), waitFor(sendBytes));
+    State s = state;
+    return Math.max(waitFor(s.sendItems), waitFor(s.sendBytes));
   }
 
   private static long waitFor(Bucket bucket) {
@@ -126,8 +148,9 @@ public final class RateLimiter {
 
   /** Takes a sent request's items and bytes, overdrawing the buckets if it must. */
   public void sent(long items, long bytes) {
-    take(sendItems, items);
-    take(sendBytes, bytes);
+    State s = state;
+    take(s.sendItems, items);
+    take(s.sendBytes, bytes);
   }
 
   private static void take(Bucket bucket, long tokens) {
@@ -142,14 +165,15 @@ public final class RateLimiter {
    * admitted when the buckets are full, so that no batch size is refused for ever.
    */
   public boolean admit(long items, long bytes) {
-    if (doorItems == null && doorBytes == null) {
+    State s = state;
+    if (s.doorItems == null && s.doorBytes == null) {
       return true;
     }
-    if (!fits(doorItems, items, itemCapacity) || !fits(doorBytes, bytes, byteCapacity)) {
+    if (!fits(s.doorItems, items, s.itemCapacity) || !fits(s.doorBytes, bytes, s.byteCapacity)) {
       return false;
     }
-    take(doorItems, items);
-    take(doorBytes, bytes);
+    take(s.doorItems, items);
+    take(s.doorBytes, bytes);
     return true;
   }
 
@@ -158,12 +182,13 @@ public final class RateLimiter {
    * fits what the buckets hold now (at least 2).
    */
   public int sampleRatio(long items, long bytes) {
+    State s = state;
     double fraction = 1.0;
-    if (doorItems != null) {
-      fraction = Math.min(fraction, Math.max(0, doorItems.getAvailableTokens()) / (double) Math.max(1, items));
+    if (s.doorItems != null) {
+      fraction = Math.min(fraction, Math.max(0, s.doorItems.getAvailableTokens()) / (double) Math.max(1, items));
     }
-    if (doorBytes != null) {
-      fraction = Math.min(fraction, Math.max(0, doorBytes.getAvailableTokens()) / (double) Math.max(1, bytes));
+    if (s.doorBytes != null) {
+      fraction = Math.min(fraction, Math.max(0, s.doorBytes.getAvailableTokens()) / (double) Math.max(1, bytes));
     }
     if (fraction <= 0) {
       return Integer.MAX_VALUE; // nothing fits: keep (almost) nothing
@@ -173,8 +198,9 @@ public final class RateLimiter {
 
   /** Takes a sampled batch's items and bytes from the door buckets, overdrawing if it must. */
   public void admitSampled(long items, long bytes) {
-    take(doorItems, items);
-    take(doorBytes, bytes);
+    State s = state;
+    take(s.doorItems, items);
+    take(s.doorBytes, bytes);
   }
 
   private static boolean fits(Bucket bucket, long tokens, long capacity) {
