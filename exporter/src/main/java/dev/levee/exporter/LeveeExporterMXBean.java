@@ -49,6 +49,12 @@ public interface LeveeExporterMXBean {
 
   boolean isPaused();
 
+  /** {@code OK}, {@code DEGRADED} or {@code FAILING}. */
+  String getHealth();
+
+  /** The health with its reasons and advice, in one line. */
+  String getHealthDetail();
+
   /** The exporter's one-line summary, as logged when it stops. */
   String getSummary();
 

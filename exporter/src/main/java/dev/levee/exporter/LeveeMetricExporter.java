@@ -89,4 +89,9 @@ public final class LeveeMetricExporter implements MetricExporter {
   public String componentName() {
     return pipeline.componentName();
   }
+
+  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
+  public LeveeHealth health() {
+    return pipeline.health();
+  }
 }

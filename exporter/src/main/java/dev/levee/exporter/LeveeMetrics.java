@@ -37,6 +37,7 @@ public final class LeveeMetrics implements AutoCloseable {
    * @param meterProvider where to register (the application's)
    * @param componentName e.g. {@code levee_span_exporter/0}, unique per exporter
    * @param stats the exporter's counters, read at each collection
+   * @param health the exporter's health, judged at each collection
    * @param serverAddress the (first) backend's host
    * @param serverPort the (first) backend's port
    * @return a handle that unregisters them
@@ -45,6 +46,7 @@ public final class LeveeMetrics implements AutoCloseable {
       MeterProvider meterProvider,
       String componentName,
       Supplier<LeveeStats> stats,
+      Supplier<LeveeHealth> health,
       String serverAddress,
       int serverPort) {
     Objects.requireNonNull(meterProvider, "meterProvider");
@@ -172,6 +174,13 @@ public final class LeveeMetrics implements AutoCloseable {
             .setUnit("{request}")
             .setDescription("Requests Levee may have in flight now (adaptive)")
             .buildWithCallback(m -> m.record(stats.get().concurrency(), base)));
+    metrics.registrations.add(
+        meter
+            .gaugeBuilder("levee.health")
+            .ofLongs()
+            .setUnit("1")
+            .setDescription("The exporter's health: 0 OK, 1 DEGRADED, 2 FAILING (reasons and advice in its log, JMX bean)")
+            .buildWithCallback(m -> m.record(health.get().state().ordinal(), base)));
     return metrics;
   }
 

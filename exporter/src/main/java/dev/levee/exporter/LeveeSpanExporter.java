@@ -64,4 +64,9 @@ public final class LeveeSpanExporter implements SpanExporter {
   public String componentName() {
     return pipeline.componentName();
   }
+
+  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
+  public LeveeHealth health() {
+    return pipeline.health();
+  }
 }

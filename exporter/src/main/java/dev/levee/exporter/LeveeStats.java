@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param batchBytes the request size Levee fills up to now (adapts between the minimum and the
  *     maximum)
  * @param concurrency requests Levee may have in flight now (adapts between 1 and the maximum)
+ * @param journalBytes bytes the journal holds (0 without one)
+ * @param journalLimitBytes the journal's byte cap (0 without one)
  */
 public record LeveeStats(
     Signal signal,
@@ -49,7 +51,9 @@ public record LeveeStats(
     String breakerState,
     long breakerOpenings,
     long batchBytes,
-    int concurrency) {
+    int concurrency,
+    long journalBytes,
+    long journalLimitBytes) {
 
   public LeveeStats {
     EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);

@@ -169,6 +169,16 @@ final class ExporterMXBean implements LeveeExporterMXBean {
   }
 
   @Override
+  public String getHealth() {
+    return pipeline.health().state().name();
+  }
+
+  @Override
+  public String getHealthDetail() {
+    return pipeline.health().describe();
+  }
+
+  @Override
   public String getSummary() {
     return stats().summary();
   }

@@ -44,6 +44,11 @@ public final class Pipeline<T> {
   private final ChunkBuffer priorityBuffer;
   private final Endpoints endpoints;
   private final String componentName;
+  private final HealthTracker health;
+  private volatile dev.levee.exporter.LeveeHealth.State loggedHealth = dev.levee.exporter.LeveeHealth.State.OK;
+  private long lastHealthCheckNanos;
+  /** How often the dispatcher thread judges health and logs a change. */
+  private static final long HEALTH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private final ExporterMXBean mxBean;
   private final RateLimiter limiter;
   private final PipelineStats stats;
@@ -104,6 +109,7 @@ public final class Pipeline<T> {
             this::wakeDispatcher);
     dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
     this.componentName = componentName(encoder.signal());
+    this.health = new HealthTracker(encoder.signal().itemNoun());
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
@@ -514,6 +520,28 @@ public final class Pipeline<T> {
     return componentName;
   }
 
+  /** The exporter's health now: state, reasons and advice. */
+  public dev.levee.exporter.LeveeHealth health() {
+    return health.evaluate(stats(), clock.nanoTime());
+  }
+
+  /** Judges health every few seconds on the dispatcher thread; logs when it changes. */
+  private void checkHealthIfDue() {
+    long now = clock.nanoTime();
+    if (now - lastHealthCheckNanos < HEALTH_INTERVAL_NANOS) {
+      return;
+    }
+    lastHealthCheckNanos = now;
+    dev.levee.exporter.LeveeHealth current = health();
+    if (current.state() == loggedHealth) {
+      return;
+    }
+    loggedHealth = current.state();
+    logger.log(
+        current.state() == dev.levee.exporter.LeveeHealth.State.OK ? Level.INFO : Level.WARNING,
+        "Levee " + signal().lowerName() + " exporter is " + current.describe());
+  }
+
   /** The JMX name this exporter is registered under, or null if it could not be. */
   public javax.management.ObjectName mxBeanName() {
     return mxBean.name();
@@ -526,16 +554,33 @@ public final class Pipeline<T> {
   /** Registers the self-metrics. */
   public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
     return dev.levee.exporter.LeveeMetrics.register(
-        meterProvider, componentName, this::stats, settings.endpoint().getHost(), settings.port());
+        meterProvider,
+        componentName,
+        this::stats,
+        this::health,
+        settings.endpoint().getHost(),
+        settings.port());
   }
 
   public LeveeStats stats() {
+    ChunkJournal open = journal;
+    boolean journalOpen = open != null && !shutdownResult.isDone();
+    long journalBytes = 0;
+    if (journalOpen) {
+      try {
+        journalBytes = open.stats().bytes();
+      } catch (RuntimeException e) {
+        journalBytes = 0; // closing concurrently
+      }
+    }
     return stats.snapshot(
         buffer.usedBytes() + (priorityBuffer != null ? priorityBuffer.usedBytes() : 0),
         buffer.capacityBytes() + (priorityBuffer != null ? priorityBuffer.capacityBytes() : 0),
-        journal != null && !shutdownResult.isDone(),
+        journalOpen,
         endpoints,
-        dispatcher.adaptive());
+        dispatcher.adaptive(),
+        journalBytes,
+        journalOpen ? settings.journalLimitBytes() : 0);
   }
 
   private long lastRetentionNanos;
@@ -616,6 +661,7 @@ public final class Pipeline<T> {
         if (step == Dispatcher.Step.FINISHED) {
           break;
         }
+        checkHealthIfDue();
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue();
           LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));

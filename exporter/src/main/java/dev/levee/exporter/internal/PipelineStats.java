@@ -84,7 +84,9 @@ public final class PipelineStats {
       long memoryLimitBytes,
       boolean journalOpen,
       Endpoints endpoints,
-      Adaptive adaptive) {
+      Adaptive adaptive,
+      long journalBytes,
+      long journalLimitBytes) {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
     return new LeveeStats(
@@ -103,6 +105,8 @@ public final class PipelineStats {
         endpoints.state().lowerName(),
         endpoints.openings(),
         adaptive.batchBytes(),
-        adaptive.concurrency());
+        adaptive.concurrency(),
+        journalBytes,
+        journalLimitBytes);
   }
 }

@@ -79,7 +79,7 @@ class DispatcherTest {
   }
 
   private LeveeStats snapshot() {
-    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, endpoints, adaptive);
+    return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, endpoints, adaptive, 0, 0);
   }
 
   private void assertReconciled() {
