@@ -33,6 +33,8 @@ public final class Pipeline<T> {
   private static final Logger logger = Logger.getLogger(Pipeline.class.getName());
   /** How long an idle dispatcher sleeps between checks when nobody wakes it. */
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** The longest single wait of the dispatcher thread. */
+  private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long INITIAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
@@ -45,6 +47,10 @@ public final class Pipeline<T> {
   private final Endpoints endpoints;
   private final String componentName;
   private final HealthTracker health;
+  private final ListenerNotifier listeners;
+  private long lastListenerCheckNanos;
+  /** How often the dispatcher thread compares counters for the listeners. */
+  private static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private volatile dev.levee.exporter.LeveeHealth.State loggedHealth = dev.levee.exporter.LeveeHealth.State.OK;
   private long lastHealthCheckNanos;
   /** How often the dispatcher thread judges health and logs a change. */
@@ -93,7 +99,9 @@ public final class Pipeline<T> {
             limiter,
             stats,
             clock,
-            LockSupport::parkNanos,
+            // At most half a second at a time, so that health and listeners are looked at
+            // while a backoff or an open breaker keeps the dispatcher waiting.
+            nanos -> LockSupport.parkNanos(Math.min(nanos, MAX_WAIT_SLICE_NANOS)),
             new Backoff(
                 INITIAL_BACKOFF_NANOS,
                 MAX_BACKOFF_NANOS,
@@ -110,6 +118,9 @@ public final class Pipeline<T> {
     dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
     this.componentName = componentName(encoder.signal());
     this.health = new HealthTracker(encoder.signal().itemNoun());
+    this.listeners =
+        new ListenerNotifier(
+            encoder.signal(), ListenerNotifier.load(Pipeline.class.getClassLoader()), throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
@@ -525,6 +536,18 @@ public final class Pipeline<T> {
     return health.evaluate(stats(), clock.nanoTime());
   }
 
+  private void notifyListenersIfDue() {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    long now = clock.nanoTime();
+    if (now - lastListenerCheckNanos < LISTENER_INTERVAL_NANOS) {
+      return;
+    }
+    lastListenerCheckNanos = now;
+    listeners.notify(stats());
+  }
+
   /** Judges health every few seconds on the dispatcher thread; logs when it changes. */
   private void checkHealthIfDue() {
     long now = clock.nanoTime();
@@ -662,6 +685,7 @@ public final class Pipeline<T> {
           break;
         }
         checkHealthIfDue();
+        notifyListenersIfDue();
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue();
           LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
@@ -675,6 +699,7 @@ public final class Pipeline<T> {
   private void close() {
     try {
       long dropped = dispatcher.finish();
+      listeners.notify(stats()); // what shutdown dropped or moved to the journal
       if (dropped > 0) {
         logger.warning(
             "Levee dropped "

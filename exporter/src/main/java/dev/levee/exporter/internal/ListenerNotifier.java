@@ -1,0 +1,115 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.LeveeListener;
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tells the {@link LeveeListener}s what changed, by comparing snapshots of the exporter's counters
+ * on the dispatcher thread: nothing is done on the export path. Listener exceptions are caught,
+ * counted and logged (throttled).
+ *
+ * <p>Internal, may change. Used by the dispatcher thread; {@link #errors} from any thread.
+ */
+public final class ListenerNotifier {
+  private static final Logger logger = Logger.getLogger(ListenerNotifier.class.getName());
+  /** The fraction of memory or journal above which listeners hear of it. */
+  static final double THRESHOLD = 0.8;
+
+  private final Signal signal;
+  private final List<LeveeListener> listeners;
+  private final ThrottledLogger throttled;
+  private final AtomicLong errors = new AtomicLong();
+  private LeveeStats previous;
+  private boolean memoryAbove;
+  private boolean journalAbove;
+
+  public ListenerNotifier(Signal signal, List<LeveeListener> listeners, ThrottledLogger throttled) {
+    this.signal = signal;
+    this.listeners = List.copyOf(listeners);
+    this.throttled = throttled;
+  }
+
+  /** The listeners registered with ServiceLoader in {@code loader}; a broken one is skipped. */
+  public static List<LeveeListener> load(ClassLoader loader) {
+    List<LeveeListener> found = new ArrayList<>();
+    try {
+      for (var it = ServiceLoader.load(LeveeListener.class, loader).iterator(); it.hasNext(); ) {
+        try {
+          found.add(it.next());
+        } catch (java.util.ServiceConfigurationError e) {
+          logger.log(Level.WARNING, "Levee could not load a LeveeListener; it is skipped", e);
+        }
+      }
+    } catch (java.util.ServiceConfigurationError | RuntimeException e) {
+      logger.log(Level.WARNING, "Levee could not look for LeveeListeners", e);
+    }
+    return found;
+  }
+
+  public boolean isEmpty() {
+    return listeners.isEmpty();
+  }
+
+  /** Listener calls that threw. */
+  public long errors() {
+    return errors.get();
+  }
+
+  /** Compares {@code now} with the last snapshot and tells the listeners what changed. */
+  public void notify(LeveeStats now) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    LeveeStats before = previous;
+    previous = now;
+    if (before == null) {
+      return;
+    }
+    for (DropReason reason : DropReason.values()) {
+      long dropped = now.dropped(reason) - before.dropped(reason);
+      if (dropped > 0) {
+        call(l -> l.onDrop(signal, reason.label(), dropped));
+      }
+    }
+    long spilled = now.journaled() - before.journaled();
+    if (spilled > 0) {
+      call(l -> l.onSpill(signal, spilled));
+    }
+    if (!now.breakerState().equals(before.breakerState())) {
+      call(l -> l.onBreakerStateChange(signal, before.breakerState(), now.breakerState()));
+    }
+    boolean memory = now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= THRESHOLD * now.memoryLimitBytes();
+    if (memory != memoryAbove) {
+      memoryAbove = memory;
+      call(l -> l.onThreshold(signal, "memory", THRESHOLD, memory));
+    }
+    boolean journal = now.journalLimitBytes() > 0 && now.journalBytes() >= THRESHOLD * now.journalLimitBytes();
+    if (journal != journalAbove) {
+      journalAbove = journal;
+      call(l -> l.onThreshold(signal, "journal", THRESHOLD, journal));
+    }
+  }
+
+  private void call(Consumer<LeveeListener> event) {
+    for (LeveeListener listener : listeners) {
+      try {
+        event.accept(listener);
+      } catch (Throwable t) {
+        errors.incrementAndGet();
+        throttled.log(
+            Level.WARNING,
+            "listener",
+            () -> "Levee listener " + listener.getClass().getName() + " failed; delivery goes on: " + t);
+      }
+    }
+  }
+}
