@@ -102,6 +102,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private Duration overflowBlockTimeout = Duration.ofMillis(500);
   private int downsampleRatio = 10;
   private Duration retryMaxElapsed = Duration.ZERO;
+  private String adminAddress = "127.0.0.1";
+  private int adminPort = -1;
+  private String adminToken;
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -440,6 +443,31 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   }
 
   /**
+   * Serves the admin endpoint (stats, health, breaker reset, rate limit, batch bounds over HTTP) on
+   * {@code address:port}, loopback only; port 0 picks a free port. With a token, requests need
+   * {@code Authorization: Bearer <token>}. Off by default.
+   *
+   * @throws IllegalArgumentException if {@code address} is not a loopback address
+   */
+  public B setAdminEndpoint(String address, int port, String token) {
+    Objects.requireNonNull(address, "address");
+    checkArgument(port >= 0 && port <= 65535, "adminPort must be 0 to 65535, was " + port);
+    try {
+      checkArgument(
+          java.net.InetAddress.getByName(address).isLoopbackAddress(),
+          "the admin endpoint listens on loopback addresses only (127.0.0.1, ::1, localhost); '"
+              + address
+              + "' is not one");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("adminAddress '" + address + "' cannot be resolved", e);
+    }
+    this.adminAddress = address;
+    this.adminPort = port;
+    this.adminToken = token == null || token.isEmpty() ? null : token;
+    return self();
+  }
+
+  /**
    * Without a journal, how long a failing request is retried before it is dropped (counted as
    * {@code retries_exhausted}) to free memory for newer data. Default zero: retried for as long as
    * it takes (new data is dropped instead when memory is full). With a journal, failed requests
@@ -555,6 +583,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             overflowBlockTimeout,
             downsampleRatio,
             retryMaxElapsed,
+            adminAddress,
+            adminPort,
+            adminToken,
             clock);
     Signal signal = encoder.signal();
     BufferProvider provider =

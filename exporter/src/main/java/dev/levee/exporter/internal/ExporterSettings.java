@@ -43,6 +43,9 @@ import java.util.stream.Collectors;
  * @param overflowBlockTimeout with {@link OverflowPolicy#BLOCK}, the longest wait for room
  * @param downsampleRatio with {@link OverflowPolicy#DOWNSAMPLE}, one trace in this many is kept
  * @param retryMaxElapsed without a journal, how long a request is retried; zero: without limit
+ * @param adminAddress the admin endpoint's loopback address
+ * @param adminPort the admin endpoint's port; -1: no admin endpoint, 0: any free port
+ * @param adminToken the bearer token the admin endpoint asks for, or null
  * @param clock time source for everything timed
  */
 public record ExporterSettings(
@@ -76,6 +79,9 @@ public record ExporterSettings(
     Duration overflowBlockTimeout,
     int downsampleRatio,
     Duration retryMaxElapsed,
+    String adminAddress,
+    int adminPort,
+    String adminToken,
     Clock clock) {
 
   public ExporterSettings {
@@ -170,6 +176,8 @@ public record ExporterSettings(
         + downsampleRatio
         + ", retryMaxElapsed="
         + retryMaxElapsed
+        + ", admin="
+        + (adminPort < 0 ? "off" : adminAddress + ":" + adminPort + (adminToken != null ? " (token set)" : ""))
         + "}";
   }
 }

@@ -56,6 +56,8 @@ public final class Pipeline<T> {
   /** How often the dispatcher thread judges health and logs a change. */
   private static final long HEALTH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private final ExporterMXBean mxBean;
+  /** The shared admin endpoint this exporter is served on, or null. */
+  private final AdminServer admin;
   private final RateLimiter limiter;
   private final PipelineStats stats;
   private final Clock clock;
@@ -123,6 +125,7 @@ public final class Pipeline<T> {
             encoder.signal(), ListenerNotifier.load(Pipeline.class.getClassLoader()), throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
+    this.admin = startAdmin();
     this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
@@ -531,6 +534,32 @@ public final class Pipeline<T> {
     return componentName;
   }
 
+  private AdminServer startAdmin() {
+    if (settings.adminPort() < 0) {
+      return null;
+    }
+    try {
+      AdminServer server = AdminServer.acquire(settings.adminAddress(), settings.adminPort(), settings.adminToken());
+      server.register(signal().configName(), mxBean);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot serve its admin endpoint on "
+              + settings.adminAddress()
+              + ":"
+              + settings.adminPort()
+              + "; exporting goes on without it. Cause: "
+              + e);
+      return null;
+    }
+  }
+
+  /** The port of the admin endpoint serving this exporter, or -1. */
+  public int adminPort() {
+    return admin != null ? admin.port() : -1;
+  }
+
   /** The exporter's health now: state, reasons and advice. */
   public dev.levee.exporter.LeveeHealth health() {
     return health.evaluate(stats(), clock.nanoTime());
@@ -714,6 +743,10 @@ public final class Pipeline<T> {
       }
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
       mxBean.unregister();
+      if (admin != null) {
+        admin.unregister(signal().configName(), mxBean);
+        AdminServer.release(admin);
+      }
       logger.info("Levee " + signal().lowerName() + " exporter stopped: " + stats().summary());
     } finally {
       shutdownResult.succeed();

@@ -137,6 +137,7 @@ public final class BuilderConfigurer {
     configureJournal(builder);
     configureBreaker(builder);
     configureRateLimit(builder);
+    configureAdmin(builder);
     apply(
         properties.levee("overflow.policy"),
         f ->
@@ -215,6 +216,29 @@ public final class BuilderConfigurer {
         f -> LeveeProperties.parseChoice(f, "none", "lz4"),
         builder::setJournalCompression,
         "none");
+  }
+
+  private <B extends LeveeExporterBuilder<B>> void configureAdmin(B builder) {
+    Optional<Found> port = properties.levee("admin.port");
+    Optional<Found> address = properties.levee("admin.address");
+    Optional<Found> token = properties.levee("admin.token");
+    if (port.isEmpty()) {
+      return;
+    }
+    try {
+      int number = LeveeProperties.parsePositiveInt(port.get());
+      if (number > 65535) {
+        throw LeveeProperties.invalid(port.get(), "a port is at most 65535");
+      }
+      String bind = address.map(Found::value).orElse("127.0.0.1");
+      try {
+        builder.setAdminEndpoint(bind, number, token.map(Found::value).orElse(null));
+      } catch (IllegalArgumentException e) {
+        throw LeveeProperties.invalid(address.orElse(port.get()), e.getMessage());
+      }
+    } catch (ConfigurationException e) {
+      report(e, "no admin endpoint");
+    }
   }
 
   private <B extends LeveeExporterBuilder<B>> void configureRateLimit(B builder) {
