@@ -219,23 +219,7 @@ class LeveeExportersTest {
       for (int i = 0; i < 30; i++) {
         List<io.opentelemetry.sdk.trace.data.SpanData> batch = new java.util.ArrayList<>(TestData.spans(10, "routine" + i));
         batch.add(
-            io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
-                .setResource(TestData.RESOURCE)
-                .setSpanContext(
-                    io.opentelemetry.api.trace.SpanContext.create(
-                        "0af7651916cd43dd8448eb211c80319c",
-                        TestData.nextSpanId(),
-                        io.opentelemetry.api.trace.TraceFlags.getSampled(),
-                        io.opentelemetry.api.trace.TraceState.getDefault()))
-                .setName("error" + i)
-                .setKind(io.opentelemetry.api.trace.SpanKind.SERVER)
-                .setStartEpochNanos(1)
-                .setEndEpochNanos(2)
-                .setStatus(io.opentelemetry.sdk.trace.data.StatusData.error())
-                .setHasEnded(true)
-                .setTotalRecordedEvents(0)
-                .setTotalRecordedLinks(0)
-                .build());
+            span("0af7651916cd43dd8448eb211c80319c", "error" + i, io.opentelemetry.sdk.trace.data.StatusData.error()));
         exporter.export(batch);
       }
       receiver.clearFaults();
@@ -255,26 +239,30 @@ class LeveeExportersTest {
   private static List<io.opentelemetry.sdk.trace.data.SpanData> trace(String traceId, int count) {
     List<io.opentelemetry.sdk.trace.data.SpanData> spans = new java.util.ArrayList<>();
     for (int i = 0; i < count; i++) {
-      spans.add(
-          io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
-              .setResource(TestData.RESOURCE)
-              .setSpanContext(
-                  io.opentelemetry.api.trace.SpanContext.create(
-                      traceId,
-                      TestData.nextSpanId(),
-                      io.opentelemetry.api.trace.TraceFlags.getSampled(),
-                      io.opentelemetry.api.trace.TraceState.getDefault()))
-              .setName("step" + i)
-              .setKind(io.opentelemetry.api.trace.SpanKind.INTERNAL)
-              .setStartEpochNanos(1)
-              .setEndEpochNanos(2)
-              .setStatus(io.opentelemetry.sdk.trace.data.StatusData.ok())
-              .setHasEnded(true)
-              .setTotalRecordedEvents(0)
-              .setTotalRecordedLinks(0)
-              .build());
+      spans.add(span(traceId, "step" + i, io.opentelemetry.sdk.trace.data.StatusData.ok()));
     }
     return spans;
+  }
+
+  private static io.opentelemetry.sdk.trace.data.SpanData span(
+      String traceId, String name, io.opentelemetry.sdk.trace.data.StatusData status) {
+    return io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
+        .setResource(TestData.RESOURCE)
+        .setSpanContext(
+            io.opentelemetry.api.trace.SpanContext.create(
+                traceId,
+                TestData.nextSpanId(),
+                io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault()))
+        .setName(name)
+        .setKind(io.opentelemetry.api.trace.SpanKind.INTERNAL)
+        .setStartEpochNanos(1)
+        .setEndEpochNanos(2)
+        .setStatus(status)
+        .setHasEnded(true)
+        .setTotalRecordedEvents(0)
+        .setTotalRecordedLinks(0)
+        .build();
   }
 
   @Test

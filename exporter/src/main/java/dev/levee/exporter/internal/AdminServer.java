@@ -254,15 +254,25 @@ public final class AdminServer implements AutoCloseable {
     return query;
   }
 
-  private String stats() {
+  /** {@code {"traces":{...},...}}, each exporter's fields written by {@code fields}. */
+  private String perSignal(java.util.function.BiConsumer<StringBuilder, LeveeExporterMXBean> fields) {
     StringBuilder json = new StringBuilder("{");
     exporters.forEach(
-        (signal, e) -> {
+        (signal, exporter) -> {
           if (json.length() > 1) {
             json.append(',');
           }
-          json.append(quote(signal))
-              .append(":{\"offered\":")
+          json.append(quote(signal)).append(":{");
+          fields.accept(json, exporter);
+          json.append('}');
+        });
+    return json.append('}').toString();
+  }
+
+  private String stats() {
+    return perSignal(
+        (json, e) ->
+          json.append("\"offered\":")
               .append(e.getOffered())
               .append(",\"recovered\":")
               .append(e.getRecovered())
@@ -297,27 +307,16 @@ public final class AdminServer implements AutoCloseable {
               .append(",\"rate_limit_bytes_per_second\":")
               .append(e.getRateLimitBytesPerSecond())
               .append(",\"paused\":")
-              .append(e.isPaused())
-              .append('}');
-        });
-    return json.append('}').toString();
+              .append(e.isPaused()));
   }
 
   private String health() {
-    StringBuilder json = new StringBuilder("{");
-    exporters.forEach(
-        (signal, e) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append(quote(signal))
-              .append(":{\"state\":")
-              .append(quote(e.getHealth()))
-              .append(",\"detail\":")
-              .append(quote(e.getHealthDetail()))
-              .append('}');
-        });
-    return json.append('}').toString();
+    return perSignal(
+        (json, e) ->
+            json.append("\"state\":")
+                .append(quote(e.getHealth()))
+                .append(",\"detail\":")
+                .append(quote(e.getHealthDetail())));
   }
 
   private static String object(Map<String, ?> map) {

@@ -259,14 +259,8 @@ public final class Pipeline<T> {
   private CompletableResultCode sampleToTheRateLimit(
       Collection<T> items, int count, Chunk whole, boolean priority) {
     int ratio = limiter.sampleRatio(count, whole.sizeBytes());
-    List<T> kept = new ArrayList<>();
-    for (T item : items) {
-      if (encoder.sampledIn(item, ratio)) {
-        kept.add(item);
-      }
-    }
-    int keptCount = encoder.count(kept);
-    stats.droppedAtDoor(DropReason.RATE_LIMITED, count - keptCount);
+    Sampled<T> sampled = sample(items, ratio, priority);
+    stats.droppedAtDoor(DropReason.RATE_LIMITED, count - sampled.count());
     throttled.log(
         Level.WARNING,
         "rate-sampled",
@@ -278,19 +272,35 @@ public final class Pipeline<T> {
                 + ", rate.limit.policy=sample): keeping about one trace in "
                 + ratio
                 + ", the rest counted as rate_limited.");
+    if (sampled.chunk() == null) {
+      stats.droppedAtDoor(DropReason.ENCODING_FAILED, sampled.count());
+      return CompletableResultCode.ofFailure();
+    }
+    limiter.admitSampled(sampled.count(), sampled.chunk().sizeBytes());
+    CompletableResultCode result = accept(sampled.items(), sampled.count(), sampled.chunk(), priority);
+    return sampled.count() == count ? result : CompletableResultCode.ofFailure();
+  }
+
+  /** What a sample kept: the items, their count, and their chunk (null if none, or unencodable). */
+  private record Sampled<T>(List<T> items, int count, Chunk chunk) {}
+
+  /** Keeps one trace in {@code ratio} (see {@link ChunkEncoder#sampledIn}) and encodes them. */
+  private Sampled<T> sample(Collection<T> items, int ratio, boolean priority) {
+    List<T> kept = new ArrayList<>();
+    for (T item : items) {
+      if (encoder.sampledIn(item, ratio)) {
+        kept.add(item);
+      }
+    }
+    int keptCount = encoder.count(kept);
     if (keptCount == 0) {
-      return CompletableResultCode.ofFailure();
+      return new Sampled<>(kept, 0, null);
     }
-    Chunk smaller;
     try {
-      smaller = encoder.encode(kept, keptCount, clock.now(), priority);
+      return new Sampled<>(kept, keptCount, encoder.encode(kept, keptCount, clock.now(), priority));
     } catch (Throwable t) {
-      stats.droppedAtDoor(DropReason.ENCODING_FAILED, keptCount);
-      return CompletableResultCode.ofFailure();
+      return new Sampled<>(kept, keptCount, null);
     }
-    limiter.admitSampled(keptCount, smaller.sizeBytes());
-    CompletableResultCode result = accept(kept, keptCount, smaller, priority);
-    return keptCount == count ? result : CompletableResultCode.ofFailure();
   }
 
   /**
@@ -301,14 +311,8 @@ public final class Pipeline<T> {
    */
   private CompletableResultCode downsample(Collection<T> items, int count, boolean priority) {
     int ratio = settings.downsampleRatio();
-    List<T> kept = new ArrayList<>();
-    for (T item : items) {
-      if (encoder.sampledIn(item, ratio)) {
-        kept.add(item);
-      }
-    }
-    int keptCount = encoder.count(kept);
-    stats.droppedPending(DropReason.DOWNSAMPLED, count - keptCount);
+    Sampled<T> sampled = sample(items, ratio, priority);
+    stats.droppedPending(DropReason.DOWNSAMPLED, count - sampled.count());
     throttled.log(
         Level.WARNING,
         "downsample",
@@ -320,23 +324,20 @@ public final class Pipeline<T> {
                 + " is slow or down; keeping one trace in "
                 + ratio
                 + " (overflow.policy=downsample), the rest counted as downsampled.");
-    if (keptCount == 0) {
+    if (sampled.chunk() == null) {
+      stats.droppedPending(DropReason.ENCODING_FAILED, sampled.count());
       return CompletableResultCode.ofFailure();
     }
-    Chunk smaller;
-    try {
-      smaller = encoder.encode(kept, keptCount, clock.now(), priority);
-    } catch (Throwable t) {
-      stats.droppedPending(DropReason.ENCODING_FAILED, keptCount);
-      return CompletableResultCode.ofFailure();
-    }
-    if (offerToMemory(smaller, keptCount)) {
+    int keptCount = sampled.count();
+    CompletableResultCode result;
+    if (offerToMemory(sampled.chunk(), keptCount)) {
       dispatcher.accepted();
       LockSupport.unpark(thread);
-      return keptCount == count ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
+      result = CompletableResultCode.ofSuccess();
+    } else {
+      result = spillOrDrop(sampled.chunk(), keptCount);
     }
-    CompletableResultCode rest = spillOrDrop(smaller, keptCount);
-    return keptCount == count ? rest : CompletableResultCode.ofFailure();
+    return keptCount == count ? result : CompletableResultCode.ofFailure();
   }
 
   /** Memory had no room: the journal takes the chunk (unless the policy says drop), or it is dropped. */
