@@ -13,11 +13,10 @@ import java.util.Collection;
  * <p>{@link #export} encodes the batch once and returns without waiting on the network; it never
  * throws. Thread-safe.
  */
-public final class LeveeLogRecordExporter implements LogRecordExporter {
-  private final Pipeline<LogRecordData> pipeline;
+public final class LeveeLogRecordExporter extends LeveeExporter<LogRecordData> implements LogRecordExporter {
 
   LeveeLogRecordExporter(Pipeline<LogRecordData> pipeline) {
-    this.pipeline = pipeline;
+    super(pipeline);
   }
 
   public static LeveeLogRecordExporterBuilder builder() {
@@ -29,44 +28,4 @@ public final class LeveeLogRecordExporter implements LogRecordExporter {
     return pipeline.export(logs);
   }
 
-  @Override
-  public CompletableResultCode flush() {
-    return pipeline.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return pipeline.shutdown();
-  }
-
-  /** A snapshot of this exporter's counters. */
-  public LeveeStats stats() {
-    return pipeline.stats();
-  }
-
-  @Override
-  public String toString() {
-    return "LeveeLogRecordExporter{" + pipeline + "}";
-  }
-
-  /**
-   * Registers this exporter's self-metrics on {@code meterProvider} (the application's, so they go
-   * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
-   */
-  public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    return pipeline.registerMetrics(meterProvider);
-  }
-
-  /**
-   * This exporter's name in its self-metrics ({@code otel.component.name}) and its JMX bean, e.g.
-   * {@code levee_span_exporter/0}.
-   */
-  public String componentName() {
-    return pipeline.componentName();
-  }
-
-  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
-  public LeveeHealth health() {
-    return pipeline.health();
-  }
 }

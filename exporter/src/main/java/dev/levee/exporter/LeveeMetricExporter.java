@@ -21,8 +21,7 @@ import java.util.Collection;
  * <p>{@link #export} encodes the batch once and returns without waiting on the network; it never
  * throws. Thread-safe.
  */
-public final class LeveeMetricExporter implements MetricExporter {
-  private final Pipeline<MetricData> pipeline;
+public final class LeveeMetricExporter extends LeveeExporter<MetricData> implements MetricExporter {
   private final AggregationTemporalitySelector temporalitySelector;
   private final DefaultAggregationSelector aggregationSelector;
 
@@ -30,7 +29,7 @@ public final class LeveeMetricExporter implements MetricExporter {
       Pipeline<MetricData> pipeline,
       AggregationTemporalitySelector temporalitySelector,
       DefaultAggregationSelector aggregationSelector) {
-    this.pipeline = pipeline;
+    super(pipeline);
     this.temporalitySelector = temporalitySelector;
     this.aggregationSelector = aggregationSelector;
   }
@@ -54,44 +53,4 @@ public final class LeveeMetricExporter implements MetricExporter {
     return pipeline.export(metrics);
   }
 
-  @Override
-  public CompletableResultCode flush() {
-    return pipeline.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return pipeline.shutdown();
-  }
-
-  /** A snapshot of this exporter's counters. */
-  public LeveeStats stats() {
-    return pipeline.stats();
-  }
-
-  @Override
-  public String toString() {
-    return "LeveeMetricExporter{" + pipeline + "}";
-  }
-
-  /**
-   * Registers this exporter's self-metrics on {@code meterProvider} (the application's, so they go
-   * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
-   */
-  public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    return pipeline.registerMetrics(meterProvider);
-  }
-
-  /**
-   * This exporter's name in its self-metrics ({@code otel.component.name}) and its JMX bean, e.g.
-   * {@code levee_span_exporter/0}.
-   */
-  public String componentName() {
-    return pipeline.componentName();
-  }
-
-  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
-  public LeveeHealth health() {
-    return pipeline.health();
-  }
 }

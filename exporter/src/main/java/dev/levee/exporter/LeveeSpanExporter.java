@@ -13,11 +13,10 @@ import java.util.Collection;
  * <p>{@link #export} encodes the batch once and returns without waiting on the network; it never
  * throws. Thread-safe.
  */
-public final class LeveeSpanExporter implements SpanExporter {
-  private final Pipeline<SpanData> pipeline;
+public final class LeveeSpanExporter extends LeveeExporter<SpanData> implements SpanExporter {
 
   LeveeSpanExporter(Pipeline<SpanData> pipeline) {
-    this.pipeline = pipeline;
+    super(pipeline);
   }
 
   public static LeveeSpanExporterBuilder builder() {
@@ -29,44 +28,4 @@ public final class LeveeSpanExporter implements SpanExporter {
     return pipeline.export(spans);
   }
 
-  @Override
-  public CompletableResultCode flush() {
-    return pipeline.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return pipeline.shutdown();
-  }
-
-  /** A snapshot of this exporter's counters. */
-  public LeveeStats stats() {
-    return pipeline.stats();
-  }
-
-  @Override
-  public String toString() {
-    return "LeveeSpanExporter{" + pipeline + "}";
-  }
-
-  /**
-   * Registers this exporter's self-metrics on {@code meterProvider} (the application's, so they go
-   * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
-   */
-  public LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    return pipeline.registerMetrics(meterProvider);
-  }
-
-  /**
-   * This exporter's name in its self-metrics ({@code otel.component.name}) and its JMX bean, e.g.
-   * {@code levee_span_exporter/0}.
-   */
-  public String componentName() {
-    return pipeline.componentName();
-  }
-
-  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
-  public LeveeHealth health() {
-    return pipeline.health();
-  }
 }

@@ -165,16 +165,24 @@ class LeveeExportersTest {
     }
   }
 
+  /**
+   * An exporter with 8 KiB of memory and {@code policy}, in front of a backend that fails every
+   * call (until {@code receiver.clearFaults()}) and asks for a retry after 200 ms. Requests are at
+   * most 2 KiB, so the one in flight (which no policy can evict) is a small part of memory.
+   */
+  private LeveeSpanExporter behindAFailingBackend(String policy) {
+    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
+    return LeveeSpanExporter.builder()
+        .setEndpoint(receiver.endpoint())
+        .setMemoryLimitBytes(8192)
+        .setMaxBatchBytes(2048)
+        .setOverflowPolicy(policy)
+        .build();
+  }
+
   @Test
   void dropOldestKeepsTheNewestDataWhenMemoryIsFull() {
-    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
-    LeveeSpanExporter exporter =
-        LeveeSpanExporter.builder()
-            .setEndpoint(receiver.endpoint())
-            .setMemoryLimitBytes(8192)
-            .setMaxBatchBytes(2048) // the request in flight (not evictable) is a small part of memory
-            .setOverflowPolicy("drop_oldest")
-            .build();
+    LeveeSpanExporter exporter = behindAFailingBackend("drop_oldest");
     try {
       for (int i = 0; i < 30; i++) {
         assertThat(exporter.export(TestData.spans(10, "batch" + i)).isSuccess()).isTrue();
@@ -207,14 +215,7 @@ class LeveeExportersTest {
 
   @Test
   void thePriorityPolicyKeepsErrorsWhenRoutineDataIsDropped() {
-    receiver.failNext(100_000, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(200));
-    LeveeSpanExporter exporter =
-        LeveeSpanExporter.builder()
-            .setEndpoint(receiver.endpoint())
-            .setMemoryLimitBytes(8192)
-            .setMaxBatchBytes(2048)
-            .setOverflowPolicy("priority")
-            .build();
+    LeveeSpanExporter exporter = behindAFailingBackend("priority");
     try {
       for (int i = 0; i < 30; i++) {
         List<io.opentelemetry.sdk.trace.data.SpanData> batch = new java.util.ArrayList<>(TestData.spans(10, "routine" + i));

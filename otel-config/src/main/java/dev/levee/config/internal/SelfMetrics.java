@@ -1,8 +1,6 @@
 package dev.levee.config.internal;
 
-import dev.levee.exporter.LeveeLogRecordExporter;
-import dev.levee.exporter.LeveeMetricExporter;
-import dev.levee.exporter.LeveeSpanExporter;
+import dev.levee.exporter.LeveeExporter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +38,8 @@ public final class SelfMetrics {
     registered = true;
     for (Object exporter : created) {
       try {
-        if (exporter instanceof LeveeSpanExporter spans) {
-          spans.registerMetrics(meterProvider);
-        } else if (exporter instanceof LeveeMetricExporter metrics) {
-          metrics.registerMetrics(meterProvider);
-        } else if (exporter instanceof LeveeLogRecordExporter logs) {
-          logs.registerMetrics(meterProvider);
+        if (exporter instanceof LeveeExporter<?> levee) {
+          levee.registerMetrics(meterProvider);
         }
       } catch (Throwable t) {
         logger.log(Level.WARNING, "Levee could not register its self-metrics; exporting goes on without them", t);
