@@ -2,6 +2,8 @@ package dev.levee.exporter;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
@@ -27,9 +29,38 @@ public final class LeveeMetrics implements AutoCloseable {
   static final AttributeKey<String> DROP_REASON = AttributeKey.stringKey("levee.drop.reason");
   static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("levee.breaker.state");
 
+  static final AttributeKey<Long> GRPC_STATUS = AttributeKey.longKey("rpc.grpc.status_code");
+
   private final List<AutoCloseable> registrations = new ArrayList<>();
+  private DoubleHistogram durations;
+  private Attributes base = Attributes.empty();
+  private volatile boolean closed;
 
   private LeveeMetrics() {}
+
+  /**
+   * Records one request for {@code otel.sdk.exporter.operation.duration}: how long it took, its
+   * gRPC status ({@code OK}, {@code UNAVAILABLE}, ...) and whether it failed. Called by the
+   * exporter's dispatcher thread.
+   */
+  public void recordRequest(long durationNanos, String status, boolean failed) {
+    if (closed) {
+      return;
+    }
+    AttributesBuilder attributes = base.toBuilder().put(GRPC_STATUS, (long) grpcCode(status));
+    if (failed) {
+      attributes.put(ERROR_TYPE, status);
+    }
+    durations.record(durationNanos / 1e9, attributes.build());
+  }
+
+  private static int grpcCode(String status) {
+    try {
+      return io.grpc.Status.Code.valueOf(status).value();
+    } catch (IllegalArgumentException e) {
+      return io.grpc.Status.Code.UNKNOWN.value();
+    }
+  }
 
   /**
    * Registers the self-metrics of one exporter.
@@ -63,6 +94,15 @@ public final class LeveeMetrics implements AutoCloseable {
     String item = semconvItem(first);
     String unit = "{" + item + "}";
     LeveeMetrics metrics = new LeveeMetrics();
+    metrics.base = base;
+    metrics.durations =
+        meter
+            .histogramBuilder("otel.sdk.exporter.operation.duration")
+            .setUnit("s")
+            .setDescription("Duration of each request to the backend, with its gRPC status")
+            .setExplicitBucketBoundariesAdvice(
+                List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0))
+            .build();
     metrics.registrations.add(
         meter
             .counterBuilder("otel.sdk.exporter." + item + ".exported")
@@ -201,9 +241,10 @@ public final class LeveeMetrics implements AutoCloseable {
     };
   }
 
-  /** Unregisters every instrument. Idempotent. */
+  /** Unregisters every instrument (and stops recording request durations). Idempotent. */
   @Override
   public void close() {
+    closed = true;
     for (AutoCloseable registration : registrations) {
       try {
         registration.close();

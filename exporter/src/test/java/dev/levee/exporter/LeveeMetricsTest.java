@@ -76,9 +76,51 @@ class LeveeMetricsTest {
       assertThat(value(metrics, "levee.memory.limit", component)).isEqualTo(32L << 20);
       assertThat(value(metrics, "levee.breaker.state", Attributes.of(AttributeKey.stringKey("levee.breaker.state"), "closed")))
           .isEqualTo(1);
+      MetricData durations =
+          metrics.stream()
+              .filter(m -> m.getName().equals("otel.sdk.exporter.operation.duration"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(durations.getUnit()).isEqualTo("s");
+      assertThat(durations.getHistogramData().getPoints())
+          .allSatisfy(
+              p -> {
+                assertThat(p.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isZero();
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("otel.component.type")))
+                    .isEqualTo("levee_span_exporter");
+              });
+      assertThat(durations.getHistogramData().getPoints().stream().mapToLong(p -> p.getCount()).sum())
+          .isPositive();
       assertThat(metrics).allSatisfy(m -> assertThat(m.getDescription()).as(m.getName()).isNotEmpty());
       assertThat(metrics)
           .allSatisfy(m -> assertThat(m.getInstrumentationScopeInfo().getName()).isEqualTo("dev.levee.exporter"));
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aFailedRequestIsTimedWithItsStatusAndErrorType() {
+    receiver.failNext(1, io.grpc.Status.UNAVAILABLE, Duration.ofMillis(10));
+    LeveeSpanExporter exporter = LeveeSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try (LeveeMetrics registered = exporter.registerMetrics(meterProvider)) {
+      exporter.export(TestData.spans(2, "retried"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      MetricData durations =
+          reader.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals("otel.sdk.exporter.operation.duration"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(durations.getHistogramData().getPoints())
+          .anySatisfy(
+              p -> {
+                assertThat(p.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isEqualTo(14L);
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("UNAVAILABLE");
+                assertThat(p.getCount()).isEqualTo(1);
+              })
+          .anySatisfy(p -> assertThat(p.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isZero());
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }

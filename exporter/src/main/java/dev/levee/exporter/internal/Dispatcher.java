@@ -459,7 +459,26 @@ public final class Dispatcher {
     return worked;
   }
 
+  /** Told of every request's outcome and duration (self-metrics); called on the dispatcher thread. */
+  public interface RequestObserver {
+    void onRequest(long durationNanos, String status, boolean failed);
+  }
+
+  private volatile RequestObserver requestObserver;
+
+  public void setRequestObserver(RequestObserver observer) {
+    this.requestObserver = observer;
+  }
+
   private void settle(Request request, SendOutcome outcome, long took) {
+    RequestObserver observer = requestObserver;
+    if (observer != null) {
+      try {
+        observer.onRequest(took, outcome.status(), outcome.kind() != SendOutcome.Kind.SUCCESS);
+      } catch (RuntimeException e) {
+        // self-metrics must never disturb delivery
+      }
+    }
     switch (outcome.kind()) {
       case SUCCESS -> {
         request.endpoint.breaker().onAnswer(took);

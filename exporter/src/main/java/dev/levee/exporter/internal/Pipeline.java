@@ -606,13 +606,16 @@ public final class Pipeline<T> {
 
   /** Registers the self-metrics. */
   public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    return dev.levee.exporter.LeveeMetrics.register(
-        meterProvider,
-        componentName,
-        this::stats,
-        this::health,
-        settings.endpoint().getHost(),
-        settings.port());
+    dev.levee.exporter.LeveeMetrics metrics =
+        dev.levee.exporter.LeveeMetrics.register(
+            meterProvider,
+            componentName,
+            this::stats,
+            this::health,
+            settings.endpoint().getHost(),
+            settings.port());
+    dispatcher.setRequestObserver(metrics::recordRequest);
+    return metrics;
   }
 
   public LeveeStats stats() {
