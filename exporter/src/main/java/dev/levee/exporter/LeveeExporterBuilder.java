@@ -140,7 +140,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   /**
    * How requests are spread over several endpoints: {@code failover} (default: to the first whose
    * circuit breaker is closed, in order) or {@code round_robin} (each request to the next one in
-   * turn whose breaker is closed).
+   * turn whose breaker is closed). With a single endpoint, {@code round_robin} spreads requests
+   * over every address its host name resolves to (gRPC's round_robin over {@code dns:///}), for a
+   * collector fleet behind one name.
    */
   public B setEndpointMode(String mode) {
     Objects.requireNonNull(mode, "mode");

@@ -389,6 +389,27 @@ class LeveeExportersTest {
   }
 
   @Test
+  void roundRobinWithOneEndpointResolvesItsNameAndDelivers() {
+    // "localhost" may resolve to 127.0.0.1 and ::1; the receiver listens on the first only, and
+    // gRPC's round_robin keeps to the addresses that answer.
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint("http://localhost:" + receiver.port())
+            .setEndpointMode("round_robin")
+            .build();
+    try {
+      for (int i = 0; i < 5; i++) {
+        exporter.export(TestData.spans(4, "fleet"));
+      }
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(20);
+      assertReconciled(exporter.stats());
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shutdownWithTheBackendDownEndsAndCountsWhatWasNotDelivered() throws IOException {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()

@@ -117,8 +117,17 @@ public final class GrpcSender implements Sender {
         new ThreadPoolExecutor(
             0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
     try {
+      // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
+      // resolves every address of the name and spreads requests over them, re-resolving as the
+      // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
+      boolean fleet =
+          settings.endpointMode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
       NettyChannelBuilder builder =
-          NettyChannelBuilder.forAddress(endpoint.getHost(), ExporterSettings.port(endpoint))
+          (fleet
+                  ? NettyChannelBuilder.forTarget(
+                          "dns:///" + endpoint.getHost() + ":" + ExporterSettings.port(endpoint))
+                      .defaultLoadBalancingPolicy("round_robin")
+                  : NettyChannelBuilder.forAddress(endpoint.getHost(), ExporterSettings.port(endpoint)))
               .eventLoopGroup(eventLoop)
               .channelType(NioSocketChannel.class)
               .directExecutor()
