@@ -79,6 +79,11 @@ class AgentEndToEndIT {
               // Through the environment, as most deployments configure the agent.
               .env("OTEL_EXPORTER_LEVEE_ENDPOINT", receiver.endpoint())
               .env("OTEL_EXPORTER_LEVEE_METRICS_TEMPORALITY_PREFERENCE", "delta")
+              // Spans and logs exported within 100 ms, and the app lingers 1.5 s after its work:
+              // a metric collection (every 500 ms) sees them all delivered.
+              .property("otel.bsp.schedule.delay", "100")
+              .property("otel.blrp.schedule.delay", "100")
+              .arg("1500")
               .start();
 
       assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
@@ -144,10 +149,14 @@ class AgentEndToEndIT {
                 assertThat(OtlpReceiver.stringAttribute(p.getAttributesList(), "server.address"))
                     .contains("127.0.0.1");
               });
-      // Delta points: their sum is what had been delivered at the last collection, which the SDK
-      // makes at shutdown while Levee may still be delivering the last spans.
-      long reportedExported = exportedPoints.stream().mapToLong(p -> p.getAsInt()).sum();
-      assertThat(reportedExported).isBetween(0L, receiver.spanCount());
+      // Delta points add up to what had been delivered by the last collection; the app lingered
+      // long enough for one to come after every span arrived: they match the receiver's count.
+      long reportedExported =
+          exportedPoints.stream()
+              .filter(p -> OtlpReceiver.stringAttribute(p.getAttributesList(), "error.type").isEmpty())
+              .mapToLong(p -> p.getAsInt())
+              .sum();
+      assertThat(reportedExported).isEqualTo(receiver.spanCount());
       assertThat(receiver.metrics().stream().map(m -> m.metric().getName()))
           .contains("otel.sdk.exporter.log.inflight", "levee.memory.used", "levee.breaker.state");
 

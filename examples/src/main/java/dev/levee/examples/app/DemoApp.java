@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * (its own and the agent's for an HTTP call it makes to itself), a counter, and JUL log records.
  * It knows nothing of Levee.
  *
- * <p>Usage: {@code DemoApp [iterations]} (default 20).
+ * <p>Usage: {@code DemoApp [iterations] [linger ms]} (default 20 and 0): the linger keeps the app
+ * alive after its work, so that periodic exports happen before it exits.
  */
 public final class DemoApp {
   private static final Logger logger = Logger.getLogger(DemoApp.class.getName());
@@ -37,6 +38,7 @@ public final class DemoApp {
             + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
             + " ms");
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    long lingerMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
     Tracer tracer = GlobalOpenTelemetry.getTracer("levee-demo");
     LongCounter requests =
         GlobalOpenTelemetry.getMeter("levee-demo")
@@ -78,6 +80,9 @@ public final class DemoApp {
       }
     } finally {
       server.stop(0);
+    }
+    if (lingerMillis > 0) {
+      Thread.sleep(lingerMillis);
     }
     System.out.println("demo app: done, " + iterations + " iterations");
   }
