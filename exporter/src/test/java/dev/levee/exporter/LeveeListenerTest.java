@@ -63,6 +63,31 @@ class LeveeListenerTest {
   }
 
   @Test
+  void memoryPastEightyPercentIsLoggedOnceWithWhatToDo() {
+    try (dev.levee.testing.LogCapture logs = dev.levee.testing.LogCapture.of("dev.levee")) {
+      LeveeSpanExporter exporter =
+          LeveeSpanExporter.builder()
+              .setEndpoint(Ports.closedPortEndpoint())
+              .setMemoryLimitBytes(4096)
+              .setShutdownTimeout(Duration.ofMillis(200))
+              .build();
+      try {
+        for (int i = 0; i < 60; i++) {
+          exporter.export(TestData.spans(1, "filling"));
+        }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> logs.messages(java.util.logging.Level.WARNING).stream().anyMatch(m -> m.contains("% full")));
+        assertThat(logs.messages(java.util.logging.Level.WARNING).stream().filter(m -> m.contains("% full (")))
+            .hasSize(1)
+            .allSatisfy(m -> assertThat(m).contains("Raise otel.exporter.levee.memory.limit or check the backend."));
+      } finally {
+        exporter.shutdown().join(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aFailingListenerDoesNotStopDelivery() {
     RecordingListener.fail = true;
     LeveeSpanExporter exporter =

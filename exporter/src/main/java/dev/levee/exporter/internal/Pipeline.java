@@ -566,16 +566,54 @@ public final class Pipeline<T> {
     return health.evaluate(stats(), clock.nanoTime());
   }
 
+  /** Every half second: memory and journal thresholds (logged), and the listeners. */
   private void notifyListenersIfDue() {
-    if (listeners.isEmpty()) {
-      return;
-    }
     long now = clock.nanoTime();
     if (now - lastListenerCheckNanos < LISTENER_INTERVAL_NANOS) {
       return;
     }
     lastListenerCheckNanos = now;
-    listeners.notify(stats());
+    LeveeStats snapshot = stats();
+    memoryAbove =
+        logThreshold(
+            "memory",
+            snapshot.memoryUsedBytes(),
+            snapshot.memoryLimitBytes(),
+            memoryAbove,
+            "otel.exporter.levee.memory.limit");
+    journalAbove =
+        logThreshold(
+            "journal",
+            snapshot.journalBytes(),
+            snapshot.journalLimitBytes(),
+            journalAbove,
+            "otel.exporter.levee.journal.limit");
+    listeners.notify(snapshot);
+  }
+
+  private boolean memoryAbove;
+  private boolean journalAbove;
+
+  /** Logs once when {@code used} passes 80% of {@code limit}, and once when it is back below. */
+  private boolean logThreshold(String what, long used, long limit, boolean wasAbove, String property) {
+    boolean above = limit > 0 && used >= 0.8 * limit;
+    if (above && !wasAbove) {
+      logger.warning(
+          String.format(
+              java.util.Locale.ROOT,
+              "Levee %s for %s is %d%% full (%.1f of %.1f MiB) while the backend at %s is slow or down;"
+                  + " past the limit, data is dropped and counted. Raise %s or check the backend.",
+              what,
+              signal().itemNoun(),
+              Math.round(100.0 * used / limit),
+              used / 1048576.0,
+              limit / 1048576.0,
+              endpoints.targets(),
+              property));
+    } else if (!above && wasAbove) {
+      logger.info("Levee " + what + " for " + signal().itemNoun() + " is below 80% of its limit again.");
+    }
+    return above;
   }
 
   /** Judges health every few seconds on the dispatcher thread; logs when it changes. */
