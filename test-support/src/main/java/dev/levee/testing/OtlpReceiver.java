@@ -68,6 +68,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OtlpReceiver implements AutoCloseable {
 
   private final int requestedPort;
+  /** With TLS: the server's certificate chain and key (PEM), and the CA clients must present, or null. */
+  private TestCertificates.Tls tls;
   private final boolean retain;
   private final BufferedWriter jsonLines;
   private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -132,10 +134,36 @@ public final class OtlpReceiver implements AutoCloseable {
     return receiver;
   }
 
+  /**
+   * Starts a receiver speaking TLS with {@code tls}'s server certificate; with {@code requireClient},
+   * a client must present a certificate signed by the same CA (mutual TLS).
+   */
+  public static OtlpReceiver startTls(TestCertificates.Tls tls, boolean requireClient) {
+    OtlpReceiver receiver = new OtlpReceiver(0, true, null);
+    receiver.tls = tls;
+    receiver.requireClient = requireClient;
+    receiver.startServer();
+    return receiver;
+  }
+
+  private boolean requireClient;
+
   private void startServer() {
     try {
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort));
+      if (tls != null) {
+        io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder ssl =
+            io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forServer(
+                new java.io.ByteArrayInputStream(tls.serverCertificatePem()),
+                new java.io.ByteArrayInputStream(tls.serverKeyPem()));
+        if (requireClient) {
+          ssl.trustManager(new java.io.ByteArrayInputStream(tls.caCertificatePem()))
+              .clientAuth(io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.REQUIRE);
+        }
+        builder.sslContext(ssl.build());
+      }
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
+          builder
               .addService(ServerInterceptors.intercept(new Traces(), recordHeaders))
               .addService(ServerInterceptors.intercept(new Metrics(), recordHeaders))
               .addService(ServerInterceptors.intercept(new Logs(), recordHeaders))
@@ -271,7 +299,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** The endpoint to give an exporter, e.g. {@code http://127.0.0.1:4317}. */
   public String endpoint() {
-    return "http://127.0.0.1:" + port();
+    return (tls != null ? "https://localhost:" : "http://127.0.0.1:") + port();
   }
 
   @Override
