@@ -459,14 +459,19 @@ class LeveeExportersTest {
   }
 
   @Test
-  void toStringRedactsHeaderValues() {
+  void toStringRedactsHeaderValuesAndTheAdminToken() {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()
             .setEndpoint(receiver.endpoint())
             .addHeader("authorization", "Bearer s3cret")
+            .setAdminEndpoint("127.0.0.1", 0, "adm1n-t0ken")
             .build();
     try {
-      assertThat(exporter.toString()).contains("authorization=***").doesNotContain("s3cret");
+      assertThat(exporter.toString())
+          .contains("authorization=***")
+          .contains("(token set)")
+          .doesNotContain("s3cret")
+          .doesNotContain("adm1n-t0ken");
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }
