@@ -79,11 +79,11 @@ class AgentEndToEndIT {
               // Through the environment, as most deployments configure the agent.
               .env("OTEL_EXPORTER_LEVEE_ENDPOINT", receiver.endpoint())
               .env("OTEL_EXPORTER_LEVEE_METRICS_TEMPORALITY_PREFERENCE", "delta")
-              // Spans and logs exported within 100 ms, and the app lingers 1.5 s after its work:
+              // Spans and logs exported within 100 ms, and the app lingers 2.5 s after its work:
               // a metric collection (every 500 ms) sees them all delivered.
               .property("otel.bsp.schedule.delay", "100")
               .property("otel.blrp.schedule.delay", "100")
-              .arg("1500")
+              .arg("2500")
               .start();
 
       assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
