@@ -24,18 +24,26 @@ public final class ListenerNotifier {
   /** The fraction of memory or journal above which listeners hear of it. */
   static final double THRESHOLD = 0.8;
 
+  /** Told when memory or the journal crosses the threshold, listeners or not (for the log). */
+  public interface ThresholdLog {
+    void crossed(String resource, long used, long limit, boolean above);
+  }
+
   private final Signal signal;
   private final List<LeveeListener> listeners;
+  private final ThresholdLog thresholdLog;
   private final ThrottledLogger throttled;
   private final AtomicLong errors = new AtomicLong();
   private LeveeStats previous;
   private boolean memoryAbove;
   private boolean journalAbove;
 
-  public ListenerNotifier(Signal signal, List<LeveeListener> listeners, ThrottledLogger throttled) {
+  public ListenerNotifier(
+      Signal signal, List<LeveeListener> listeners, ThrottledLogger throttled, ThresholdLog thresholdLog) {
     this.signal = signal;
     this.listeners = List.copyOf(listeners);
     this.throttled = throttled;
+    this.thresholdLog = thresholdLog;
   }
 
   /** The listeners registered with ServiceLoader in {@code loader}; a broken one is skipped. */
@@ -64,8 +72,23 @@ public final class ListenerNotifier {
     return errors.get();
   }
 
-  /** Compares {@code now} with the last snapshot and tells the listeners what changed. */
+  /**
+   * Compares {@code now} with the last snapshot and tells the listeners what changed; threshold
+   * crossings also go to the {@link ThresholdLog}.
+   */
   public void notify(LeveeStats now) {
+    boolean memory = now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= THRESHOLD * now.memoryLimitBytes();
+    if (memory != memoryAbove) {
+      memoryAbove = memory;
+      thresholdLog.crossed("memory", now.memoryUsedBytes(), now.memoryLimitBytes(), memory);
+      call(l -> l.onThreshold(signal, "memory", THRESHOLD, memory));
+    }
+    boolean journal = now.journalLimitBytes() > 0 && now.journalBytes() >= THRESHOLD * now.journalLimitBytes();
+    if (journal != journalAbove) {
+      journalAbove = journal;
+      thresholdLog.crossed("journal", now.journalBytes(), now.journalLimitBytes(), journal);
+      call(l -> l.onThreshold(signal, "journal", THRESHOLD, journal));
+    }
     if (listeners.isEmpty()) {
       return;
     }
@@ -86,16 +109,6 @@ public final class ListenerNotifier {
     }
     if (!now.breakerState().equals(before.breakerState())) {
       call(l -> l.onBreakerStateChange(signal, before.breakerState(), now.breakerState()));
-    }
-    boolean memory = now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= THRESHOLD * now.memoryLimitBytes();
-    if (memory != memoryAbove) {
-      memoryAbove = memory;
-      call(l -> l.onThreshold(signal, "memory", THRESHOLD, memory));
-    }
-    boolean journal = now.journalLimitBytes() > 0 && now.journalBytes() >= THRESHOLD * now.journalLimitBytes();
-    if (journal != journalAbove) {
-      journalAbove = journal;
-      call(l -> l.onThreshold(signal, "journal", THRESHOLD, journal));
     }
   }
 

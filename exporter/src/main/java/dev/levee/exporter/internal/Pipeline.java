@@ -122,7 +122,10 @@ public final class Pipeline<T> {
     this.health = new HealthTracker(encoder.signal().itemNoun());
     this.listeners =
         new ListenerNotifier(
-            encoder.signal(), ListenerNotifier.load(Pipeline.class.getClassLoader()), throttled);
+            encoder.signal(),
+            ListenerNotifier.load(Pipeline.class.getClassLoader()),
+            throttled,
+            this::logThresholdCrossing);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.admin = startAdmin();
@@ -566,7 +569,7 @@ public final class Pipeline<T> {
     return health.evaluate(stats(), clock.nanoTime());
   }
 
-  /** Every half second: memory and journal thresholds (logged), and the listeners. */
+  /** Every half second: memory and journal thresholds (logged) and the listeners. */
   private void notifyListenersIfDue() {
     long now = clock.nanoTime();
     if (now - lastListenerCheckNanos < LISTENER_INTERVAL_NANOS) {
@@ -574,30 +577,12 @@ public final class Pipeline<T> {
     }
     lastListenerCheckNanos = now;
     LeveeStats snapshot = stats();
-    memoryAbove =
-        logThreshold(
-            "memory",
-            snapshot.memoryUsedBytes(),
-            snapshot.memoryLimitBytes(),
-            memoryAbove,
-            "otel.exporter.levee.memory.limit");
-    journalAbove =
-        logThreshold(
-            "journal",
-            snapshot.journalBytes(),
-            snapshot.journalLimitBytes(),
-            journalAbove,
-            "otel.exporter.levee.journal.limit");
     listeners.notify(snapshot);
   }
 
-  private boolean memoryAbove;
-  private boolean journalAbove;
-
-  /** Logs once when {@code used} passes 80% of {@code limit}, and once when it is back below. */
-  private boolean logThreshold(String what, long used, long limit, boolean wasAbove, String property) {
-    boolean above = limit > 0 && used >= 0.8 * limit;
-    if (above && !wasAbove) {
+  /** Logs once when memory or the journal passes 80% of its limit, and once when back below. */
+  private void logThresholdCrossing(String what, long used, long limit, boolean above) {
+    if (above) {
       logger.warning(
           String.format(
               java.util.Locale.ROOT,
@@ -609,11 +594,10 @@ public final class Pipeline<T> {
               used / 1048576.0,
               limit / 1048576.0,
               endpoints.targets(),
-              property));
-    } else if (!above && wasAbove) {
+              "otel.exporter.levee." + what + ".limit"));
+    } else {
       logger.info("Levee " + what + " for " + signal().itemNoun() + " is below 80% of its limit again.");
     }
-    return above;
   }
 
   /** Judges health every few seconds on the dispatcher thread; logs when it changes. */
