@@ -187,6 +187,7 @@ class AgentEndToEndIT {
    */
   private static void assertNoWarningsFromLevee(String output, String version) {
     assertThat(output).doesNotContain("restricted method").doesNotContain("SLF4J");
+    assertThat(output).doesNotContain("duplicate metric definition");
     assertThat(output).doesNotContain("chronicle.software").doesNotContain("Chronicle core loaded");
     List<String> unsafe =
         output.lines().filter(line -> line.contains("has been called by")).toList();
@@ -194,6 +195,108 @@ class AgentEndToEndIT {
       assertThat(unsafe).isEmpty();
     } else {
       assertThat(unsafe).allMatch(line -> line.contains("net.openhft.chronicle"));
+    }
+  }
+
+  /**
+   * The same app configured by a declarative YAML file ({@code otel.config.file}) that names
+   * {@code levee} as the exporter of all three providers: Levee's ComponentProviders read its keys,
+   * the self-metrics register on the global meter provider (the SDK built from a file calls no
+   * {@code afterAutoConfigure}), and a misspelt key is reported by name.
+   */
+  @org.junit.jupiter.api.Test
+  void aDeclarativeConfigurationFileChoosesLeveeForAllThreeSignals() throws IOException {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      Path journal = tempDir.resolve("journal");
+      String exporter =
+          "          levee:\n"
+              + "            endpoint: " + receiver.endpoint() + "\n"
+              + "            journal:\n"
+              + "              directory: " + journal + "\n";
+      Path yaml = tempDir.resolve("otel.yaml");
+      Files.writeString(
+          yaml,
+          "file_format: \"1.2\"\n"
+              + "resource:\n"
+              + "  attributes:\n"
+              + "    - name: service.name\n"
+              + "      value: levee-yaml\n"
+              + "tracer_provider:\n"
+              + "  processors:\n"
+              + "    - batch:\n"
+              + "        schedule_delay: 100\n"
+              + "        exporter:\n"
+              + exporter
+              + "            memroy_limit: 8MiB\n"
+              + "meter_provider:\n"
+              + "  readers:\n"
+              + "    - periodic:\n"
+              + "        interval: 500\n"
+              + "        exporter:\n"
+              + exporter
+              + "            temporality_preference: delta\n"
+              + "logger_provider:\n"
+              + "  processors:\n"
+              + "    - batch:\n"
+              + "        schedule_delay: 100\n"
+              + "        exporter:\n"
+              + exporter);
+      AgentProcess app =
+          AgentProcess.builder()
+              .javaHome(Path.of(System.getProperty("java.home")))
+              .agentJar(Path.of(System.getProperty("levee.agent.jar")))
+              .extensionJar(Path.of(System.getProperty("levee.extension.jar")))
+              .classpath(List.of(Path.of(System.getProperty("levee.examples.jar"))))
+              .mainClass("dev.levee.examples.app.DemoApp")
+              .property("otel.config.file", yaml.toString())
+              .arg(String.valueOf(ITERATIONS))
+              .arg("2500")
+              .start();
+
+      assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
+      String output = app.output();
+
+      assertThat(receiver.spans()).as(output).hasSize(4 * ITERATIONS);
+      assertThat(receiver.spans()).allSatisfy(s -> assertThat(s.serviceName()).isEqualTo("levee-yaml"));
+      List<Metric> demoRequests =
+          receiver.metrics().stream()
+              .map(m -> m.metric())
+              .filter(m -> m.getName().equals("demo.requests"))
+              .toList();
+      assertThat(demoRequests).isNotEmpty();
+      assertThat(demoRequests)
+          .allSatisfy(
+              m ->
+                  assertThat(m.getSum().getAggregationTemporality())
+                      .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA));
+      assertThat(
+              receiver.logs().stream()
+                  .filter(l -> l.log().getBody().getStringValue().startsWith("Handled request")))
+          .hasSize(ITERATIONS);
+      assertThat(Files.isDirectory(journal.resolve("traces"))).isTrue();
+
+      // Self-metrics through the global meter provider: delivered spans reported as exported.
+      long reportedExported =
+          receiver.metrics().stream()
+              .filter(m -> m.scope().equals("dev.levee.exporter"))
+              .map(m -> m.metric())
+              .filter(m -> m.getName().equals("otel.sdk.exporter.span.exported"))
+              .flatMap(m -> m.getSum().getDataPointsList().stream())
+              .filter(p -> OtlpReceiver.stringAttribute(p.getAttributesList(), "error.type").isEmpty())
+              .mapToLong(p -> p.getAsInt())
+              .sum();
+      assertThat(reportedExported).as(output).isEqualTo(receiver.spanCount());
+
+      assertThat(output)
+          .contains(
+              "Levee ignores unknown keys of its spans exporter in the declarative configuration:"
+                  + " memroy.limit");
+      Map<String, Counts> accounting = LeveeAccounting.parse(output);
+      assertThat(accounting).as(output).containsOnlyKeys("spans", "metrics", "logs");
+      assertReconciled(accounting.get("spans"), receiver.spanCount());
+      assertReconciled(accounting.get("metrics"), receiver.dataPointCount());
+      assertReconciled(accounting.get("logs"), receiver.logRecordCount());
+      assertNoWarningsFromLevee(output, "17");
     }
   }
 

@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * metrics export cannot make more of them.
  */
 public final class LeveeMetrics implements AutoCloseable {
+  /** The unit of Levee's own item counters, which every signal's exporter shares. */
+  static final String LEVEE_ITEM_UNIT = "{item}";
+
   static final String METER = "dev.levee.exporter";
   static final AttributeKey<String> COMPONENT_TYPE = AttributeKey.stringKey("otel.component.type");
   static final AttributeKey<String> COMPONENT_NAME = AttributeKey.stringKey("otel.component.name");
@@ -93,6 +96,8 @@ public final class LeveeMetrics implements AutoCloseable {
     Meter meter = meterProvider.meterBuilder(METER).setInstrumentationVersion("0.1.0").build();
     String item = semconvItem(first);
     String unit = "{" + item + "}";
+    // levee.* instruments are shared by the three exporters (told apart by otel.component.type),
+    // so they count in one unit: the same name with different units is a conflicting definition.
     LeveeMetrics metrics = new LeveeMetrics();
     metrics.base = base;
     metrics.durations =
@@ -130,7 +135,7 @@ public final class LeveeMetrics implements AutoCloseable {
     metrics.registrations.add(
         meter
             .counterBuilder("levee.dropped")
-            .setUnit(unit)
+            .setUnit(LEVEE_ITEM_UNIT)
             .setDescription("Items dropped, by reason")
             .buildWithCallback(
                 m ->
@@ -153,13 +158,13 @@ public final class LeveeMetrics implements AutoCloseable {
     metrics.registrations.add(
         meter
             .counterBuilder("levee.journaled")
-            .setUnit(unit)
+            .setUnit(LEVEE_ITEM_UNIT)
             .setDescription("Items written to the journal (memory full, backend failing, shutdown)")
             .buildWithCallback(m -> m.record(stats.get().journaled(), base)));
     metrics.registrations.add(
         meter
             .counterBuilder("levee.recovered")
-            .setUnit(unit)
+            .setUnit(LEVEE_ITEM_UNIT)
             .setDescription("Undelivered items found in the journal at start, left by an earlier run")
             .buildWithCallback(m -> m.record(stats.get().recovered(), base)));
     metrics.registrations.add(
@@ -178,7 +183,7 @@ public final class LeveeMetrics implements AutoCloseable {
     metrics.registrations.add(
         meter
             .counterBuilder("levee.rate_limit.throttled")
-            .setUnit(unit)
+            .setUnit(LEVEE_ITEM_UNIT)
             .setDescription("Items whose request the rate limit held back")
             .buildWithCallback(m -> m.record(stats.get().throttled(), base)));
     metrics.registrations.add(

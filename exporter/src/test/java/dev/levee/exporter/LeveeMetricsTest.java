@@ -39,6 +39,37 @@ class LeveeMetricsTest {
   }
 
   @Test
+  void theThreeExportersShareLeveesInstrumentsWithoutAConflictingDefinition() {
+    LeveeSpanExporter spans = LeveeSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    LeveeLogRecordExporter logs =
+        LeveeLogRecordExporter.builder().setEndpoint(receiver.endpoint()).build();
+    LeveeMetricExporter metricExporter =
+        LeveeMetricExporter.builder().setEndpoint(receiver.endpoint()).build();
+    try (dev.levee.testing.LogCapture sdkLog =
+            dev.levee.testing.LogCapture.of("io.opentelemetry.sdk.metrics");
+        LeveeMetrics a = spans.registerMetrics(meterProvider);
+        LeveeMetrics b = logs.registerMetrics(meterProvider);
+        LeveeMetrics c = metricExporter.registerMetrics(meterProvider)) {
+      Collection<MetricData> metrics = reader.collectAllMetrics();
+      assertThat(sdkLog.messages(java.util.logging.Level.WARNING))
+          .noneMatch(message -> message.contains("duplicate metric definition"));
+      MetricData dropped =
+          metrics.stream().filter(m -> m.getName().equals("levee.dropped")).findFirst().orElseThrow();
+      assertThat(dropped.getUnit()).isEqualTo("{item}");
+      assertThat(
+              dropped.getLongSumData().getPoints().stream()
+                  .map(p -> p.getAttributes().get(AttributeKey.stringKey("otel.component.type")))
+                  .distinct())
+          .containsExactlyInAnyOrder(
+              "levee_span_exporter", "levee_log_exporter", "levee_metric_exporter");
+    } finally {
+      spans.shutdown().join(10, TimeUnit.SECONDS);
+      logs.shutdown().join(10, TimeUnit.SECONDS);
+      metricExporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void exportedInflightAndDropsMatchTheStats() {
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()

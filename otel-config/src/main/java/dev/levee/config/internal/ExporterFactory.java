@@ -27,8 +27,17 @@ public final class ExporterFactory {
       ConfigProperties config,
       Function<BuilderConfigurer, T> create,
       Supplier<T> fallback) {
+    return create(signal, () -> new LeveeProperties(config, signal), create, fallback);
+  }
+
+  /** As {@link #create(Signal, ConfigProperties, Function, Supplier)}, from properties made by {@code properties}. */
+  public static <T> T create(
+      Signal signal,
+      Supplier<LeveeProperties> properties,
+      Function<BuilderConfigurer, T> create,
+      Supplier<T> fallback) {
     try {
-      BuilderConfigurer configurer = new BuilderConfigurer(new LeveeProperties(config, signal));
+      BuilderConfigurer configurer = new BuilderConfigurer(properties.get());
       T exporter = create.apply(configurer);
       logger.fine(() -> "Levee " + signal.lowerName() + " exporter created: " + exporter);
       return exporter;

@@ -45,9 +45,22 @@ public final class LeveeProperties {
   /** Every key looked up so far, and whether it falls back to the OTLP exporter's keys. */
   private final Map<String, Boolean> keysRead = new java.util.TreeMap<>();
 
+  /** How a property is named in messages; the declarative configuration names its YAML keys. */
+  private final java.util.function.UnaryOperator<String> naming;
+
   public LeveeProperties(ConfigProperties config, Signal signal) {
+    this(config, signal, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * Reads {@code config} but names each property in messages by {@code naming} (given the full
+   * property name, e.g. {@code otel.exporter.levee.memory.limit}).
+   */
+  public LeveeProperties(
+      ConfigProperties config, Signal signal, java.util.function.UnaryOperator<String> naming) {
     this.config = config;
     this.signal = signal;
+    this.naming = naming;
   }
 
   public Signal signal() {
@@ -91,7 +104,7 @@ public final class LeveeProperties {
     for (String property : properties) {
       String value = config.getString(property);
       if (value != null && !value.isBlank()) {
-        return Optional.of(new Found(property, value.trim()));
+        return Optional.of(new Found(naming.apply(property), value.trim()));
       }
     }
     return Optional.empty();

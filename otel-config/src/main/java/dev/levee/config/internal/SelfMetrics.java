@@ -1,6 +1,7 @@
 package dev.levee.config.internal;
 
 import dev.levee.exporter.LeveeExporter;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,55 @@ public final class SelfMetrics {
 
   private final List<Object> created = new ArrayList<>();
   private boolean registered;
+  private boolean waitingForGlobal;
+
+  static final java.time.Duration GLOBAL_WAIT = java.time.Duration.ofMinutes(10);
+  private static final long GLOBAL_POLL_MILLIS = 50;
 
   /** Remembers an exporter (any of Levee's; others are ignored). Returns it. */
   public synchronized <T> T remember(T exporter) {
     created.add(exporter);
     return exporter;
+  }
+
+  /**
+   * Registers on {@code GlobalOpenTelemetry}'s meter provider as soon as it is set, from a short-lived
+   * daemon thread that polls {@link GlobalOpenTelemetry#isSet()} (which, unlike {@code get()},
+   * does not set a no-op instance as a side effect) for up to {@link #GLOBAL_WAIT}. For SDKs built
+   * from a declarative configuration file, which do not call {@code afterAutoConfigure}. Starts
+   * the thread once; does nothing if already registered.
+   */
+  public synchronized void registerOnGlobalWhenSet() {
+    if (registered || waitingForGlobal) {
+      return;
+    }
+    waitingForGlobal = true;
+    Thread thread =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + GLOBAL_WAIT.toNanos();
+              try {
+                while (!GlobalOpenTelemetry.isSet()) {
+                  if (System.nanoTime() - deadline > 0) {
+                    logger.info(
+                        "Levee's self-metrics are not registered: no global OpenTelemetry was set"
+                            + " within "
+                            + GLOBAL_WAIT.toMinutes()
+                            + " minutes (register them with LeveeExporter.registerMetrics)");
+                    return;
+                  }
+                  Thread.sleep(GLOBAL_POLL_MILLIS);
+                }
+                register(GlobalOpenTelemetry.getMeterProvider());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (Throwable t) {
+                logger.log(Level.WARNING, "Levee could not register its self-metrics; exporting goes on without them", t);
+              }
+            },
+            "levee-self-metrics");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Registers every remembered exporter's self-metrics on {@code meterProvider}, once. */
