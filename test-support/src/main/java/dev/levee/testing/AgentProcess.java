@@ -66,6 +66,11 @@ public final class AgentProcess {
     return process.pid();
   }
 
+  /** Asks the program to stop, as {@code kill} (SIGTERM) does: its shutdown hooks run. */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** Stops the program the way {@code kill -9} does. */
   public void kill() {
     process.destroyForcibly();

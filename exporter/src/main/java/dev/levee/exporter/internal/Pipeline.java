@@ -48,6 +48,7 @@ public final class Pipeline<T> {
   private final String componentName;
   private final HealthTracker health;
   private final ListenerNotifier listeners;
+  private final DropLog dropLog;
   private long lastListenerCheckNanos;
   /** How often the dispatcher thread compares counters for the listeners. */
   private static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -120,6 +121,7 @@ public final class Pipeline<T> {
     dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
     this.componentName = componentName(encoder.signal());
     this.health = new HealthTracker(encoder.signal().itemNoun());
+    this.dropLog = new DropLog(logger, encoder.signal(), DropLog.DEFAULT_INTERVAL_NANOS);
     this.listeners =
         new ListenerNotifier(
             encoder.signal(),
@@ -578,6 +580,7 @@ public final class Pipeline<T> {
     lastListenerCheckNanos = now;
     LeveeStats snapshot = stats();
     listeners.notify(snapshot);
+    dropLog.observe(snapshot, now);
   }
 
   /** Logs once when memory or the journal passes 80% of its limit, and once when back below. */
