@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  *     runs the demo OTLP/gRPC receiver alone, printing running counts per signal; faults
  *     (latency, failing statuses with RetryInfo, partial success, flapping) are listed in
  *     {@link FaultyReceiver}
+ * java -jar examples/target/levee-examples.jar chaos [options]
+ *     steady traffic through a receiver outage, a live progress line, a chart at the end; see
+ *     {@link Chaos}
  * </pre>
  */
 public final class Demo {
@@ -34,8 +37,9 @@ public final class Demo {
     switch (command) {
       case "demo" -> System.exit(runDemo(options));
       case "receiver" -> runReceiver(options);
+      case "chaos" -> System.exit(runChaos(options));
       default -> {
-        System.err.println("Unknown command '" + command + "'; use demo or receiver");
+        System.err.println("Unknown command '" + command + "'; use demo, chaos or receiver");
         System.exit(2);
       }
     }
@@ -61,14 +65,27 @@ public final class Demo {
     new FaultyReceiver(options).run();
   }
 
+  private static Path agentJar(Map<String, String> options) throws URISyntaxException {
+    Path target = examplesJar().getParent();
+    return Path.of(options.getOrDefault("agent", target.resolve("agent/opentelemetry-javaagent.jar").toString()));
+  }
+
+  private static Path extensionJar(Map<String, String> options) throws URISyntaxException {
+    Path target = examplesJar().getParent();
+    return Path.of(
+        options.getOrDefault(
+            "extension",
+            target.resolve("../../otel-config/target/levee-extension.jar").normalize().toString()));
+  }
+
+  private static int runChaos(Map<String, String> options) throws Exception {
+    return new Chaos(options, agentJar(options), extensionJar(options), examplesJar()).run();
+  }
+
   private static int runDemo(Map<String, String> options) throws Exception {
     Path target = examplesJar().getParent();
-    Path agent = Path.of(options.getOrDefault("agent", target.resolve("agent/opentelemetry-javaagent.jar").toString()));
-    Path extension =
-        Path.of(
-            options.getOrDefault(
-                "extension",
-                target.resolve("../../otel-config/target/levee-extension.jar").normalize().toString()));
+    Path agent = agentJar(options);
+    Path extension = extensionJar(options);
     String iterations = options.getOrDefault("iterations", "20");
 
     try (OtlpReceiver receiver = OtlpReceiver.start(0, true, jsonFile(options))) {
