@@ -152,7 +152,7 @@ public final class DeliverySideBySide {
     return JournalSideBySide.median(runs.stream().mapToDouble(Result::deliveredPerSecond).toArray());
   }
 
-  private static System_ upstream(String name, boolean tuned) {
+  static System_ upstream(String name, boolean tuned) {
     return new System_() {
       @Override
       public String name() {
@@ -180,10 +180,15 @@ public final class DeliverySideBySide {
   }
 
   private static System_ levee() {
+    return levee("levee", "overflow");
+  }
+
+  /** Levee as under the agent: defaults, the journal in {@code mode}, in a directory of its own. */
+  static System_ levee(String name, String journalMode) {
     return new System_() {
       @Override
       public String name() {
-        return "levee";
+        return name;
       }
 
       @Override
@@ -193,6 +198,7 @@ public final class DeliverySideBySide {
           return LeveeSpanExporter.builder()
               .setEndpoint(endpoint)
               .setJournalDirectory(java.nio.file.Files.createTempDirectory("levee-delivery-bench"))
+              .setJournalMode(journalMode)
               .setShutdownTimeout(Duration.ofSeconds(30))
               .build();
         } catch (java.io.IOException e) {
@@ -223,7 +229,8 @@ public final class DeliverySideBySide {
       List<Thread> producers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         long perThread = Math.max(1, rate / threads);
-        Thread producer = new Thread(() -> produce(tracer, running, generated, perThread), "producer-" + t);
+        AtomicLong threadRate = new AtomicLong(perThread);
+        Thread producer = new Thread(() -> produce(tracer, running, generated, threadRate), "producer-" + t);
         producer.start();
         producers.add(producer);
       }
@@ -270,12 +277,18 @@ public final class DeliverySideBySide {
 
   private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
 
-  /** Creates spans at {@code perSecond}, catching up in bursts when it falls behind. */
-  private static void produce(Tracer tracer, AtomicBoolean running, AtomicLong generated, long perSecond) {
+  /**
+   * Creates spans at {@code perSecond} (which may change while it runs), catching up in bursts
+   * when it falls behind.
+   */
+  static void produce(Tracer tracer, AtomicBoolean running, AtomicLong generated, AtomicLong perSecond) {
     long i = 0;
-    long start = System.nanoTime();
+    double due = 0;
+    long last = System.nanoTime();
     while (running.get()) {
-      long due = (System.nanoTime() - start) * perSecond / 1_000_000_000L;
+      long now = System.nanoTime();
+      due += (now - last) * (double) perSecond.get() / 1_000_000_000L;
+      last = now;
       if (i >= due) {
         java.util.concurrent.locks.LockSupport.parkNanos(50_000);
         continue;
@@ -304,7 +317,7 @@ public final class DeliverySideBySide {
   }
 
   /** Waits until the receiver's count has not moved for a second, and returns it. */
-  private static long awaitStable(ChildReceiver receiver) throws InterruptedException {
+  static long awaitStable(ChildReceiver receiver) throws InterruptedException {
     long last = -1;
     long stableSince = System.nanoTime();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

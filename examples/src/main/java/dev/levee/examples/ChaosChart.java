@@ -74,7 +74,7 @@ final class ChaosChart {
       maxMemory = Math.max(maxMemory, Math.max(s.memoryUsedBytes(), s.memoryLimitBytes()));
     }
     maxItems = niceCeiling(maxItems);
-    maxMemory = niceCeiling(maxMemory / (1 << 20)) * (1 << 20);
+    maxMemory = niceCeiling(maxMemory * 1.2 / (1 << 20)) * (1 << 20);
 
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));

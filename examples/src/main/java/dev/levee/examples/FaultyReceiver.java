@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *     [--reject-every N --reject-items K]  answer every Nth call with a partial success
  *     [--flap UP/DOWN]                  e.g. 10s/5s: serve for UP, stop (connections are reset)
  *                                       for DOWN, start again on the same port, and so on
+ *     [--outage AT/FOR]                 e.g. 4s/60s: one outage, FOR long, AT after start
  *     [--report-every 1s]               how often to print the running counts
  * </pre>
  *
@@ -61,8 +62,9 @@ final class FaultyReceiver {
     System.out.println("Demo OTLP/gRPC receiver listening on " + receiver.endpoint() + describeFaults());
     Duration up = null;
     Duration down = null;
-    if (options.containsKey("flap")) {
-      String[] parts = options.get("flap").split("/");
+    boolean once = options.containsKey("outage");
+    if (options.containsKey("flap") || once) {
+      String[] parts = options.get(once ? "outage" : "flap").split("/");
       up = duration(parts[0]);
       down = duration(parts[1]);
     }
@@ -83,8 +85,8 @@ final class FaultyReceiver {
           phaseEnds = System.currentTimeMillis() + down.toMillis();
         } else {
           start();
-          System.out.println("receiver up for " + up.toMillis() + " ms");
-          phaseEnds = System.currentTimeMillis() + up.toMillis();
+          System.out.println(once ? "receiver up" : "receiver up for " + up.toMillis() + " ms");
+          phaseEnds = once ? Long.MAX_VALUE : System.currentTimeMillis() + up.toMillis();
         }
         serving = !serving;
       }

@@ -166,6 +166,20 @@ public final class Breaker {
     return Math.max(0, openedAtNanos + settings.openWait().toNanos() - clock.nanoTime());
   }
 
+  /**
+   * Lets the half-open probes through now, before the open wait ends: for a breaker opened by a
+   * backend that could not be reached, which accepts connections again. Does nothing unless open.
+   */
+  public void probeNow() {
+    if (breaker.getState() == CircuitBreaker.State.OPEN) {
+      logger.info(
+          "Levee's circuit breaker for "
+              + target
+              + ": the backend accepts connections again, probing before the open wait ends.");
+      breaker.transitionToHalfOpenState();
+    }
+  }
+
   /** Closes the breaker and forgets its window, e.g. when an operator knows the backend is back. */
   public void reset() {
     if (settings.enabled()) {

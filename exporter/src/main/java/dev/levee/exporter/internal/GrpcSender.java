@@ -213,8 +213,15 @@ public final class GrpcSender implements Sender {
   @Override
   public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
     CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
+    long deadline = System.nanoTime() + Math.max(1, timeoutNanos);
+    afterReconnectAttempt(
+        Math.min(RECONNECT_WAIT_NANOS, timeoutNanos),
+        () -> start(chunks, deadline - System.nanoTime(), outcome));
+    return outcome;
+  }
+
+  private void start(List<Chunk> chunks, long timeoutNanos, CompletableFuture<SendOutcome> outcome) {
     try {
-      reconnectNowIfFailing();
       ClientCall<List<Chunk>, byte[]> call =
           channel.newCall(
               method, callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS));
@@ -248,7 +255,43 @@ public final class GrpcSender implements Sender {
     } catch (RuntimeException e) {
       outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
     }
-    return outcome;
+  }
+
+  @Override
+  public boolean connected() {
+    ConnectivityState state = channel.getState(true); // from IDLE: connect
+    if (state == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff(); // try again now, not after grpc-java's own backoff
+    }
+    return state == ConnectivityState.READY;
+  }
+
+  /** The longest a request waits for the connection attempt it triggers, before it is sent anyway. */
+  static final long RECONNECT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * Runs {@code start} once the channel is not in TRANSIENT_FAILURE, after asking it to reconnect
+   * now; at most {@code maxWaitNanos} later in any case. In TRANSIENT_FAILURE grpc-java fails a call
+   * at once on the strength of the last failed connection, however old: a probe of a backend that
+   * has just come back would fail without reaching it (and the breaker open again). Once the
+   * channel is CONNECTING, a call waits for that attempt's outcome: ready, or failed afresh.
+   */
+  private void afterReconnectAttempt(long maxWaitNanos, Runnable start) {
+    if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+      start.run();
+      return;
+    }
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable once =
+        () -> {
+          if (started.compareAndSet(false, true)) {
+            start.run();
+          }
+        };
+    channel.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, once);
+    channel.resetConnectBackoff();
+    CompletableFuture.delayedExecutor(Math.max(1, maxWaitNanos), TimeUnit.NANOSECONDS, offload)
+        .execute(once);
   }
 
   /**

@@ -70,6 +70,12 @@ public final class LazySender implements Sender {
   }
 
   @Override
+  public boolean connected() {
+    Sender sender = delegate;
+    return sender != null && sender.connected();
+  }
+
+  @Override
   public void close(long timeoutNanos) {
     if (delegate != null) {
       delegate.close(timeoutNanos);

@@ -744,6 +744,7 @@ public final class Pipeline<T> {
         }
         checkHealthIfDue();
         notifyListenersIfDue();
+        endpoints.probeEarlyIfReconnected(clock.nanoTime());
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue();
           LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));

@@ -26,6 +26,14 @@ public interface Sender extends AutoCloseable {
   /** Where this sender sends, for messages, e.g. {@code localhost:4317}. */
   String target();
 
+  /**
+   * Whether the backend accepts connections now, asking the transport to connect (at once, not
+   * after its own backoff) if it is not connected; false when it cannot tell. Never blocks.
+   */
+  default boolean connected() {
+    return false;
+  }
+
   /** Releases every thread and connection, waiting at most {@code timeoutNanos}. Idempotent. */
   void close(long timeoutNanos);
 

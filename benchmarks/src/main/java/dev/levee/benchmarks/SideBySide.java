@@ -1,0 +1,377 @@
+package dev.levee.benchmarks;
+
+import dev.levee.benchmarks.DeliverySideBySide.System_;
+import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeSpanExporter;
+import dev.levee.exporter.LeveeStats;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The side-by-side harness: every system against the same OTLP/gRPC receiver (a separate
+ * process), in every scenario, in one run on one machine; writes its section of BENCHMARKS.md and
+ * prints the key ratios as {@code name=value} pairs on its last line.
+ *
+ * <p>Systems: A, the SDK's {@code BatchSpanProcessor} with the upstream {@code
+ * OtlpGrpcSpanExporter} (default settings, and tuned); C, Levee with the journal for overflow (its
+ * default); D, Levee in write-ahead mode. B (upstream with contrib disk-buffering) is not run here:
+ * its artifact is not served by the Maven repository this project builds from (see BENCHMARKS.md).
+ * Levee runs behind the same default {@code BatchSpanProcessor}, as under the agent.
+ *
+ * <p>Scenarios: the receiver at loopback speed; with 20 ms added latency; an outage (the receiver
+ * stopped, then started on the same port, while traffic goes on); bursts at 10× the steady rate.
+ *
+ * <pre>
+ * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
+ *     [--mode quick|full] [--out BENCHMARKS.md]
+ * </pre>
+ *
+ * quick: about 2 minutes, one run per cell; full: about 10 minutes, the steady scenarios twice and
+ * a 60 s outage.
+ */
+public final class SideBySide {
+  private SideBySide() {}
+
+  static final String START = "<!-- levee:side-by-side:start -->";
+  static final String END = "<!-- levee:side-by-side:end -->";
+
+  /** A scenario: what the receiver does and what the producer offers. */
+  record Scenario(
+      String name,
+      String description,
+      long rate,
+      List<String> receiverOptions,
+      int warmupSeconds,
+      int seconds,
+      int repeats,
+      long burstRate) {}
+
+  /** One run of one system in one scenario. */
+  record Run(
+      double deliveredPerSecond,
+      long generated,
+      long delivered,
+      long kept,
+      double cpuMicrosPerSpan,
+      double heapPeakMiB,
+      Map<String, Long> leveeDrops) {
+    long lost() {
+      return Math.max(0, generated - delivered - kept);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (JournalSideBySide.relaunchWithChronicleFlags(SideBySide.class, args)) {
+      return;
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    boolean full = options.getOrDefault("mode", "quick").equals("full");
+    Path out = Path.of(options.getOrDefault("out", "BENCHMARKS.md"));
+    int steady = full ? 8 : 3;
+    int repeats = full ? 2 : 1;
+    int outage = full ? 60 : 5;
+    List<Scenario> scenarios =
+        List.of(
+            new Scenario("loopback", "receiver at loopback speed, 100k spans/s offered", 100_000, List.of(), 1, steady, repeats, 0),
+            new Scenario(
+                "latency_20ms",
+                "receiver answers 20 ms late, 100k spans/s offered",
+                100_000,
+                List.of("--latency", "20ms"),
+                1,
+                steady,
+                repeats,
+                0),
+            new Scenario(
+                "outage",
+                "receiver down for " + outage + " s from 2 s into the run, 20k spans/s offered throughout",
+                20_000,
+                List.of("--outage", "2s/" + outage + "s"),
+                0,
+                outage + 4,
+                1,
+                0),
+            new Scenario(
+                "burst",
+                "10k spans/s with a 1 s burst at 100k spans/s every 4 s",
+                10_000,
+                List.of(),
+                1,
+                full ? 12 : 4,
+                repeats,
+                100_000));
+    List<System_> systems =
+        List.of(
+            DeliverySideBySide.upstream("A: upstream, BSP defaults", false),
+            DeliverySideBySide.upstream("A: upstream, BSP tuned", true),
+            DeliverySideBySide.levee("C: Levee, journal overflow", "overflow"),
+            DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead"));
+
+    long began = System.nanoTime();
+    Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
+    for (Scenario scenario : scenarios) {
+      for (int r = 0; r < scenario.repeats(); r++) {
+        for (System_ system : systems) {
+          Run run = run(system, scenario);
+          results
+              .computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(system.name(), k -> new ArrayList<>())
+              .add(run);
+          System.out.printf(
+              Locale.ROOT,
+              "%-13s %-28s %,10.0f spans/s delivered, %,d generated, %,d lost, %,d kept, %.2f µs CPU/span, heap peak %.0f MiB %s%n",
+              scenario.name(),
+              system.name(),
+              run.deliveredPerSecond(),
+              run.generated(),
+              run.lost(),
+              run.kept(),
+              run.cpuMicrosPerSpan(),
+              run.heapPeakMiB(),
+              run.leveeDrops().isEmpty() ? "" : "drops " + run.leveeDrops());
+        }
+      }
+    }
+    double minutes = (System.nanoTime() - began) / 60e9;
+
+    String section = section(full, scenarios, systems, results, minutes);
+    System.out.println();
+    System.out.println(section);
+    writeSection(out, section);
+    System.out.println("Wrote " + out.toAbsolutePath());
+    System.out.println(ratios(results));
+  }
+
+  private static Run run(System_ system, Scenario scenario) throws Exception {
+    List<String> receiverOptions = new ArrayList<>(scenario.receiverOptions());
+    try (ChildReceiver receiver = ChildReceiver.start(receiverOptions)) {
+      SpanExporter exporter = system.exporter(receiver.endpoint());
+      BatchSpanProcessor processor = system.processor(exporter);
+      SdkTracerProvider provider =
+          SdkTracerProvider.builder()
+              .setResource(RealisticSpans.RESOURCE.merge(Resource.empty()))
+              .addSpanProcessor(processor)
+              .build();
+      Tracer tracer = provider.get("io.opentelemetry.servlet-5.0", "2.33.1");
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong generated = new AtomicLong();
+      AtomicLong rate = new AtomicLong(scenario.rate());
+      Thread producer =
+          new Thread(() -> DeliverySideBySide.produce(tracer, running, generated, rate), "producer");
+      System.gc();
+      HeapWatch heap = new HeapWatch();
+      producer.start();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      Thread.sleep(scenario.warmupSeconds() * 1000L);
+      long cpuStart = os.getProcessCpuTime();
+      long generatedStart = generated.get();
+      long deliveredStart = receiver.spans();
+      long start = System.nanoTime();
+      for (int second = 0; second < scenario.seconds(); second++) {
+        if (scenario.burstRate() > 0) {
+          rate.set(second % 4 == 3 ? scenario.burstRate() : scenario.rate());
+        }
+        Thread.sleep(1000);
+      }
+      long deliveredEnd = receiver.spans();
+      long elapsed = System.nanoTime() - start;
+      long cpuUsed = os.getProcessCpuTime() - cpuStart;
+      long generatedInWindow = generated.get() - generatedStart;
+      running.set(false);
+      producer.join();
+      provider.forceFlush().join(120, TimeUnit.SECONDS);
+      provider.shutdown().join(120, TimeUnit.SECONDS);
+      Map<String, Long> drops = new LinkedHashMap<>();
+      long kept = 0;
+      if (exporter instanceof LeveeSpanExporter levee) {
+        LeveeStats stats = levee.stats();
+        for (DropReason reason : DropReason.values()) {
+          if (stats.dropped(reason) > 0) {
+            drops.put(reason.label(), stats.dropped(reason));
+          }
+        }
+        kept = stats.pending(); // in the journal: the next run delivers it
+      }
+      long delivered = DeliverySideBySide.awaitStable(receiver);
+      double heapPeak = heap.stop();
+      boolean steady = scenario.burstRate() == 0 && !scenario.name().equals("outage");
+      return new Run(
+          steady ? (deliveredEnd - deliveredStart) / (elapsed / 1e9) : delivered / (elapsed / 1e9),
+          generated.get(),
+          delivered,
+          kept,
+          cpuUsed / 1000.0 / Math.max(1, generatedInWindow),
+          heapPeak,
+          drops);
+    }
+  }
+
+  /** Samples the heap in use every 50 ms; the peak, in MiB. */
+  private static final class HeapWatch {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread thread;
+
+    HeapWatch() {
+      thread =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                  peak.accumulateAndGet(used, Math::max);
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-watch");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    double stop() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      return peak.get() / (double) (1 << 20);
+    }
+  }
+
+  private static String range(List<Run> runs, java.util.function.ToDoubleFunction<Run> value, String format) {
+    double[] values = runs.stream().mapToDouble(value).toArray();
+    double median = JournalSideBySide.median(values);
+    if (values.length == 1) {
+      return String.format(Locale.ROOT, format, median);
+    }
+    double min = java.util.Arrays.stream(values).min().orElse(0);
+    double max = java.util.Arrays.stream(values).max().orElse(0);
+    return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median, min, max);
+  }
+
+  private static double median(List<Run> runs) {
+    return JournalSideBySide.median(runs.stream().mapToDouble(Run::deliveredPerSecond).toArray());
+  }
+
+  static String section(
+      boolean full,
+      List<Scenario> scenarios,
+      List<System_> systems,
+      Map<String, Map<String, List<Run>>> results,
+      double minutes) {
+    StringBuilder text = new StringBuilder();
+    text.append(START).append('\n');
+    text.append("## Side by side: delivery in four scenarios\n\n");
+    text.append("```\njava -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide --mode ")
+        .append(full ? "full" : "quick")
+        .append("\n```\n\n");
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "Generated by that command on %s: %d cores, JDK %s (%s), %s mode, %.1f min. Producer: one thread"
+                + " making realistic server spans (10 attributes, 2 events) at the offered rate; every"
+                + " system behind the SDK's `BatchSpanProcessor` (defaults unless tuned), the receiver a"
+                + " separate JVM. Medians, with min–max when a cell ran more than once. *Lost* is"
+                + " generated − delivered − kept in Levee's journal (which the next run would deliver);"
+                + " for A it is what the processor's queue could not hold.%n%n",
+            LocalDate.now(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            System.getProperty("java.vm.name"),
+            full ? "full" : "quick",
+            minutes));
+    for (Scenario scenario : scenarios) {
+      text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
+      text.append("| system | delivered spans/s | lost | Levee drops | CPU µs per span | heap peak MiB |\n");
+      text.append("|---|---|---|---|---|---|\n");
+      for (System_ system : systems) {
+        List<Run> runs = results.get(scenario.name()).get(system.name());
+        long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
+        Map<String, Long> drops = runs.get(runs.size() - 1).leveeDrops();
+        text.append("| ")
+            .append(system.name())
+            .append(" | ")
+            .append(range(runs, Run::deliveredPerSecond, "%,.0f"))
+            .append(" | ")
+            .append(String.format(Locale.ROOT, "%,d", lost))
+            .append(" | ")
+            .append(system.name().contains("Levee") ? (drops.isEmpty() ? "none" : drops.toString()) : "n/a")
+            .append(" | ")
+            .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
+            .append(" | ")
+            .append(range(runs, Run::heapPeakMiB, "%.0f"))
+            .append(" |\n");
+      }
+      text.append('\n');
+    }
+    text.append("B (upstream with contrib disk-buffering) is not in this table: the artifact is not served by")
+        .append(" the Maven repository this project builds from. Its storage path is measured against")
+        .append(" Levee's journal in \"The journal beside contrib disk-buffering\" from a local build.\n\n");
+    text.append("Key ratios: `").append(ratios(results)).append("`\n");
+    text.append(END).append('\n');
+    return text.toString();
+  }
+
+  /** The key ratios and losses, as {@code name=value} pairs. */
+  static String ratios(Map<String, Map<String, List<Run>>> results) {
+    StringBuilder line = new StringBuilder();
+    for (Map.Entry<String, Map<String, List<Run>>> scenario : results.entrySet()) {
+      Map<String, List<Run>> bySystem = scenario.getValue();
+      double a = median(bySystem.get("A: upstream, BSP defaults"));
+      double tuned = median(bySystem.get("A: upstream, BSP tuned"));
+      double c = median(bySystem.get("C: Levee, journal overflow"));
+      double d = median(bySystem.get("D: Levee, write-ahead"));
+      String name = scenario.getKey();
+      line.append(line.length() == 0 ? "" : " ")
+          .append(String.format(Locale.ROOT, "%s_C_vs_A=%.2f %s_C_vs_A_tuned=%.2f %s_D_vs_A=%.2f", name, c / a, name, c / tuned, name, d / a));
+      for (Map.Entry<String, String> system :
+          Map.of("A", "A: upstream, BSP defaults", "C", "C: Levee, journal overflow", "D", "D: Levee, write-ahead")
+              .entrySet()
+              .stream()
+              .sorted(Map.Entry.comparingByKey())
+              .toList()) {
+        line.append(' ')
+            .append(name)
+            .append("_lost_")
+            .append(system.getKey())
+            .append('=')
+            .append(bySystem.get(system.getValue()).stream().mapToLong(Run::lost).max().orElse(0));
+      }
+    }
+    return line.toString();
+  }
+
+  /** Replaces the section between the markers in {@code file}, or appends it. */
+  static void writeSection(Path file, String section) throws java.io.IOException {
+    String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
+    int start = existing.indexOf(START);
+    int end = existing.indexOf(END);
+    String updated;
+    if (start >= 0 && end > start) {
+      updated = existing.substring(0, start) + section + existing.substring(end + END.length() + 1);
+    } else {
+      updated = existing + (existing.endsWith("\n\n") ? "" : "\n") + section;
+    }
+    Files.writeString(file, updated, StandardCharsets.UTF_8);
+  }
+}
