@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  *
  * <p>Order: with one request in flight, order is kept (a failed request is retried before anything
  * newer is sent). With several in flight, requests may complete out of order; a failed memory
- * request is still retried before new data. At most one journal request is in flight at a time.
+ * request is still retried before new data. Journal requests may be in flight several at a time
+ * too: the cursor records out-of-order commits, and a failed one rewinds the cursor only once the
+ * others have settled, so that none is read again while it may still succeed.
  *
  * <p>Internal, may change.
  */
@@ -103,7 +105,10 @@ public final class Dispatcher {
 
   private ChunkJournal journal;
   private ChunkJournal.Cursor cursor;
-  private boolean journalInFlight;
+  /** Journal requests in flight. */
+  private int journalInFlight;
+  /** A journal request failed: the cursor rewinds once no journal request is in flight. */
+  private boolean journalRewindDue;
   /** Whether the journal's backlog has the next turn when memory holds live data too. */
   private boolean journalTurn;
   private long journalDropsSeen;
@@ -427,7 +432,7 @@ public final class Dispatcher {
     request.result = result;
     inFlight.add(request);
     if (request.fromJournal()) {
-      journalInFlight = true;
+      journalInFlight++;
     }
     result.whenComplete((outcome, failure) -> wake.run());
   }
@@ -442,7 +447,7 @@ public final class Dispatcher {
       }
       it.remove();
       if (request.fromJournal()) {
-        journalInFlight = false;
+        journalInFlight--;
       }
       SendOutcome outcome;
       try {
@@ -591,7 +596,8 @@ public final class Dispatcher {
    */
   private void parkRequest(Request request) {
     if (request.fromJournal()) {
-      cursor.rewind();
+      journalRewindDue = true;
+      rewindJournalIfDue();
       return;
     }
     if (journal == null) {
@@ -653,7 +659,9 @@ public final class Dispatcher {
     }
     // While every breaker is open the backlog stays where it is (reading it only to put it back
     // would be wasted work); live data is still taken, to be parked in the journal.
-    boolean journalReadable = cursor != null && !stopping && !journalInFlight && !endpoints.allOpen();
+    rewindJournalIfDue();
+    boolean journalReadable =
+        cursor != null && !stopping && !journalRewindDue && !endpoints.allOpen();
     if (journalReadable && journalTurn) {
       Request fromJournal = readJournal();
       if (fromJournal != null) {
@@ -741,6 +749,18 @@ public final class Dispatcher {
     return request;
   }
 
+  /**
+   * After a failed journal request, makes what was read and not committed readable again, once no
+   * other journal request is in flight (those that succeed meanwhile are committed, and not sent
+   * twice).
+   */
+  private void rewindJournalIfDue() {
+    if (journalRewindDue && journalInFlight == 0) {
+      journalRewindDue = false;
+      cursor.rewind();
+    }
+  }
+
   /** The journal's backlog, in the configured drain order. */
   private Request readJournal() {
     ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, adaptive.batchBytes());
@@ -789,7 +809,8 @@ public final class Dispatcher {
     // Requests still in flight are given up: the backend may have them, but Levee cannot know.
     List<Request> unfinished = new ArrayList<>(inFlight);
     inFlight.clear();
-    journalInFlight = false;
+    journalInFlight = 0;
+    journalRewindDue = false;
     for (Request request : unfinished) {
       request.result.cancel(false);
     }

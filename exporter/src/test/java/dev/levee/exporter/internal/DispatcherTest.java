@@ -87,10 +87,14 @@ class DispatcherTest {
     assertThat(s.offered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
   }
 
-  /** A journal in a list: enough to see what the dispatcher reads and commits. */
+  /**
+   * A journal in a list: enough to see what the dispatcher reads and commits. Like the real
+   * cursor, it takes commits out of order and, after a rewind, reads again only what is not done.
+   */
   private static final class ListJournal implements ChunkJournal {
     final List<Chunk> records = new ArrayList<>();
-    int committed; // records done with, from the start
+    final java.util.Set<Integer> done = new java.util.HashSet<>();
+    int committed; // every record before this index is done with
     int read;
 
     @Override
@@ -104,6 +108,9 @@ class DispatcherTest {
       return new Cursor() {
         @Override
         public Batch read(int maxRecords, long maxBytes) {
+          while (read < records.size() && done.contains(read)) {
+            read++;
+          }
           if (read >= records.size()) {
             return new Batch(List.of(), -1, -1, 0);
           }
@@ -113,7 +120,12 @@ class DispatcherTest {
 
         @Override
         public void commit(Batch batch) {
-          committed = (int) batch.throughIndex() + 1;
+          for (long i = batch.firstIndex(); i <= batch.throughIndex(); i++) {
+            done.add((int) i);
+          }
+          while (done.contains(committed)) {
+            committed++;
+          }
         }
 
         @Override
@@ -123,7 +135,7 @@ class DispatcherTest {
 
         @Override
         public long lagRecords() {
-          return records.size() - committed;
+          return records.size() - done.size();
         }
       };
     }
@@ -378,6 +390,58 @@ class DispatcherTest {
     assertThat(snapshot().delivered()).isEqualTo(3);
     assertThat(flush.isSuccess()).isTrue();
     assertReconciled();
+  }
+
+  @Test
+  void journalRequestsGoSeveralAtATimeAndAFailureRereadsOnlyWhatIsNotDone() {
+    adaptive = new Adaptive(100, 100, SECOND, 3); // one 100-byte record per request
+    for (int i = 0; i < 10; i++) {
+      adaptive.onAnswer(0, 100);
+    }
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 0);
+    ListJournal journal = new ListJournal();
+    List<Chunk> backlog = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      backlog.add(Chunk.of(Signal.SPANS, new byte[100], 1, false, clock.now()));
+    }
+    journal.records.addAll(backlog);
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+
+    dispatcher.step();
+    assertThat(held.requests)
+        .containsExactly(List.of(backlog.get(0)), List.of(backlog.get(1)), List.of(backlog.get(2)));
+
+    // The middle one succeeds, the first fails while the third is still in flight.
+    held.pending.get(1).complete(SendOutcome.success());
+    held.pending.get(0).complete(SendOutcome.retryable("UNAVAILABLE", "down"));
+    dispatcher.step();
+    clock.advance(Duration.ofSeconds(6)); // past any backoff
+    dispatcher.step();
+    // No rewind while the third may still succeed: nothing is read again yet.
+    assertThat(held.requests).hasSize(3);
+
+    held.pending.get(2).complete(SendOutcome.success());
+    for (int round = 0; round < 20 && snapshot().delivered() < 6; round++) {
+      dispatcher.step();
+      held.completeAll(SendOutcome.success());
+      clock.advance(Duration.ofMillis(5));
+    }
+    dispatcher.step();
+
+    // The failed record went twice; the two that succeeded, once each; the rest once.
+    List<Chunk> sent = held.requests.stream().flatMap(List::stream).toList();
+    assertThat(sent.stream().filter(c -> c == backlog.get(0)).count()).isEqualTo(2);
+    for (int i = 1; i < 6; i++) {
+      Chunk record = backlog.get(i);
+      assertThat(sent.stream().filter(c -> c == record).count()).as("record %d", i).isEqualTo(1);
+    }
+    assertThat(journal.committed).isEqualTo(6);
+    LeveeStats s = snapshot();
+    assertThat(s.recovered()).isEqualTo(6);
+    assertThat(s.delivered()).isEqualTo(6);
+    assertThat(s.pending()).isZero();
+    assertThat(s.offered() + s.recovered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
   }
 
   @Test
