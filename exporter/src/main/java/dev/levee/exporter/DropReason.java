@@ -28,7 +28,12 @@ public enum DropReason {
    * Without a journal, a request still failing after {@code retry.max.elapsed}: given up to free
    * memory for newer data.
    */
-  RETRIES_EXHAUSTED("retries_exhausted");
+  RETRIES_EXHAUSTED("retries_exhausted"),
+  /**
+   * With {@code metrics.compaction=latest}, a cumulative data point replaced, while delivery was
+   * behind, by a newer point of the same stream (which carries its value forward).
+   */
+  SUPERSEDED("superseded");
 
   private final String label;
 

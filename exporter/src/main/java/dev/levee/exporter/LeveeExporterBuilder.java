@@ -543,6 +543,11 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
+  /** The journal mode chosen so far: {@code off}, {@code overflow} or {@code write_ahead}. */
+  String journalMode() {
+    return journalMode;
+  }
+
   <T> Pipeline<T> buildPipeline(ChunkEncoder<T> encoder) {
     ExporterSettings settings =
         new ExporterSettings(

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * @param recovered items found undelivered in the journal at start, left by an earlier run
  * @param delivered items the backend accepted
  * @param dropped items let go, by reason
- * @param pending items accepted and not yet delivered or dropped (in memory, in flight, or in the
- *     journal)
+ * @param pending items accepted and not yet delivered or dropped (in memory, in flight, in the
+ *     journal, or held by metric compaction)
  * @param journaled items written to the journal (on overflow, on backend failure, at shutdown)
  * @param retries send attempts that failed with a retryable error
  * @param throttled items whose request the rate limit held back for a while

@@ -102,6 +102,9 @@ final class DropLog {
       case RETRIES_EXHAUSTED ->
           "still failing after retry.max.elapsed without a journal: enable the journal or raise"
               + " retry.max.elapsed";
+      case SUPERSEDED ->
+          "metrics.compaction=latest kept the newest cumulative value of each stream while delivery"
+              + " was behind; no value is lost, only intermediate points";
     };
   }
 }

@@ -56,8 +56,10 @@ public final class HealthTracker {
     }
     if (before != null && seconds > 0) {
       for (DropReason reason : DropReason.values()) {
-        if (reason == DropReason.REJECTED) {
-          continue; // the backend's verdict on the data, not a loss Levee can prevent
+        if (reason == DropReason.REJECTED || reason == DropReason.SUPERSEDED) {
+          // The backend's verdict on the data, not a loss Levee can prevent; or compaction the
+          // user chose, which keeps every stream's newest value.
+          continue;
         }
         long dropped = now.dropped(reason) - before.dropped(reason);
         if (dropped > 0) {
@@ -129,7 +131,7 @@ public final class HealthTracker {
       case RETRIES_EXHAUSTED -> "raise retry.max.elapsed, or turn the journal on";
       case DOWNSAMPLED -> "raise memory.limit, or turn the journal on, to keep everything";
       case ENCODING_FAILED -> "report it: Levee could not encode what the SDK gave it";
-      case REJECTED -> null;
+      case REJECTED, SUPERSEDED -> null;
     };
   }
 

@@ -71,6 +71,8 @@ public final class Pipeline<T> {
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private final CompletableResultCode shutdownResult = new CompletableResultCode();
   private volatile boolean shutdown;
+  /** With {@code metrics.compaction=latest}, the compactor (also the lock around it); else null. */
+  private volatile MetricCompactor compactor;
   /** Set once by the dispatcher thread when the journal is open; null when memory-only. */
   private volatile ChunkJournal journal;
 
@@ -148,20 +150,84 @@ public final class Pipeline<T> {
     }
   }
 
+  /**
+   * Turns on latest-value compaction of cumulative metric data while delivery is behind (see
+   * {@link MetricCompactor}). Metrics only; before the first export.
+   */
+  public void compactMetrics() {
+    if (signal() != Signal.METRICS) {
+      throw new IllegalStateException("compaction is for metric data, not " + signal().itemNoun());
+    }
+    compactor = new MetricCompactor();
+  }
+
   /** Encodes and buffers a batch. Returns at once; never throws. */
   public CompletableResultCode export(Collection<T> items) {
     exportsInProgress.incrementAndGet();
     try {
+      MetricCompactor compacting = compactor;
+      if (compacting != null) {
+        return exportCompacting(compacting, items);
+      }
       if (priorityBuffer != null) {
         return offerByPriority(items);
       }
-      return offer(items, false);
+      return offer(items, false, true);
     } catch (Throwable t) {
       // Nothing may escape into the SDK's worker thread.
       logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
       return CompletableResultCode.ofFailure();
     } finally {
       exportsInProgress.decrementAndGet();
+    }
+  }
+
+  /**
+   * Metric data with compaction on: everything offered first counts as held; the compactor says
+   * which points it keeps holding, which it supersedes, and what goes on into the pipeline now.
+   * Under the compactor's lock, so that what is released is offered before anything newer.
+   */
+  @SuppressWarnings("unchecked")
+  private CompletableResultCode exportCompacting(MetricCompactor compacting, Collection<T> items) {
+    synchronized (compacting) {
+      int count = encoder.count(items);
+      stats.offered(count);
+      if (shutdown) {
+        stats.droppedAtDoor(DropReason.SHUTDOWN, count);
+        return CompletableResultCode.ofFailure();
+      }
+      stats.held(count);
+      boolean behind =
+          stats.pendingNotHeld() > 0 || endpoints.state() == Breaker.State.OPEN;
+      MetricCompactor.Decision decision =
+          compacting.admit((Collection<io.opentelemetry.sdk.metrics.data.MetricData>) items, behind);
+      stats.superseded(decision.superseded());
+      return offerHeld((Collection<T>) decision.send());
+    }
+  }
+
+  /** Offers what compaction held and now lets go (already counted as offered). */
+  private CompletableResultCode offerHeld(Collection<T> released) {
+    if (released.isEmpty()) {
+      return CompletableResultCode.ofSuccess();
+    }
+    stats.held(-encoder.count(released));
+    return offer(released, false, false);
+  }
+
+  /** Offers everything compaction holds, at flush and shutdown. */
+  @SuppressWarnings("unchecked")
+  private void releaseHeld() {
+    MetricCompactor compacting = compactor;
+    if (compacting == null) {
+      return;
+    }
+    try {
+      synchronized (compacting) {
+        offerHeld((Collection<T>) compacting.releaseAll());
+      }
+    } catch (Throwable t) {
+      logger.log(Level.SEVERE, "Levee failed to release held metric data", t);
     }
   }
 
@@ -177,18 +243,21 @@ public final class Pipeline<T> {
       (encoder.isPriority(item) ? urgent : ordinary).add(item);
     }
     if (urgent.isEmpty()) {
-      return offer(items, false);
+      return offer(items, false, true);
     }
-    CompletableResultCode first = offer(urgent, true);
+    CompletableResultCode first = offer(urgent, true, true);
     if (ordinary.isEmpty()) {
       return first;
     }
-    return CompletableResultCode.ofAll(List.of(first, offer(ordinary, false)));
+    return CompletableResultCode.ofAll(List.of(first, offer(ordinary, false, true)));
   }
 
-  private CompletableResultCode offer(Collection<T> items, boolean priority) {
+  /** Encodes, applies the rate limit, and accepts; {@code countOffered} false for released data. */
+  private CompletableResultCode offer(Collection<T> items, boolean priority, boolean countOffered) {
     int count = encoder.count(items);
-    stats.offered(count);
+    if (countOffered) {
+      stats.offered(count);
+    }
     if (shutdown) {
       stats.droppedAtDoor(DropReason.SHUTDOWN, count);
       return CompletableResultCode.ofFailure();
@@ -497,6 +566,7 @@ public final class Pipeline<T> {
     if (shutdown) {
       return CompletableResultCode.ofSuccess();
     }
+    releaseHeld();
     CompletableResultCode result = dispatcher.flush(settings.timeout().toNanos());
     LockSupport.unpark(thread);
     return result;
@@ -510,6 +580,7 @@ public final class Pipeline<T> {
     if (!shutdownStarted.compareAndSet(false, true)) {
       return shutdownResult;
     }
+    releaseHeld();
     shutdown = true;
     buffer.close();
     if (priorityBuffer != null) {

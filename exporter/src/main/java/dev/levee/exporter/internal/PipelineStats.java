@@ -20,6 +20,8 @@ public final class PipelineStats {
   private final LongAdder offered = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final AtomicLong pending = new AtomicLong();
+  /** Metric points held by compaction: offered, not yet accepted; reported as pending. */
+  private final AtomicLong held = new AtomicLong();
   private final LongAdder retries = new LongAdder();
   private final LongAdder throttled = new LongAdder();
   private final LongAdder recovered = new LongAdder();
@@ -59,6 +61,24 @@ public final class PipelineStats {
     pending.addAndGet(-items);
   }
 
+  /** Counts offered points compaction now holds (negative: no longer holds). */
+  void held(long items) {
+    held.addAndGet(items);
+  }
+
+  /** Counts held points replaced by newer ones of their stream. */
+  void superseded(long items) {
+    if (items > 0) {
+      dropped.get(DropReason.SUPERSEDED).add(items);
+      held.addAndGet(-items);
+    }
+  }
+
+  /** Accepted items not yet delivered or dropped, apart from what compaction holds. */
+  long pendingNotHeld() {
+    return pending.get();
+  }
+
   void retried() {
     retries.increment();
   }
@@ -95,7 +115,7 @@ public final class PipelineStats {
         recovered.sum(),
         delivered.sum(),
         drops,
-        pending.get(),
+        pending.get() + held.get(),
         journaled.sum(),
         retries.sum(),
         throttled.sum(),

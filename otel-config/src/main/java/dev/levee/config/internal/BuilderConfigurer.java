@@ -374,6 +374,11 @@ public final class BuilderConfigurer {
                     f, "explicit_bucket_histogram", "base2_exponential_bucket_histogram")),
         builder::setDefaultAggregationSelector,
         "explicit_bucket_histogram");
+    apply(
+        properties.levee("compaction"),
+        f -> LeveeProperties.parseChoice(f, "none", "latest"),
+        builder::setCompaction,
+        "none");
     return builder;
   }
 
