@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
- *     [--mode quick|full] [--out BENCHMARKS.md]
+ *     [--mode quick|full] [--out BENCHMARKS.md] [--scenarios loopback,...] [--systems A,C]
  * </pre>
  *
  * quick: about 2 minutes, one run per cell; full: about 10 minutes, the steady scenarios twice and
@@ -89,7 +89,7 @@ public final class SideBySide {
     int steady = full ? 8 : 3;
     int repeats = full ? 2 : 1;
     int outage = full ? 60 : 5;
-    List<Scenario> scenarios =
+    List<Scenario> allScenarios =
         List.of(
             new Scenario("loopback", "receiver at loopback speed, 100k spans/s offered", 100_000, List.of(), 1, steady, repeats, 0),
             new Scenario(
@@ -119,12 +119,23 @@ public final class SideBySide {
                 full ? 12 : 4,
                 repeats,
                 100_000));
-    List<System_> systems =
+    List<System_> allSystems =
         List.of(
             DeliverySideBySide.upstream("A: upstream, BSP defaults", false),
             DeliverySideBySide.upstream("A: upstream, BSP tuned", true),
             DeliverySideBySide.levee("C: Levee, journal overflow", "overflow"),
             DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead"));
+    // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
+    List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
+    List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
+    List<Scenario> scenarios =
+        allScenarios.stream()
+            .filter(s -> onlyScenarios.equals(List.of("")) || onlyScenarios.contains(s.name()))
+            .toList();
+    List<System_> systems =
+        allSystems.stream()
+            .filter(s -> onlySystems.equals(List.of("")) || onlySystems.contains(s.name().substring(0, 1)))
+            .toList();
 
     long began = System.nanoTime();
     Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
@@ -280,6 +291,9 @@ public final class SideBySide {
   }
 
   private static double median(List<Run> runs) {
+    if (runs == null) {
+      return Double.NaN; // the system was left out of this run (--systems)
+    }
     return JournalSideBySide.median(runs.stream().mapToDouble(Run::deliveredPerSecond).toArray());
   }
 
@@ -369,7 +383,8 @@ public final class SideBySide {
             .append("_lost_")
             .append(system.getKey())
             .append('=')
-            .append(bySystem.get(system.getValue()).stream().mapToLong(Run::lost).max().orElse(0));
+            .append(
+                bySystem.getOrDefault(system.getValue(), List.of()).stream().mapToLong(Run::lost).max().orElse(0));
       }
     }
     return line.toString();
