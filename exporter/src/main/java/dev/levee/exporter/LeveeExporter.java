@@ -1,8 +1,14 @@
 package dev.levee.exporter;
 
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What Levee's three exporters share: flush, shutdown, and what they tell about themselves.
@@ -10,15 +16,35 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
  * @param <T> the SDK's data type of the signal
  */
 public abstract class LeveeExporter<T> {
+  /** The pipeline: with {@code endpoints.mode=fanout}, the first endpoint's. */
   final Pipeline<T> pipeline;
+  /** With fanout, every endpoint's pipeline and how a batch reaches them all; else null. */
+  private final Fanout<T> fanout;
+  private final List<Pipeline<T>> pipelines;
 
   LeveeExporter(Pipeline<T> pipeline) {
     this.pipeline = pipeline;
+    this.fanout = null;
+    this.pipelines = List.of(pipeline);
+  }
+
+  LeveeExporter(Fanout<T> fanout) {
+    this.pipeline = fanout.pipelines().get(0);
+    this.fanout = fanout;
+    this.pipelines = fanout.pipelines();
+  }
+
+  /** Hands a batch to the pipeline, or with fanout to every endpoint's. Never throws. */
+  CompletableResultCode exportBatch(Collection<T> items) {
+    return fanout != null ? fanout.export(items) : pipeline.export(items);
   }
 
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */
   public CompletableResultCode flush() {
-    return pipeline.flush();
+    if (fanout == null) {
+      return pipeline.flush();
+    }
+    return CompletableResultCode.ofAll(pipelines.stream().map(Pipeline::flush).toList());
   }
 
   /**
@@ -26,17 +52,97 @@ public abstract class LeveeExporter<T> {
    * journal (or drops it, counted), and releases every thread and connection. Idempotent.
    */
   public CompletableResultCode shutdown() {
-    return pipeline.shutdown();
+    if (fanout == null) {
+      return pipeline.shutdown();
+    }
+    return CompletableResultCode.ofAll(pipelines.stream().map(Pipeline::shutdown).toList());
   }
 
-  /** A snapshot of this exporter's counters. */
+  /**
+   * A snapshot of this exporter's counters. With {@code endpoints.mode=fanout}, the sum over the
+   * endpoints (each counts every item it was offered, so {@code offered} is the items handed over
+   * times the endpoints) and the worst breaker state; {@link #statsByEndpoint} has each.
+   */
   public LeveeStats stats() {
-    return pipeline.stats();
+    return fanout == null ? pipeline.stats() : sum(statsByEndpoint());
   }
 
-  /** How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. */
+  /** Each endpoint's counters: one element, unless {@code endpoints.mode=fanout}. */
+  public List<LeveeStats> statsByEndpoint() {
+    return pipelines.stream().map(Pipeline::stats).toList();
+  }
+
+  /**
+   * How the exporter is doing: OK, DEGRADED or FAILING, with reasons and advice. With fanout, the
+   * worst of the endpoints', each reason naming its endpoint.
+   */
   public LeveeHealth health() {
-    return pipeline.health();
+    if (fanout == null) {
+      return pipeline.health();
+    }
+    LeveeHealth.State worst = LeveeHealth.State.OK;
+    List<String> reasons = new ArrayList<>();
+    List<String> advice = new ArrayList<>();
+    for (Pipeline<T> each : pipelines) {
+      LeveeHealth health = each.health();
+      if (health.state().compareTo(worst) > 0) {
+        worst = health.state();
+      }
+      for (String reason : health.reasons()) {
+        reasons.add(each.targets() + ": " + reason);
+      }
+      advice.addAll(health.advice());
+    }
+    return new LeveeHealth(worst, reasons, advice.stream().distinct().toList());
+  }
+
+  private static final List<String> BREAKER_SEVERITY = List.of("disabled", "closed", "half_open", "open");
+
+  private static LeveeStats sum(List<LeveeStats> all) {
+    Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
+    long offered = 0, recovered = 0, delivered = 0, pending = 0, journaled = 0, retries = 0;
+    long throttled = 0, memoryUsed = 0, memoryLimit = 0, openings = 0, journalBytes = 0, journalLimit = 0;
+    boolean journalOpen = true;
+    String breaker = "disabled";
+    for (LeveeStats each : all) {
+      offered += each.offered();
+      recovered += each.recovered();
+      delivered += each.delivered();
+      each.dropped().forEach((reason, count) -> dropped.merge(reason, count, Long::sum));
+      pending += each.pending();
+      journaled += each.journaled();
+      retries += each.retries();
+      throttled += each.throttled();
+      memoryUsed += each.memoryUsedBytes();
+      memoryLimit += each.memoryLimitBytes();
+      journalOpen &= each.journalOpen();
+      if (BREAKER_SEVERITY.indexOf(each.breakerState()) > BREAKER_SEVERITY.indexOf(breaker)) {
+        breaker = each.breakerState();
+      }
+      openings += each.breakerOpenings();
+      journalBytes += each.journalBytes();
+      journalLimit += each.journalLimitBytes();
+    }
+    LeveeStats first = all.get(0);
+    return new LeveeStats(
+        first.signal(),
+        offered,
+        recovered,
+        delivered,
+        dropped,
+        pending,
+        journaled,
+        retries,
+        throttled,
+        memoryUsed,
+        memoryLimit,
+        journalOpen,
+        breaker,
+        openings,
+        first.batchBytes(),
+        first.concurrency(),
+        journalBytes,
+        journalLimit);
   }
 
   /**
@@ -52,11 +158,15 @@ public abstract class LeveeExporter<T> {
    * wherever its metrics go); see {@link LeveeMetrics}. Close the result to unregister.
    */
   public LeveeMetrics registerMetrics(MeterProvider meterProvider) {
-    return pipeline.registerMetrics(meterProvider);
+    if (fanout == null) {
+      return pipeline.registerMetrics(meterProvider);
+    }
+    // One component per endpoint (levee_span_exporter/0, /1, ...), each with its server.address.
+    return LeveeMetrics.combine(pipelines.stream().map(p -> p.registerMetrics(meterProvider)).toList());
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "{" + pipeline + "}";
+    return getClass().getSimpleName() + "{" + (fanout == null ? pipeline : pipelines) + "}";
   }
 }

@@ -12,6 +12,7 @@ import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.GrpcSender;
 import dev.levee.exporter.internal.LazySender;
 import dev.levee.exporter.internal.OverflowPolicy;
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import dev.levee.exporter.internal.RateLimiter;
 import dev.levee.exporter.internal.Sender;
@@ -142,14 +143,22 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * circuit breaker is closed, in order) or {@code round_robin} (each request to the next one in
    * turn whose breaker is closed). With a single endpoint, {@code round_robin} spreads requests
    * over every address its host name resolves to (gRPC's round_robin over {@code dns:///}), for a
-   * collector fleet behind one name.
+   * collector fleet behind one name. {@code fanout}: every endpoint gets everything; each has its
+   * own share of {@code memory.limit} and {@code journal.limit} (divided equally), its own journal
+   * (under {@code <journal.directory>/fanout/<host_port>}), breaker, retries and counters, so one
+   * backend being down or slow holds back only its own copy.
    */
   public B setEndpointMode(String mode) {
     Objects.requireNonNull(mode, "mode");
-    checkArgument(
-        mode.equals("failover") || mode.equals("round_robin"),
-        "endpointMode must be failover or round_robin, was '" + mode + "'");
-    this.endpointMode = mode.equals("failover") ? Endpoints.Mode.FAILOVER : Endpoints.Mode.ROUND_ROBIN;
+    this.endpointMode =
+        switch (mode) {
+          case "failover" -> Endpoints.Mode.FAILOVER;
+          case "round_robin" -> Endpoints.Mode.ROUND_ROBIN;
+          case "fanout" -> Endpoints.Mode.FANOUT;
+          default ->
+              throw new IllegalArgumentException(
+                  "endpointMode must be failover, round_robin or fanout, was '" + mode + "'");
+        };
     return self();
   }
 
@@ -548,12 +557,56 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return journalMode;
   }
 
-  <T> Pipeline<T> buildPipeline(ChunkEncoder<T> encoder) {
+  /** One pipeline, or with {@code fanout} over several endpoints one per endpoint. */
+  <T> List<Pipeline<T>> buildPipelines(ChunkEncoder<T> encoder) {
+    List<URI> targets = endpoints.isEmpty() ? List.of(endpoint) : endpoints;
+    if (endpointMode != Endpoints.Mode.FANOUT || targets.size() < 2) {
+      Endpoints.Mode mode = endpointMode == Endpoints.Mode.FANOUT ? Endpoints.Mode.FAILOVER : endpointMode;
+      return List.of(buildPipeline(encoder, targets, mode, memoryLimitBytes, journalLimitBytes, journalDirectory));
+    }
+    int count = targets.size();
+    List<Pipeline<T>> pipelines = new ArrayList<>();
+    try {
+      for (URI target : targets) {
+        Path directory =
+            journalDirectory == null
+                ? null
+                : journalDirectory
+                    .resolve("fanout")
+                    .resolve(ExporterSettings.authority(target).replaceAll("[^A-Za-z0-9._-]", "_"));
+        pipelines.add(
+            buildPipeline(
+                encoder,
+                List.of(target),
+                Endpoints.Mode.FANOUT,
+                Math.max(1, memoryLimitBytes / count),
+                Math.max(1, journalLimitBytes / count),
+                directory));
+      }
+    } catch (RuntimeException e) {
+      pipelines.forEach(Pipeline::shutdown); // the threads of those already started
+      throw e;
+    }
+    return pipelines;
+  }
+
+  /** What a builder hands its exporter: the pipelines, and with several the fanout over them. */
+  <T> Fanout<T> fanout(ChunkEncoder<T> encoder, List<Pipeline<T>> pipelines) {
+    return pipelines.size() == 1 ? null : new Fanout<>(encoder, pipelines, clock);
+  }
+
+  private <T> Pipeline<T> buildPipeline(
+      ChunkEncoder<T> encoder,
+      List<URI> targets,
+      Endpoints.Mode mode,
+      long memoryLimitBytes,
+      long journalLimitBytes,
+      Path journalDirectory) {
     ExporterSettings settings =
         new ExporterSettings(
-            endpoints.isEmpty() ? endpoint : endpoints.get(0),
-            endpoints.isEmpty() ? List.of(endpoint) : endpoints,
-            endpointMode,
+            targets.get(0),
+            targets,
+            mode,
             headers,
             timeout,
             compression,

@@ -1,5 +1,6 @@
 package dev.levee.exporter;
 
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -19,13 +20,17 @@ public final class LeveeLogRecordExporter extends LeveeExporter<LogRecordData> i
     super(pipeline);
   }
 
+  LeveeLogRecordExporter(Fanout<LogRecordData> fanout) {
+    super(fanout);
+  }
+
   public static LeveeLogRecordExporterBuilder builder() {
     return new LeveeLogRecordExporterBuilder();
   }
 
   @Override
   public CompletableResultCode export(Collection<LogRecordData> logs) {
-    return pipeline.export(logs);
+    return exportBatch(logs);
   }
 
 }

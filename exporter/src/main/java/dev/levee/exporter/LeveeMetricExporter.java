@@ -1,5 +1,6 @@
 package dev.levee.exporter;
 
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.Aggregation;
@@ -34,6 +35,15 @@ public final class LeveeMetricExporter extends LeveeExporter<MetricData> impleme
     this.aggregationSelector = aggregationSelector;
   }
 
+  LeveeMetricExporter(
+      Fanout<MetricData> fanout,
+      AggregationTemporalitySelector temporalitySelector,
+      DefaultAggregationSelector aggregationSelector) {
+    super(fanout);
+    this.temporalitySelector = temporalitySelector;
+    this.aggregationSelector = aggregationSelector;
+  }
+
   public static LeveeMetricExporterBuilder builder() {
     return new LeveeMetricExporterBuilder();
   }
@@ -50,7 +60,7 @@ public final class LeveeMetricExporter extends LeveeExporter<MetricData> impleme
 
   @Override
   public CompletableResultCode export(Collection<MetricData> metrics) {
-    return pipeline.export(metrics);
+    return exportBatch(metrics);
   }
 
 }

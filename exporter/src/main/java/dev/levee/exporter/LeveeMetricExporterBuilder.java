@@ -1,6 +1,7 @@
 package dev.levee.exporter;
 
 import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
@@ -64,7 +65,8 @@ public final class LeveeMetricExporterBuilder
 
   /** Builds the exporter and starts its dispatcher thread. */
   public LeveeMetricExporter build() {
-    Pipeline<MetricData> pipeline = buildPipeline(ChunkEncoder.metrics());
+    ChunkEncoder<MetricData> encoder = ChunkEncoder.metrics();
+    java.util.List<Pipeline<MetricData>> pipelines = buildPipelines(encoder);
     if (compaction) {
       if (journalMode().equals("write_ahead")) {
         logger.warning(
@@ -72,9 +74,12 @@ public final class LeveeMetricExporterBuilder
                 + " goes to disk before export() returns); otel.exporter.levee.metrics.compaction=latest"
                 + " is ignored.");
       } else {
-        pipeline.compactMetrics();
+        pipelines.forEach(Pipeline::compactMetrics);
       }
     }
-    return new LeveeMetricExporter(pipeline, temporalitySelector, aggregationSelector);
+    Fanout<MetricData> fanout = fanout(encoder, pipelines);
+    return fanout == null
+        ? new LeveeMetricExporter(pipelines.get(0), temporalitySelector, aggregationSelector)
+        : new LeveeMetricExporter(fanout, temporalitySelector, aggregationSelector);
   }
 }

@@ -246,6 +246,13 @@ public final class LeveeMetrics implements AutoCloseable {
     };
   }
 
+  /** One handle closing several exporters' metrics (one per endpoint with fanout). */
+  static LeveeMetrics combine(List<LeveeMetrics> each) {
+    LeveeMetrics combined = new LeveeMetrics();
+    combined.registrations.addAll(each);
+    return combined;
+  }
+
   /** Unregisters every instrument (and stops recording request durations). Idempotent. */
   @Override
   public void close() {

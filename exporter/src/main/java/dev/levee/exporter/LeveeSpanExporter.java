@@ -1,5 +1,6 @@
 package dev.levee.exporter;
 
+import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -19,13 +20,17 @@ public final class LeveeSpanExporter extends LeveeExporter<SpanData> implements 
     super(pipeline);
   }
 
+  LeveeSpanExporter(Fanout<SpanData> fanout) {
+    super(fanout);
+  }
+
   public static LeveeSpanExporterBuilder builder() {
     return new LeveeSpanExporterBuilder();
   }
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    return pipeline.export(spans);
+    return exportBatch(spans);
   }
 
 }

@@ -214,11 +214,18 @@ public final class AdminServer implements AutoCloseable {
     if (signal == null) {
       return List.copyOf(exporters.values());
     }
-    LeveeExporterMXBean exporter = exporters.get(signal);
-    if (exporter == null) {
+    // With fanout a signal is served once per endpoint, as signal/endpoint.
+    List<LeveeExporterMXBean> selected = new java.util.ArrayList<>();
+    exporters.forEach(
+        (name, exporter) -> {
+          if (name.equals(signal) || name.startsWith(signal + "/")) {
+            selected.add(exporter);
+          }
+        });
+    if (selected.isEmpty()) {
       throw new BadRequest("unknown signal '" + signal + "'; serving " + exporters.keySet());
     }
-    return List.of(exporter);
+    return selected;
   }
 
   private static long number(Map<String, String> query, String name, long fallback) {

@@ -18,7 +18,12 @@ public final class Endpoints {
   /** How requests are spread over the endpoints. */
   public enum Mode {
     FAILOVER,
-    ROUND_ROBIN
+    ROUND_ROBIN,
+    /**
+     * Every endpoint gets everything: each has a pipeline of its own (memory, journal, breaker),
+     * whose {@code Endpoints} holds that one endpoint.
+     */
+    FANOUT
   }
 
   /** One backend. */

@@ -266,13 +266,58 @@ public final class Pipeline<T> {
     try {
       chunk = encoder.encode(items, count, clock.now(), priority);
     } catch (Throwable t) {
-      stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
-      throttled.log(
-          Level.SEVERE,
-          "encoding",
-          () -> "Levee could not encode " + count + " " + signal().itemNoun() + ": " + t);
-      return CompletableResultCode.ofFailure();
+      return encodingFailed(count, t);
     }
+    return admit(items, count, chunk, priority);
+  }
+
+  private CompletableResultCode encodingFailed(int count, Throwable t) {
+    stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
+    throttled.log(
+        Level.SEVERE,
+        "encoding",
+        () -> "Levee could not encode " + count + " " + signal().itemNoun() + ": " + t);
+    return CompletableResultCode.ofFailure();
+  }
+
+  /**
+   * Takes a batch another pipeline's caller has already encoded (with {@code endpoints.mode=fanout}
+   * every endpoint has a pipeline of its own, and a batch is encoded once for all of them). {@code
+   * chunk} is null when encoding failed ({@code failure} says why). Returns at once; never throws.
+   */
+  public CompletableResultCode exportEncoded(
+      Collection<T> items, int count, Chunk chunk, boolean priority, Throwable failure) {
+    exportsInProgress.incrementAndGet();
+    try {
+      stats.offered(count);
+      if (shutdown) {
+        stats.droppedAtDoor(DropReason.SHUTDOWN, count);
+        return CompletableResultCode.ofFailure();
+      }
+      if (chunk == null) {
+        return encodingFailed(count, failure);
+      }
+      return admit(items, count, chunk, priority && priorityBuffer != null);
+    } catch (Throwable t) {
+      logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
+      return CompletableResultCode.ofFailure();
+    } finally {
+      exportsInProgress.decrementAndGet();
+    }
+  }
+
+  /** Whether this pipeline has a priority lane ({@code overflow.policy=priority}). */
+  public boolean hasPriorityLane() {
+    return priorityBuffer != null;
+  }
+
+  /** Whether metric compaction is on. */
+  public boolean compacting() {
+    return compactor != null;
+  }
+
+  /** Applies the rate limit to an encoded batch, then accepts it. */
+  private CompletableResultCode admit(Collection<T> items, int count, Chunk chunk, boolean priority) {
     if (!limiter.admit(count, chunk.sizeBytes())) {
       if (settings.rateLimit().policy() == RateLimiter.Policy.SAMPLE && signal() != Signal.METRICS) {
         return sampleToTheRateLimit(items, count, chunk, priority);
@@ -617,7 +662,7 @@ public final class Pipeline<T> {
     }
     try {
       AdminServer server = AdminServer.acquire(settings.adminAddress(), settings.adminPort(), settings.adminToken());
-      server.register(signal().configName(), mxBean);
+      server.register(adminName(), mxBean);
       return server;
     } catch (IOException | RuntimeException e) {
       logger.log(
@@ -630,6 +675,24 @@ public final class Pipeline<T> {
               + e);
       return null;
     }
+  }
+
+  /** The endpoints' targets, comma-separated, for messages. */
+  public String targets() {
+    return endpoints.targets();
+  }
+
+  /** Whether this pipeline is one endpoint's of several that each get everything. */
+  private boolean fanoutMember() {
+    return settings.endpointMode() == Endpoints.Mode.FANOUT;
+  }
+
+  /**
+   * The name the admin endpoint serves this exporter under: the signal ({@code traces}), or with
+   * fanout the signal and the endpoint ({@code traces/collector-a:4317}).
+   */
+  private String adminName() {
+    return fanoutMember() ? signal().configName() + "/" + endpoints.targets() : signal().configName();
   }
 
   /** The port of the admin endpoint serving this exporter, or -1. */
@@ -845,10 +908,16 @@ public final class Pipeline<T> {
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
       mxBean.unregister();
       if (admin != null) {
-        admin.unregister(signal().configName(), mxBean);
+        admin.unregister(adminName(), mxBean);
         AdminServer.release(admin);
       }
-      logger.info("Levee " + signal().lowerName() + " exporter stopped: " + stats().summary());
+      logger.info(
+          "Levee "
+              + signal().lowerName()
+              + " exporter "
+              + (fanoutMember() ? "to " + endpoints.targets() + " " : "")
+              + "stopped: "
+              + stats().summary());
     } finally {
       shutdownResult.succeed();
     }

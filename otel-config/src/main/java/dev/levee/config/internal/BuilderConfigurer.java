@@ -61,7 +61,7 @@ public final class BuilderConfigurer {
         endpoint.map(Found::value).orElse(LeveeExporterBuilder.DEFAULT_ENDPOINT));
     apply(
         properties.levee("endpoints.mode"),
-        f -> LeveeProperties.parseChoice(f, "failover", "round_robin"),
+        f -> LeveeProperties.parseChoice(f, "failover", "round_robin", "fanout"),
         builder::setEndpointMode,
         "failover");
     apply(
