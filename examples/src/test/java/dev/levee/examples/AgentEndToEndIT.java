@@ -308,6 +308,39 @@ class AgentEndToEndIT {
     assertThat(counts.pending()).isZero();
   }
 
+  @org.junit.jupiter.api.Test
+  void fanoutThroughTheAgentDeliversEverythingToEveryEndpoint() throws IOException {
+    try (OtlpReceiver a = OtlpReceiver.start();
+        OtlpReceiver b = OtlpReceiver.start()) {
+      AgentProcess app =
+          demoApp(Path.of(System.getProperty("java.home")))
+              .property("otel.exporter.levee.endpoints", a.endpoint() + "," + b.endpoint())
+              .property("otel.exporter.levee.endpoints.mode", "fanout")
+              .property("otel.exporter.levee.metrics.compaction", "latest")
+              .property("otel.bsp.schedule.delay", "100")
+              .property("otel.blrp.schedule.delay", "100")
+              .arg("1500")
+              .start();
+      assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
+      String output = app.output();
+      assertThat(output).doesNotContain("Levee configuration error");
+
+      assertThat(a.spanIds()).as(output).hasSize(4 * ITERATIONS).isEqualTo(b.spanIds());
+      assertThat(a.duplicateSpanCount()).isZero();
+      assertThat(b.duplicateSpanCount()).isZero();
+      assertThat(a.logRecordCount()).isPositive().isEqualTo(b.logRecordCount());
+      for (OtlpReceiver each : List.of(a, b)) {
+        assertThat(each.metrics()).anyMatch(m -> m.metric().getName().equals("demo.requests"));
+      }
+      // One pipeline per endpoint, each with its own final accounting line.
+      for (OtlpReceiver each : List.of(a, b)) {
+        assertThat(output)
+            .contains("Levee spans exporter to 127.0.0.1:" + each.port() + " stopped: offered=" + 4 * ITERATIONS)
+            .contains("Levee logs exporter to 127.0.0.1:" + each.port() + " stopped:");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "Java {0}")
   @MethodSource("jdks")
   void memoryOnlyShutdownWithTheReceiverDownEndsAndCountsWhatWasNotDelivered(
