@@ -56,7 +56,13 @@ class FaultMatrixTest {
     /** Every other call a partial success rejecting one item: counted as rejected. */
     PARTIAL_SUCCESS(r -> r.rejectEvery(2, 1)),
     /** The receiver is down while data comes, then starts: all delivered from the journal. */
-    DOWN_THEN_UP(r -> {});
+    DOWN_THEN_UP(r -> {}),
+    /**
+     * The receiver stops halfway with calls in flight (their connections reset) and a new one
+     * starts on the same port: all delivered; a call the old one took before the reset may arrive
+     * twice (at least once, never lost).
+     */
+    RESET_AND_RESTART(r -> r.setLatency(Duration.ofMillis(50)));
 
     final Consumer<OtlpReceiver> setUp;
 
@@ -130,7 +136,14 @@ class FaultMatrixTest {
     Subject subject = subject(signal, "http://127.0.0.1:" + port);
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> subject.stats().get().journalOpen());
+      OtlpReceiver first = receiver;
       for (int i = 0; i < BATCHES; i++) {
+        if (fault == Fault.RESET_AND_RESTART && i == BATCHES / 2) {
+          // Calls are in flight (the receiver answers 50 ms late): stopping resets them.
+          await().atMost(Duration.ofSeconds(10)).until(() -> first.requestCount() >= 1);
+          first.close();
+          receiver = receiver(port);
+        }
         assertThat(subject.export().apply(i).isSuccess()).isTrue();
       }
       if (receiver == null) {
@@ -145,13 +158,20 @@ class FaultMatrixTest {
 
       LeveeStats stats = subject.stats().get();
       long offered = stats.offered();
-      long received = subject.received().applyAsLong(backend);
+      long received =
+          subject.received().applyAsLong(backend)
+              + (first != null && first != backend ? subject.received().applyAsLong(first) : 0);
       long rejected = stats.dropped(DropReason.REJECTED);
       assertThat(offered + stats.recovered())
           .as(stats.summary())
           .isEqualTo(stats.delivered() + stats.droppedTotal() + stats.pending());
       assertThat(stats.droppedTotal()).as(stats.summary()).isEqualTo(rejected);
       switch (fault) {
+        case RESET_AND_RESTART -> {
+          assertThat(stats.delivered()).as(stats.summary()).isEqualTo(offered);
+          assertThat(received).isGreaterThanOrEqualTo(offered);
+          assertThat(subject.received().applyAsLong(backend)).isPositive();
+        }
         case LATENCY, UNAVAILABLE_WITH_RETRY_INFO, RESOURCE_EXHAUSTED, DOWN_THEN_UP -> {
           assertThat(stats.delivered()).as(stats.summary()).isEqualTo(offered);
           assertThat(received).isEqualTo(offered);
