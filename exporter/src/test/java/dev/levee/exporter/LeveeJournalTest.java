@@ -105,6 +105,9 @@ class LeveeJournalTest {
         LeveeSpanExporter.builder()
             .setEndpoint(receiver.endpoint())
             .setMaxBatchBytes(1) // one journal record per request, to see the order
+            // One request at a time: with several in flight, requests read in this order may
+            // arrive interleaved.
+            .setMaxConcurrency(1)
             .setJournalDirectory(dir.resolve("journal"))
             .setJournalDrainOrder("newest_first")
             .build();
