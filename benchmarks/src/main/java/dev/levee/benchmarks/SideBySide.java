@@ -103,11 +103,15 @@ public final class SideBySide {
                 0),
             new Scenario(
                 "outage",
-                "receiver down for " + outage + " s from 2 s into the run, 20k spans/s offered throughout",
+                "receiver down for "
+                    + outage
+                    + " s from 2 s into the run, then back for "
+                    + (outage / 2)
+                    + " s, 20k spans/s offered throughout",
                 20_000,
                 List.of("--outage", "2s/" + outage + "s"),
                 0,
-                outage + 4,
+                2 + outage + outage / 2,
                 1,
                 0),
             new Scenario(
@@ -330,8 +334,9 @@ public final class SideBySide {
             minutes));
     for (Scenario scenario : scenarios) {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
-      text.append("| system | delivered spans/s | lost | Levee drops | CPU µs per span | live heap after GC, peak MiB |\n");
-      text.append("|---|---|---|---|---|---|\n");
+      text.append(
+          "| system | delivered spans/s | lost | Levee drops | kept in the journal at the end | CPU µs per span | live heap after GC, peak MiB |\n");
+      text.append("|---|---|---|---|---|---|---|\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
         long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
@@ -344,6 +349,11 @@ public final class SideBySide {
             .append(String.format(Locale.ROOT, "%,d", lost))
             .append(" | ")
             .append(system.name().contains("Levee") ? (drops.isEmpty() ? "none" : drops.toString()) : "n/a")
+            .append(" | ")
+            .append(
+                system.name().contains("Levee")
+                    ? String.format(Locale.ROOT, "%,d", runs.stream().mapToLong(Run::kept).max().orElse(0))
+                    : "n/a")
             .append(" | ")
             .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
             .append(" | ")
