@@ -111,17 +111,7 @@ class AgentEndToEndIT {
       assertThat(receiver.duplicateSpanCount()).isZero();
 
       // Metrics: the app's counter, with the temporality asked for through the environment.
-      List<Metric> demoRequests =
-          receiver.metrics().stream()
-              .map(m -> m.metric())
-              .filter(m -> m.getName().equals("demo.requests"))
-              .toList();
-      assertThat(demoRequests).isNotEmpty();
-      assertThat(demoRequests)
-          .allSatisfy(
-              m ->
-                  assertThat(m.getSum().getAggregationTemporality())
-                      .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA));
+      List<Metric> demoRequests = deltaDemoRequests(receiver);
       assertThat(
               demoRequests.stream()
                   .flatMap(m -> m.getSum().getDataPointsList().stream())
@@ -258,17 +248,7 @@ class AgentEndToEndIT {
 
       assertThat(receiver.spans()).as(output).hasSize(4 * ITERATIONS);
       assertThat(receiver.spans()).allSatisfy(s -> assertThat(s.serviceName()).isEqualTo("levee-yaml"));
-      List<Metric> demoRequests =
-          receiver.metrics().stream()
-              .map(m -> m.metric())
-              .filter(m -> m.getName().equals("demo.requests"))
-              .toList();
-      assertThat(demoRequests).isNotEmpty();
-      assertThat(demoRequests)
-          .allSatisfy(
-              m ->
-                  assertThat(m.getSum().getAggregationTemporality())
-                      .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA));
+      deltaDemoRequests(receiver);
       assertThat(
               receiver.logs().stream()
                   .filter(l -> l.log().getBody().getStringValue().startsWith("Handled request")))
@@ -306,6 +286,22 @@ class AgentEndToEndIT {
         .isEqualTo(counts.delivered() + counts.dropped() + counts.pending());
     assertThat(counts.dropped()).isZero();
     assertThat(counts.pending()).isZero();
+  }
+
+  /** The app's {@code demo.requests} counter as received: present, and all delta. */
+  private static List<Metric> deltaDemoRequests(OtlpReceiver receiver) {
+    List<Metric> demoRequests =
+        receiver.metrics().stream()
+            .map(m -> m.metric())
+            .filter(m -> m.getName().equals("demo.requests"))
+            .toList();
+    assertThat(demoRequests).isNotEmpty();
+    assertThat(demoRequests)
+        .allSatisfy(
+            m ->
+                assertThat(m.getSum().getAggregationTemporality())
+                    .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA));
+    return demoRequests;
   }
 
   @org.junit.jupiter.api.Test

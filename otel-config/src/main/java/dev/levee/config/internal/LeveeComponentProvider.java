@@ -1,0 +1,60 @@
+package dev.levee.config.internal;
+
+import dev.levee.buffer.Signal;
+import dev.levee.config.LeveeExporterNames;
+import io.opentelemetry.api.incubator.config.DeclarativeConfigProperties;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the three {@code ComponentProvider}s named {@code levee} share: build from the YAML node
+ * through the same properties (never throwing), and register the self-metrics.
+ *
+ * <p>Internal, may change.
+ *
+ * @param <E> the SDK's exporter type of the signal
+ */
+public abstract class LeveeComponentProvider<E> implements ComponentProvider, AutoConfigureListener {
+  private final SelfMetrics selfMetrics = new SelfMetrics();
+  private final Class<E> type;
+  private final Signal signal;
+  private final Function<BuilderConfigurer, E> build;
+  private final Supplier<E> discarding;
+
+  protected LeveeComponentProvider(
+      Class<E> type, Signal signal, Function<BuilderConfigurer, E> build, Supplier<E> discarding) {
+    this.type = type;
+    this.signal = signal;
+    this.build = build;
+    this.discarding = discarding;
+  }
+
+  @Override
+  public Class<?> getType() {
+    return type;
+  }
+
+  @Override
+  public String getName() {
+    return LeveeExporterNames.NAME;
+  }
+
+  @Override
+  public E create(DeclarativeConfigProperties config) {
+    E exporter = DeclarativeExporters.create(signal, config, build, discarding);
+    selfMetrics.remember(exporter);
+    // The SDK built from a file does not call afterAutoConfigure: register on the global meter
+    // provider once the agent (or the application) has set it.
+    selfMetrics.registerOnGlobalWhenSet();
+    return exporter;
+  }
+
+  /** Registers the self-metrics on the SDK's meter provider, where the SDK calls this. */
+  @Override
+  public void afterAutoConfigure(OpenTelemetrySdk sdk) {
+    selfMetrics.register(sdk.getMeterProvider());
+  }
+}
