@@ -70,7 +70,9 @@ public final class SideBySide {
       long kept,
       double cpuMicrosPerSpan,
       double heapPeakMiB,
-      Map<String, Long> leveeDrops) {
+      Map<String, Long> leveeDrops,
+      double callerMicrosPerSpan,
+      double journaledPerSecond) {
     long lost() {
       return Math.max(0, generated - delivered - kept);
     }
@@ -180,7 +182,8 @@ public final class SideBySide {
     List<String> receiverOptions = new ArrayList<>(scenario.receiverOptions());
     try (ChildReceiver receiver = ChildReceiver.start(receiverOptions)) {
       SpanExporter exporter = system.exporter(receiver.endpoint());
-      BatchSpanProcessor processor = system.processor(exporter);
+      TimedExporter timed = new TimedExporter(exporter);
+      BatchSpanProcessor processor = system.processor(timed);
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
               .setResource(RealisticSpans.RESOURCE.merge(Resource.empty()))
@@ -218,6 +221,7 @@ public final class SideBySide {
       provider.shutdown().join(120, TimeUnit.SECONDS);
       Map<String, Long> drops = new LinkedHashMap<>();
       long kept = 0;
+      long journaled = 0;
       if (exporter instanceof LeveeSpanExporter levee) {
         LeveeStats stats = levee.stats();
         for (DropReason reason : DropReason.values()) {
@@ -226,6 +230,7 @@ public final class SideBySide {
           }
         }
         kept = stats.pending(); // in the journal: the next run delivers it
+        journaled = stats.journaled();
       }
       long delivered = DeliverySideBySide.awaitStable(receiver);
       double heapPeak = heap.stop();
@@ -237,7 +242,48 @@ public final class SideBySide {
           kept,
           cpuUsed / 1000.0 / Math.max(1, generatedInWindow),
           heapPeak,
-          drops);
+          drops,
+          timed.microsPerSpan(),
+          journaled / (elapsed / 1e9));
+    }
+  }
+
+  /**
+   * Times the processor's calls into the exporter: the time the SDK's export thread spends in
+   * {@code export()} per span (encoding and handing over; neither system waits for the network
+   * there).
+   */
+  private static final class TimedExporter implements SpanExporter {
+    private final SpanExporter delegate;
+    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong spans = new AtomicLong();
+
+    TimedExporter(SpanExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode export(
+        java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> batch) {
+      long start = System.nanoTime();
+      io.opentelemetry.sdk.common.CompletableResultCode result = delegate.export(batch);
+      nanos.addAndGet(System.nanoTime() - start);
+      spans.addAndGet(batch.size());
+      return result;
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    double microsPerSpan() {
+      return nanos.get() / 1000.0 / Math.max(1, spans.get());
     }
   }
 
@@ -325,7 +371,9 @@ public final class SideBySide {
                 + " dropped by the `BatchSpanProcessor` in front of them (its queue holds 2,048 spans), which"
                 + " happens when the process is CPU-bound. For the steady scenarios delivered/s is measured in"
                 + " the window; for outage and burst it is everything delivered (the backlog included)"
-                + " divided by the window.%n%n",
+                + " divided by the window. *Journaled spans/s* is what Levee wrote to its journal over the"
+                + " window (write-ahead: everything); *caller thread µs per span* is the time the SDK's"
+                + " export thread spent in the exporter's `export()`, per span.%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
@@ -335,8 +383,8 @@ public final class SideBySide {
     for (Scenario scenario : scenarios) {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
       text.append(
-          "| system | delivered spans/s | lost | Levee drops | kept in the journal at the end | CPU µs per span | live heap after GC, peak MiB |\n");
-      text.append("|---|---|---|---|---|---|---|\n");
+          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept in the journal at the end | CPU µs per span | caller thread µs per span | live heap after GC, peak MiB |\n");
+      text.append("|---|---|---|---|---|---|---|---|---|\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
         long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
@@ -350,12 +398,16 @@ public final class SideBySide {
             .append(" | ")
             .append(system.name().contains("Levee") ? (drops.isEmpty() ? "none" : drops.toString()) : "n/a")
             .append(" | ")
+            .append(system.name().contains("Levee") ? range(runs, Run::journaledPerSecond, "%,.0f") : "n/a")
+            .append(" | ")
             .append(
                 system.name().contains("Levee")
                     ? String.format(Locale.ROOT, "%,d", runs.stream().mapToLong(Run::kept).max().orElse(0))
                     : "n/a")
             .append(" | ")
             .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
+            .append(" | ")
+            .append(range(runs, Run::callerMicrosPerSpan, "%.2f"))
             .append(" | ")
             .append(range(runs, Run::heapPeakMiB, "%.0f"))
             .append(" |\n");
