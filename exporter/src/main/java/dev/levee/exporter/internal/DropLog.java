@@ -24,14 +24,22 @@ final class DropLog {
   private final Logger logger;
   private final Signal signal;
   private final long intervalNanos;
+  /** With fanout, " for <endpoint>": which endpoint's copy was dropped; else empty. */
+  private final String where;
   private final Map<DropReason, Long> reported = new EnumMap<>(DropReason.class);
   private long lastReportNanos;
   private boolean started;
 
   DropLog(Logger logger, Signal signal, long intervalNanos) {
+    this(logger, signal, intervalNanos, null);
+  }
+
+  /** {@code endpoint}: with fanout, the endpoint whose copy this counts (named in the message). */
+  DropLog(Logger logger, Signal signal, long intervalNanos, String endpoint) {
     this.logger = logger;
     this.signal = signal;
     this.intervalNanos = intervalNanos;
+    this.where = endpoint == null ? "" : " for " + endpoint;
   }
 
   /** Looks at the counters at {@code nowNanos}; logs if there are new drops and it is time. */
@@ -73,6 +81,7 @@ final class DropLog {
               + total
               + " "
               + signal.itemNoun()
+              + where
               + " in the last "
               + seconds
               + " s: "

@@ -123,7 +123,12 @@ public final class Pipeline<T> {
     dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
     this.componentName = componentName(encoder.signal());
     this.health = new HealthTracker(encoder.signal().itemNoun());
-    this.dropLog = new DropLog(logger, encoder.signal(), DropLog.DEFAULT_INTERVAL_NANOS);
+    this.dropLog =
+        new DropLog(
+            logger,
+            encoder.signal(),
+            DropLog.DEFAULT_INTERVAL_NANOS,
+            settings.endpointMode() == Endpoints.Mode.FANOUT ? endpoints.targets() : null);
     this.listeners =
         new ListenerNotifier(
             encoder.signal(),

@@ -76,6 +76,17 @@ class DropLogTest {
   }
 
   @Test
+  void withFanoutTheMessageNamesTheEndpoint() {
+    DropLog fanout = new DropLog(Logger.getLogger(LOGGER), Signal.SPANS, 30 * SECOND, "collector-b:4317");
+    fanout.observe(dropped(0, 0), 0);
+    fanout.observe(dropped(5, 0), 31 * SECOND);
+    assertThat(log.messages(Level.WARNING))
+        .singleElement()
+        .asString()
+        .startsWith("Levee dropped 5 spans for collector-b:4317 in the last 31 s: memory_full=5 (");
+  }
+
+  @Test
   void everyReasonHasAdvice() {
     for (DropReason reason : DropReason.values()) {
       assertThat(DropLog.advice(reason)).isNotBlank();
