@@ -131,7 +131,10 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     checkArgument(!endpoints.isEmpty(), "endpoints must not be empty");
     List<URI> parsed = new ArrayList<>();
     for (String each : endpoints) {
-      parsed.add(parseEndpoint(each));
+      URI uri = parseEndpoint(each);
+      // Twice the same backend would get everything twice with fanout, and share a journal.
+      checkArgument(!parsed.contains(uri), "endpoints lists '" + each + "' twice");
+      parsed.add(uri);
     }
     this.endpoints = List.copyOf(parsed);
     this.endpoint = parsed.get(0);

@@ -180,6 +180,14 @@ class FanoutTest {
   }
 
   @Test
+  void theSameEndpointTwiceIsRefusedByName() {
+    assertThatThrownBy(
+            () -> LeveeSpanExporter.builder().setEndpoints(List.of("http://a:4317", "http://a:4317")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoints lists 'http://a:4317' twice");
+  }
+
+  @Test
   void anUnknownModeIsRefusedByName() {
     assertThatThrownBy(() -> LeveeSpanExporter.builder().setEndpointMode("broadcast"))
         .isInstanceOf(IllegalArgumentException.class)
