@@ -97,7 +97,11 @@ public final class HealthTracker {
                   duration(secondsLeft)));
         }
         degraded.add(reason.toString());
-        advice.add("raise rate.limit.items, add an endpoint, or enable downsampling (overflow.policy=downsample)");
+        advice.add(
+            now.signal() == dev.levee.buffer.Signal.METRICS
+                ? "add an endpoint, or keep only the newest cumulative values while behind"
+                    + " (metrics.compaction=latest)"
+                : "raise rate.limit.items, add an endpoint, or enable downsampling (overflow.policy=downsample)");
       }
     }
     if (now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= FULL * now.memoryLimitBytes()) {

@@ -67,6 +67,42 @@ class HealthTrackerTest {
   }
 
   @Test
+  void forMetricDataTheAdviceIsCompaction() {
+    HealthTracker metrics = new HealthTracker("metric data points");
+    metrics.evaluate(asMetrics(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
+    LeveeHealth health =
+        metrics.evaluate(
+            asMetrics(stats(40_000, 10_000, 30_000, none(), 0, 1 << 20, "closed")), 10 * SECOND);
+    assertThat(health.state()).isEqualTo(LeveeHealth.State.DEGRADED);
+    assertThat(health.advice())
+        .contains(
+            "add an endpoint, or keep only the newest cumulative values while behind"
+                + " (metrics.compaction=latest)");
+  }
+
+  private static LeveeStats asMetrics(LeveeStats s) {
+    return new LeveeStats(
+        Signal.METRICS,
+        s.offered(),
+        s.recovered(),
+        s.delivered(),
+        s.dropped(),
+        s.pending(),
+        s.journaled(),
+        s.retries(),
+        s.throttled(),
+        s.memoryUsedBytes(),
+        s.memoryLimitBytes(),
+        s.journalOpen(),
+        s.breakerState(),
+        s.breakerOpenings(),
+        s.batchBytes(),
+        s.concurrency(),
+        s.journalBytes(),
+        s.journalLimitBytes());
+  }
+
+  @Test
   void theTimeToTheJournalLimitFollowsItsGrowth() {
     tracker.evaluate(stats(0, 0, 0, none(), 0, GIB / 2, "closed"), 0);
     // Half full, growing 1 MiB/s for 60 s: the other half takes about 8 min more.
