@@ -55,12 +55,7 @@ class AgentEndToEndIT {
   }
 
   private static AgentProcess.Builder demoApp(Path javaHome, Path journal, int iterations) {
-    return AgentProcess.builder()
-        .javaHome(javaHome)
-        .agentJar(Path.of(System.getProperty("levee.agent.jar")))
-        .extensionJar(Path.of(System.getProperty("levee.extension.jar")))
-        .classpath(List.of(Path.of(System.getProperty("levee.examples.jar"))))
-        .mainClass("dev.levee.examples.app.DemoApp")
+    return DemoApps.underTheAgent(javaHome)
         .leveeForAllSignals()
         .property("otel.service.name", "levee-e2e")
         .property("otel.metric.export.interval", "500")
@@ -232,12 +227,7 @@ class AgentEndToEndIT {
               + "        exporter:\n"
               + exporter);
       AgentProcess app =
-          AgentProcess.builder()
-              .javaHome(Path.of(System.getProperty("java.home")))
-              .agentJar(Path.of(System.getProperty("levee.agent.jar")))
-              .extensionJar(Path.of(System.getProperty("levee.extension.jar")))
-              .classpath(List.of(Path.of(System.getProperty("levee.examples.jar"))))
-              .mainClass("dev.levee.examples.app.DemoApp")
+          DemoApps.underTheAgent()
               .property("otel.config.file", yaml.toString())
               .arg(String.valueOf(ITERATIONS))
               .arg("2500")

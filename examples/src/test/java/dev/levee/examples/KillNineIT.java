@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -37,11 +36,7 @@ class KillNineIT {
   @TempDir Path tempDir;
 
   private static AgentProcess.Builder app(Path journal, String endpoint, int iterations) {
-    return AgentProcess.builder()
-        .agentJar(Path.of(System.getProperty("levee.agent.jar")))
-        .extensionJar(Path.of(System.getProperty("levee.extension.jar")))
-        .classpath(List.of(Path.of(System.getProperty("levee.examples.jar"))))
-        .mainClass("dev.levee.examples.app.DemoApp")
+    return DemoApps.underTheAgent()
         .leveeForAllSignals()
         .property("otel.service.name", "levee-kill")
         .property("otel.bsp.schedule.delay", "50")

@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.management.MBeanServerConnection;
@@ -89,12 +88,7 @@ class ManagementEndToEndIT {
       // The backend refuses everything as invalid until the test says otherwise.
       receiver.failEvery(1, io.grpc.Status.INVALID_ARGUMENT.withDescription("bad data"), null);
       AgentProcess app =
-          AgentProcess.builder()
-              .javaHome(Path.of(System.getProperty("java.home")))
-              .agentJar(Path.of(System.getProperty("levee.agent.jar")))
-              .extensionJar(Path.of(System.getProperty("levee.extension.jar")))
-              .classpath(List.of(Path.of(System.getProperty("levee.examples.jar"))))
-              .mainClass("dev.levee.examples.app.DemoApp")
+          DemoApps.underTheAgent()
               .leveeForAllSignals()
               .property("otel.service.name", "levee-management")
               .property("otel.metric.export.interval", "300")
