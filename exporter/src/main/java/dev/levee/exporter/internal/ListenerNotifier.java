@@ -92,11 +92,10 @@ public final class ListenerNotifier {
     if (listeners.isEmpty()) {
       return;
     }
-    LeveeStats before = previous;
+    // The first look compares with the start (nothing dropped or spilled, the breaker closed): what
+    // happened before the dispatcher thread first looked is told too.
+    LeveeStats before = previous != null ? previous : start(now);
     previous = now;
-    if (before == null) {
-      return;
-    }
     for (DropReason reason : DropReason.values()) {
       long dropped = now.dropped(reason) - before.dropped(reason);
       if (dropped > 0) {
@@ -110,6 +109,29 @@ public final class ListenerNotifier {
     if (!now.breakerState().equals(before.breakerState())) {
       call(l -> l.onBreakerStateChange(signal, before.breakerState(), now.breakerState()));
     }
+  }
+
+  /** The counters as they were when the exporter started, in the shape of {@code now}. */
+  private static LeveeStats start(LeveeStats now) {
+    return new LeveeStats(
+        now.signal(),
+        0,
+        0,
+        0,
+        java.util.Map.of(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        now.memoryLimitBytes(),
+        now.journalOpen(),
+        "disabled".equals(now.breakerState()) ? "disabled" : "closed",
+        0,
+        now.batchBytes(),
+        now.concurrency(),
+        0,
+        now.journalLimitBytes());
   }
 
   private void call(Consumer<LeveeListener> event) {
