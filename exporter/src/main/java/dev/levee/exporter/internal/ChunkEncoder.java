@@ -14,7 +14,9 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -98,6 +100,24 @@ public final class ChunkEncoder<T> {
    * Whether an item belongs in the priority lane: a span with status ERROR, a log record of
    * severity WARN or above. Metric data has no priority.
    */
+  /**
+   * The batch split into the priority lane's items and the rest.
+   *
+   * @param urgent spans with status ERROR, log records of WARN and above
+   * @param ordinary everything else
+   */
+  public record PrioritySplit<T>(List<T> urgent, List<T> ordinary) {}
+
+  /** Splits a batch by {@link #isPriority}, keeping the order within each part. */
+  public PrioritySplit<T> splitByPriority(Collection<T> items) {
+    List<T> urgent = new ArrayList<>();
+    List<T> ordinary = new ArrayList<>();
+    for (T item : items) {
+      (isPriority(item) ? urgent : ordinary).add(item);
+    }
+    return new PrioritySplit<>(urgent, ordinary);
+  }
+
   public boolean isPriority(T item) {
     if (item instanceof SpanData span) {
       return span.getStatus().getStatusCode() == io.opentelemetry.api.trace.StatusCode.ERROR;

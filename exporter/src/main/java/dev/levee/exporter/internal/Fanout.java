@@ -53,18 +53,15 @@ public final class Fanout<T> {
       if (!first.hasPriorityLane()) {
         return offer(items, false);
       }
-      List<T> urgent = new ArrayList<>();
-      List<T> ordinary = new ArrayList<>();
-      for (T item : items) {
-        (encoder.isPriority(item) ? urgent : ordinary).add(item);
-      }
-      if (urgent.isEmpty()) {
+      ChunkEncoder.PrioritySplit<T> split = encoder.splitByPriority(items);
+      if (split.urgent().isEmpty()) {
         return offer(items, false);
       }
-      if (ordinary.isEmpty()) {
-        return offer(urgent, true);
+      if (split.ordinary().isEmpty()) {
+        return offer(split.urgent(), true);
       }
-      return CompletableResultCode.ofAll(List.of(offer(urgent, true), offer(ordinary, false)));
+      return CompletableResultCode.ofAll(
+          List.of(offer(split.urgent(), true), offer(split.ordinary(), false)));
     } catch (Throwable t) {
       logger.log(Level.SEVERE, "Levee failed to take a batch of " + encoder.signal().itemNoun(), t);
       return CompletableResultCode.ofFailure();

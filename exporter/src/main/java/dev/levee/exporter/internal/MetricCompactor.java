@@ -177,48 +177,39 @@ public final class MetricCompactor {
                   (List<ExponentialHistogramPointData>) (List<?>) copy);
           default -> throw new IllegalStateException("not compacted: " + key.type());
         };
-    return new HeldMetric(
-        key.resource(), key.scope(), key.name(), key.description(), key.unit(), key.type(), data);
+    return new HeldMetric(key, data);
   }
 
-  /** Metric data rebuilt from held points. */
-  private record HeldMetric(
-      Resource resource,
-      InstrumentationScopeInfo scope,
-      String name,
-      String description,
-      String unit,
-      MetricDataType type,
-      Data<?> data)
-      implements MetricData {
+  /** Metric data rebuilt from held points: the stream's identity and the points. */
+  private record HeldMetric(StreamKey key, Data<?> data) implements MetricData {
     @Override
     public Resource getResource() {
-      return resource;
+      return key.resource();
     }
 
     @Override
     public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-      return scope;
+      return key.scope();
     }
 
     @Override
     public String getName() {
-      return name;
+      return key.name();
     }
 
     @Override
     public String getDescription() {
-      return description;
+      return key.description();
     }
 
     @Override
     public String getUnit() {
-      return unit;
+      return key.unit();
     }
 
     @Override
     public MetricDataType getType() {
-      return type;
+      return key.type();
     }
 
     @Override

@@ -242,19 +242,15 @@ public final class Pipeline<T> {
 
   /** Splits the batch into the priority lane's items and the rest, and offers each. */
   private CompletableResultCode offerByPriority(Collection<T> items) {
-    List<T> urgent = new ArrayList<>();
-    List<T> ordinary = new ArrayList<>();
-    for (T item : items) {
-      (encoder.isPriority(item) ? urgent : ordinary).add(item);
-    }
-    if (urgent.isEmpty()) {
+    ChunkEncoder.PrioritySplit<T> split = encoder.splitByPriority(items);
+    if (split.urgent().isEmpty()) {
       return offer(items, false, true);
     }
-    CompletableResultCode first = offer(urgent, true, true);
-    if (ordinary.isEmpty()) {
+    CompletableResultCode first = offer(split.urgent(), true, true);
+    if (split.ordinary().isEmpty()) {
       return first;
     }
-    return CompletableResultCode.ofAll(List.of(first, offer(ordinary, false, true)));
+    return CompletableResultCode.ofAll(List.of(first, offer(split.ordinary(), false, true)));
   }
 
   /** Encodes, applies the rate limit, and accepts; {@code countOffered} false for released data. */
