@@ -72,6 +72,7 @@ public final class SideBySide {
       double heapPeakMiB,
       Map<String, Long> leveeDrops,
       double callerMicrosPerSpan,
+      double callerCpuMicrosPerSpan,
       double journaledPerSecond) {
     long lost() {
       return Math.max(0, generated - delivered - kept);
@@ -244,6 +245,7 @@ public final class SideBySide {
           heapPeak,
           drops,
           timed.microsPerSpan(),
+          timed.cpuMicrosPerSpan(),
           journaled / (elapsed / 1e9));
     }
   }
@@ -256,7 +258,9 @@ public final class SideBySide {
   private static final class TimedExporter implements SpanExporter {
     private final SpanExporter delegate;
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
     private final AtomicLong spans = new AtomicLong();
+    private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     TimedExporter(SpanExporter delegate) {
       this.delegate = delegate;
@@ -265,9 +269,11 @@ public final class SideBySide {
     @Override
     public io.opentelemetry.sdk.common.CompletableResultCode export(
         java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> batch) {
+      long cpuStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       io.opentelemetry.sdk.common.CompletableResultCode result = delegate.export(batch);
       nanos.addAndGet(System.nanoTime() - start);
+      cpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpuStart);
       spans.addAndGet(batch.size());
       return result;
     }
@@ -284,6 +290,10 @@ public final class SideBySide {
 
     double microsPerSpan() {
       return nanos.get() / 1000.0 / Math.max(1, spans.get());
+    }
+
+    double cpuMicrosPerSpan() {
+      return cpuNanos.get() / 1000.0 / Math.max(1, spans.get());
     }
   }
 
@@ -373,7 +383,8 @@ public final class SideBySide {
                 + " the window; for outage and burst it is everything delivered (the backlog included)"
                 + " divided by the window. *Journaled spans/s* is what Levee wrote to its journal over the"
                 + " window (write-ahead: everything); *caller thread µs per span* is the time the SDK's"
-                + " export thread spent in the exporter's `export()`, per span.%n%n",
+                + " export thread spent in the exporter's `export()`, per span, wall clock (waiting for a core"
+                + " included) and on the CPU.%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
@@ -383,8 +394,8 @@ public final class SideBySide {
     for (Scenario scenario : scenarios) {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
       text.append(
-          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept in the journal at the end | CPU µs per span | caller thread µs per span | live heap after GC, peak MiB |\n");
-      text.append("|---|---|---|---|---|---|---|---|---|\n");
+          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept in the journal at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |\n");
+      text.append("|---|---|---|---|---|---|---|---|---|---|\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
         long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
@@ -408,6 +419,8 @@ public final class SideBySide {
             .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
             .append(" | ")
             .append(range(runs, Run::callerMicrosPerSpan, "%.2f"))
+            .append(" | ")
+            .append(range(runs, Run::callerCpuMicrosPerSpan, "%.2f"))
             .append(" | ")
             .append(range(runs, Run::heapPeakMiB, "%.0f"))
             .append(" |\n");

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -108,8 +109,40 @@ public final class GrpcSender implements Sender {
     return create(signal, settings, settings.endpoint());
   }
 
+  /**
+   * A plaintext sender to one {@code http://} endpoint, without headers or compression: the sender
+   * alone, for the benchmarks (a configured exporter builds its senders from its settings).
+   */
+  public static GrpcSender createPlaintext(Signal signal, java.net.URI endpoint) {
+    if (ExporterSettings.isTls(endpoint)) {
+      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
+    }
+    try {
+      return create(signal, endpoint, false, Map.of(), "none", null);
+    } catch (SSLException e) {
+      throw new IllegalStateException("No TLS was asked for", e);
+    }
+  }
+
   /** Builds a sender to {@code endpoint}; the channel connects lazily, on the first request. */
   public static GrpcSender create(Signal signal, ExporterSettings settings, java.net.URI endpoint)
+      throws SSLException {
+    // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
+    // resolves every address of the name and spreads requests over them, re-resolving as the
+    // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
+    boolean fleet =
+        settings.endpointMode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
+    return create(
+        signal, endpoint, fleet, settings.headers(), settings.compression(), settings);
+  }
+
+  private static GrpcSender create(
+      Signal signal,
+      java.net.URI endpoint,
+      boolean fleet,
+      Map<String, String> headers,
+      String compression,
+      ExporterSettings tls)
       throws SSLException {
     String prefix = "levee-" + signal.lowerName() + "-grpc";
     NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
@@ -117,11 +150,6 @@ public final class GrpcSender implements Sender {
         new ThreadPoolExecutor(
             0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
     try {
-      // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
-      // resolves every address of the name and spreads requests over them, re-resolving as the
-      // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
-      boolean fleet =
-          settings.endpointMode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
       NettyChannelBuilder builder =
           (fleet
                   ? NettyChannelBuilder.forTarget(
@@ -135,19 +163,17 @@ public final class GrpcSender implements Sender {
               .userAgent(USER_AGENT)
               .maxInboundMessageSize(MAX_RESPONSE_BYTES);
       if (ExporterSettings.isTls(endpoint)) {
-        builder.sslContext(sslContext(settings));
+        builder.sslContext(sslContext(tls));
       } else {
         builder.usePlaintext();
       }
-      if (!settings.headers().isEmpty()) {
+      if (!headers.isEmpty()) {
         Metadata metadata = new Metadata();
-        settings
-            .headers()
-            .forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+        headers.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
         builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata));
       }
       CallOptions options = CallOptions.DEFAULT;
-      if ("gzip".equals(settings.compression())) {
+      if ("gzip".equals(compression)) {
         options = options.withCompression("gzip");
       }
       MethodDescriptor<List<Chunk>, byte[]> method =

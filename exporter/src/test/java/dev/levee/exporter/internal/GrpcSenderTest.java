@@ -1,10 +1,14 @@
 package dev.levee.exporter.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.TestData;
 import io.grpc.Status;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -89,5 +93,36 @@ class GrpcSenderTest {
     assertThat(stream.read(buffer, 0, 5)).isEqualTo(1);
     assertThat(stream.read(buffer, 0, 5)).isEqualTo(-1);
     assertThat(stream.read()).isEqualTo(-1);
+  }
+
+  @Test
+  void plaintextSenderDeliversEncodedChunksAsOneRequest() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      GrpcSender sender =
+          GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create(receiver.endpoint()));
+      try {
+        ChunkEncoder<SpanData> encoder = ChunkEncoder.spans();
+        List<SpanData> first = TestData.spans(3, "a");
+        List<SpanData> second = TestData.spans(2, "b");
+        SendOutcome outcome =
+            sender.send(
+                List.of(encoder.encode(first, 3, 0), encoder.encode(second, 2, 0)),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+
+        assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(receiver.spanCount()).isEqualTo(5);
+        assertThat(receiver.requestCount()).isEqualTo(1);
+      } finally {
+        sender.close(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void plaintextSenderRefusesATlsEndpoint() {
+    assertThatThrownBy(
+            () -> GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create("https://collector:4317")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("createPlaintext takes an http:// endpoint, was https://collector:4317");
   }
 }
