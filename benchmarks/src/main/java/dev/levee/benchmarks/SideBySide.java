@@ -29,10 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * prints the key ratios as {@code name=value} pairs on its last line.
  *
  * <p>Systems: A, the SDK's {@code BatchSpanProcessor} with the upstream {@code
- * OtlpGrpcSpanExporter} (default settings, and tuned); C, Levee with the journal for overflow (its
- * default); D, Levee in write-ahead mode. B (upstream with contrib disk-buffering) is not run here:
- * its artifact is not served by the Maven repository this project builds from (see BENCHMARKS.md).
- * Levee runs behind the same default {@code BatchSpanProcessor}, as under the agent.
+ * OtlpGrpcSpanExporter} (default settings, and tuned); B, the same processor in front of contrib
+ * disk-buffering's {@code SpanToDiskExporter}, read back and exported upstream ({@link
+ * DiskBufferingDelivery}), when its classpath is given with {@code --disk-buffering} (it is not
+ * served by the Maven repository this project builds from; see BENCHMARKS.md); C, Levee with the
+ * journal for overflow (its default); D, Levee in write-ahead mode. Levee runs behind the same
+ * default {@code BatchSpanProcessor}, as under the agent.
  *
  * <p>Scenarios: the receiver at loopback speed; with 20 ms added latency; an outage (the receiver
  * stopped, then started on the same port, while traffic goes on); bursts at 10× the steady rate.
@@ -40,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
  *     [--mode quick|full] [--out BENCHMARKS.md] [--scenarios loopback,...] [--systems A,C]
+ *     [--disk-buffering CLASSPATH]
  * </pre>
  *
  * quick: about 2 minutes, one run per cell; full: about 10 minutes, the steady scenarios twice and
@@ -126,12 +129,17 @@ public final class SideBySide {
                 full ? 12 : 4,
                 repeats,
                 100_000));
-    List<System_> allSystems =
-        List.of(
-            DeliverySideBySide.upstream("A: upstream, BSP defaults", false),
-            DeliverySideBySide.upstream("A: upstream, BSP tuned", true),
-            DeliverySideBySide.levee("C: Levee, journal overflow", "overflow"),
-            DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead"));
+    List<System_> allSystems = new ArrayList<>();
+    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP defaults", false));
+    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP tuned", true));
+    String diskBuffering = options.get("disk-buffering");
+    if (diskBuffering != null) {
+      allSystems.add(new DiskBufferingDelivery(diskBuffering));
+    } else {
+      System.out.println("B (disk-buffering): not measured, no --disk-buffering CLASSPATH given");
+    }
+    allSystems.add(DeliverySideBySide.levee("C: Levee, journal overflow", "overflow"));
+    allSystems.add(DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead"));
     // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
     List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
     List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
@@ -234,6 +242,9 @@ public final class SideBySide {
         journaled = stats.journaled();
       }
       long delivered = DeliverySideBySide.awaitStable(receiver);
+      if (exporter instanceof DiskBufferingDelivery.Backlog backlog) {
+        kept = backlog.stopAndCountKept(); // on disk, not yet delivered
+      }
       double heapPeak = heap.stop();
       boolean steady = scenario.burstRate() == 0 && !scenario.name().equals("outage");
       return new Run(
@@ -368,6 +379,10 @@ public final class SideBySide {
     text.append("## Side by side: delivery in four scenarios\n\n");
     text.append("```\njava -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide --mode ")
         .append(full ? "full" : "quick")
+        .append(
+            systems.stream().anyMatch(system -> system.name().startsWith("B"))
+                ? " \\\n    --disk-buffering \"$DISK_BUFFERING_CLASSPATH\""
+                : "")
         .append("\n```\n\n");
     text.append(
         String.format(
@@ -376,7 +391,8 @@ public final class SideBySide {
                 + " making realistic server spans (10 attributes, 2 events) at the offered rate; every"
                 + " system behind the SDK's `BatchSpanProcessor` (defaults unless tuned), the receiver a"
                 + " separate JVM. Medians, with min–max when a cell ran more than once. *Lost* is"
-                + " generated − delivered − kept in Levee's journal (which the next run would deliver);"
+                + " generated − delivered − kept on disk (Levee's journal, B's files: what the next run would"
+                + " deliver);"
                 + " *Levee drops* is what Levee itself let go, by reason; what C and D lose beyond it was"
                 + " dropped by the `BatchSpanProcessor` in front of them (its queue holds 2,048 spans), which"
                 + " happens when the process is CPU-bound. For the steady scenarios delivered/s is measured in"
@@ -394,7 +410,7 @@ public final class SideBySide {
     for (Scenario scenario : scenarios) {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
       text.append(
-          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept in the journal at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |\n");
+          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |\n");
       text.append("|---|---|---|---|---|---|---|---|---|---|\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
@@ -412,7 +428,7 @@ public final class SideBySide {
             .append(system.name().contains("Levee") ? range(runs, Run::journaledPerSecond, "%,.0f") : "n/a")
             .append(" | ")
             .append(
-                system.name().contains("Levee")
+                system.name().contains("Levee") || system.name().startsWith("B")
                     ? String.format(Locale.ROOT, "%,d", runs.stream().mapToLong(Run::kept).max().orElse(0))
                     : "n/a")
             .append(" | ")
@@ -427,9 +443,11 @@ public final class SideBySide {
       }
       text.append('\n');
     }
-    text.append("B (upstream with contrib disk-buffering) is not in this table: the artifact is not served by")
-        .append(" the Maven repository this project builds from. Its storage path is measured against")
-        .append(" Levee's journal in \"The journal beside contrib disk-buffering\" from a local build.\n\n");
+    if (systems.stream().noneMatch(system -> system.name().startsWith("B"))) {
+      text.append("B (upstream with contrib disk-buffering) is not in this table: the run was not given")
+          .append(" `--disk-buffering CLASSPATH` (the artifact is not served by the Maven repository this")
+          .append(" project builds from; see \"The journal beside contrib disk-buffering\").\n\n");
+    }
     text.append("Key ratios: `").append(ratios(results)).append("`\n");
     text.append(END).append('\n');
     return text.toString();
@@ -447,19 +465,31 @@ public final class SideBySide {
       String name = scenario.getKey();
       line.append(line.length() == 0 ? "" : " ")
           .append(String.format(Locale.ROOT, "%s_C_vs_A=%.2f %s_C_vs_A_tuned=%.2f %s_D_vs_A=%.2f", name, c / a, name, c / tuned, name, d / a));
+      List<Run> diskBuffering = bySystem.get("B: upstream + disk-buffering");
+      if (diskBuffering != null) {
+        double b = median(diskBuffering);
+        line.append(String.format(Locale.ROOT, " %s_C_vs_B=%.2f %s_D_vs_B=%.2f", name, c / b, name, d / b));
+      }
       for (Map.Entry<String, String> system :
-          Map.of("A", "A: upstream, BSP defaults", "C", "C: Levee, journal overflow", "D", "D: Levee, write-ahead")
+          Map.of(
+                  "A", "A: upstream, BSP defaults",
+                  "B", "B: upstream + disk-buffering",
+                  "C", "C: Levee, journal overflow",
+                  "D", "D: Levee, write-ahead")
               .entrySet()
               .stream()
               .sorted(Map.Entry.comparingByKey())
               .toList()) {
+        if (!bySystem.containsKey(system.getValue())) {
+          continue;
+        }
         line.append(' ')
             .append(name)
             .append("_lost_")
             .append(system.getKey())
             .append('=')
             .append(
-                bySystem.getOrDefault(system.getValue(), List.of()).stream().mapToLong(Run::lost).max().orElse(0));
+                bySystem.get(system.getValue()).stream().mapToLong(Run::lost).max().orElse(0));
       }
     }
     return line.toString();
