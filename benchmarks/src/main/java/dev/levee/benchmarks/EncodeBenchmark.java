@@ -2,7 +2,11 @@ package dev.levee.benchmarks;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.exporter.internal.ChunkEncoder;
+import io.opentelemetry.exporter.internal.marshal.Marshaler;
+import io.opentelemetry.exporter.internal.otlp.logs.LowAllocationLogsRequestMarshaler;
+import io.opentelemetry.exporter.internal.otlp.traces.LowAllocationTraceRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,9 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Encoding one SDK batch of 512 realistic spans into OTLP request bytes, per span: what Levee does
- * (the SDK's reused low-allocation marshaler into an exact-size array), the SDK's stateless
- * marshaler through a growing stream (what the OTLP exporter does per request), and building
- * opentelemetry-proto objects then serializing them.
+ * (its one-pass backward writer, into an exact-size array), the SDK's low-allocation marshaler
+ * reused into an exact-size array (Levee's encoder before), the SDK's marshaler through a growing
+ * stream (what the OTLP exporter does per request), and building opentelemetry-proto objects then
+ * serializing them. The same for 512 log records: Levee's writer and the SDK's low-allocation
+ * marshaler.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,11 +42,71 @@ public class EncodeBenchmark {
   static final int BATCH = 512;
 
   private List<SpanData> spans;
+  private List<LogRecordData> logs;
   private final ChunkEncoder<SpanData> levee = ChunkEncoder.spans();
+  private final ChunkEncoder<LogRecordData> leveeLogs = ChunkEncoder.logs();
+  private final LowAllocationTraceRequestMarshaler sdkReused = new LowAllocationTraceRequestMarshaler();
+  private final LowAllocationLogsRequestMarshaler sdkLogsReused = new LowAllocationLogsRequestMarshaler();
 
   @Setup
   public void setUp() {
     spans = RealisticSpans.create(BATCH, 42);
+    logs = RealisticSpans.logRecords(BATCH, 42);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public byte[] sdkLowAllocationMarshaler() throws IOException {
+    sdkReused.initialize(spans);
+    try {
+      return exact(sdkReused);
+    } finally {
+      sdkReused.reset();
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public Chunk leveeLogsEncoder() throws IOException {
+    return leveeLogs.encode(logs, BATCH, 0L);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public byte[] sdkLowAllocationLogsMarshaler() throws IOException {
+    sdkLogsReused.initialize(logs);
+    try {
+      return exact(sdkLogsReused);
+    } finally {
+      sdkLogsReused.reset();
+    }
+  }
+
+  private static byte[] exact(Marshaler request) throws IOException {
+    byte[] bytes = new byte[request.getBinarySerializedSize()];
+    request.writeBinaryTo(new FixedArrayOutputStream(bytes));
+    return bytes;
+  }
+
+  /** Writes into a preallocated array, as Levee's encoder does. */
+  private static final class FixedArrayOutputStream extends java.io.OutputStream {
+    private final byte[] target;
+    private int position;
+
+    FixedArrayOutputStream(byte[] target) {
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) {
+      target[position++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      System.arraycopy(b, off, target, position, len);
+      position += len;
+    }
   }
 
   @Benchmark

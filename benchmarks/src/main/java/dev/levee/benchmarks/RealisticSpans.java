@@ -2,12 +2,15 @@ package dev.levee.benchmarks;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.logs.TestLogRecordData;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -97,6 +100,47 @@ public final class RealisticSpans {
               .build());
     }
     return spans;
+  }
+
+  /**
+   * {@code count} distinct log records shaped like an application's log lines through the agent's
+   * Logback bridge: a message of about 90 characters, 5 attributes, in a span's context.
+   */
+  public static List<LogRecordData> logRecords(int count, long seed) {
+    Random random = new Random(seed);
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("com.example.checkout.OrderService");
+    List<LogRecordData> logs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long time = 1_700_000_000_000_000_000L + i * 1000L;
+      logs.add(
+          TestLogRecordData.builder()
+              .setResource(RESOURCE)
+              .setInstrumentationScopeInfo(scope)
+              .setTimestamp(time, java.util.concurrent.TimeUnit.NANOSECONDS)
+              .setObservedTimestamp(time + 20_000L, java.util.concurrent.TimeUnit.NANOSECONDS)
+              .setSpanContext(
+                  SpanContext.create(
+                      hex(random.nextLong()) + hex(random.nextLong()),
+                      hex(random.nextLong()),
+                      TraceFlags.getSampled(),
+                      TraceState.getDefault()))
+              .setSeverity(Severity.INFO)
+              .setSeverityText("INFO")
+              .setBody(
+                  "Order " + random.nextInt(1_000_000) + " validated for customer "
+                      + random.nextInt(100_000) + ": 3 items, total 127.40 EUR, shipping standard")
+              .setAttributes(
+                  Attributes.builder()
+                      .put("thread.name", "http-nio-8443-exec-" + random.nextInt(200))
+                      .put("thread.id", (long) random.nextInt(300))
+                      .put("code.namespace", "com.example.checkout.OrderService")
+                      .put("code.function", "validate")
+                      .put("app.order.items", 3L)
+                      .build())
+              .setTotalAttributeCount(5)
+              .build());
+    }
+    return logs;
   }
 
   private static String hex(long value) {

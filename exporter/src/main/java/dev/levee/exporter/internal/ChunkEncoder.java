@@ -4,7 +4,6 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
-import io.opentelemetry.exporter.internal.otlp.logs.LowAllocationLogsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.metrics.LowAllocationMetricsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
@@ -23,8 +22,9 @@ import java.util.function.ToIntFunction;
  * Encodes one SDK batch into one {@link Chunk}: the exact bytes of an OTLP {@code
  * Export*ServiceRequest}, written once into an array of exactly the right size.
  *
- * <p>Spans are written by {@link TraceRequestWriter} in one backward pass; metric data and log
- * records by the SDK's own OTLP marshalers, which size every nested message first and then write.
+ * <p>Spans and log records are written by {@link TraceRequestWriter} and {@link LogsRequestWriter}
+ * in one backward pass; metric data by the SDK's own OTLP marshaler, which sizes every nested
+ * message first and then writes.
  * Either way: no intermediate protobuf objects, no resizing copies of the result. One encoder
  * state is reused while one thread encodes (the SDK's worker, as a rule); a second thread arriving
  * at the same time uses a fresh SDK marshaler instead of waiting. Measured against the SDK's
@@ -87,19 +87,13 @@ public final class ChunkEncoder<T> {
         ChunkEncoder::countDataPoints);
   }
 
+  /** Log records are written by {@link LogsRequestWriter}, as spans are (see {@link #spans}). */
   public static ChunkEncoder<LogRecordData> logs() {
-    LowAllocationLogsRequestMarshaler reusable = new LowAllocationLogsRequestMarshaler();
+    LogsRequestWriter writer = new LogsRequestWriter();
     return new ChunkEncoder<>(
         Signal.LOGS,
         items -> write(LogsRequestMarshaler.create(items)),
-        items -> {
-          reusable.initialize(items);
-          try {
-            return write(reusable);
-          } finally {
-            reusable.reset();
-          }
-        },
+        writer::write,
         Collection::size);
   }
 

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.common.KeyValue;
-import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -74,7 +69,7 @@ class TraceRequestWriterTest {
         TestSpanData.builder()
             .setResource(RESOURCE)
             .setInstrumentationScopeInfo(SCOPE)
-            .setSpanContext(context(new Random(1), false))
+            .setSpanContext(RandomTelemetry.context(new Random(1), false))
             .setName("drops")
             .setKind(SpanKind.CONSUMER)
             .setStartEpochNanos(-1)
@@ -163,26 +158,26 @@ class TraceRequestWriterTest {
     for (int i = random.nextInt(3); i > 0; i--) {
       events.add(
           EventData.create(
-              random.nextLong(), randomString(random), randomAttributes(random), random.nextInt(9)));
+              random.nextLong(), RandomTelemetry.randomString(random), RandomTelemetry.randomAttributes(random), random.nextInt(9)));
     }
     List<LinkData> links = new ArrayList<>();
     for (int i = random.nextInt(3); i > 0; i--) {
-      Attributes attributes = randomAttributes(random);
+      Attributes attributes = RandomTelemetry.randomAttributes(random);
       links.add(
           LinkData.create(
-              context(random, random.nextBoolean()),
+              RandomTelemetry.context(random, random.nextBoolean()),
               attributes,
               attributes.size() + random.nextInt(3)));
     }
-    Attributes attributes = randomAttributes(random);
+    Attributes attributes = RandomTelemetry.randomAttributes(random);
     StatusCode code = StatusCode.values()[random.nextInt(3)];
     return TestSpanData.builder()
         .setResource(resource)
         .setInstrumentationScopeInfo(scope)
-        .setSpanContext(context(random, false))
+        .setSpanContext(RandomTelemetry.context(random, false))
         .setParentSpanContext(
-            random.nextInt(4) == 0 ? SpanContext.getInvalid() : context(random, random.nextBoolean()))
-        .setName(randomString(random))
+            random.nextInt(4) == 0 ? SpanContext.getInvalid() : RandomTelemetry.context(random, random.nextBoolean()))
+        .setName(RandomTelemetry.randomString(random))
         .setKind(SpanKind.values()[random.nextInt(SpanKind.values().length)])
         .setStartEpochNanos(random.nextLong())
         .setEndEpochNanos(random.nextInt(5) == 0 ? 0 : random.nextLong())
@@ -195,84 +190,8 @@ class TraceRequestWriterTest {
         .setStatus(
             code == StatusCode.UNSET
                 ? StatusData.unset()
-                : StatusData.create(code, random.nextBoolean() ? "" : randomString(random)))
+                : StatusData.create(code, random.nextBoolean() ? "" : RandomTelemetry.randomString(random)))
         .setHasEnded(true)
         .build();
-  }
-
-  private static SpanContext context(Random random, boolean remote) {
-    String traceId = String.format("%016x%016x", random.nextLong(), random.nextLong() | 1);
-    String spanId = String.format("%016x", random.nextLong() | 1);
-    TraceFlags flags = random.nextBoolean() ? TraceFlags.getSampled() : TraceFlags.getDefault();
-    TraceState state =
-        random.nextInt(4) == 0
-            ? TraceState.builder().put("vendor", "v" + random.nextInt(100)).put("x", "y").build()
-            : TraceState.getDefault();
-    return remote
-        ? SpanContext.createFromRemoteParent(traceId, spanId, flags, state)
-        : SpanContext.create(traceId, spanId, flags, state);
-  }
-
-  private static Attributes randomAttributes(Random random) {
-    AttributesBuilder builder = Attributes.builder();
-    for (int i = random.nextInt(12); i > 0; i--) {
-      String key = random.nextInt(20) == 0 ? randomString(random) : "key." + random.nextInt(30);
-      switch (random.nextInt(9)) {
-        case 0 -> builder.put(AttributeKey.stringKey(key), randomString(random));
-        case 1 -> builder.put(AttributeKey.longKey(key), random.nextLong() >> random.nextInt(64));
-        case 2 -> builder.put(AttributeKey.booleanKey(key), random.nextBoolean());
-        case 3 -> builder.put(AttributeKey.doubleKey(key), random.nextGaussian() * 1e6);
-        case 4 ->
-            builder.put(
-                AttributeKey.stringArrayKey(key), List.of(randomString(random), randomString(random)));
-        case 5 -> builder.put(AttributeKey.longArrayKey(key), List.of(random.nextLong(), -1L));
-        case 6 -> builder.put(AttributeKey.booleanArrayKey(key), List.of(true, false, true));
-        case 7 -> builder.put(AttributeKey.doubleArrayKey(key), List.of(random.nextDouble(), -0.0));
-        default -> builder.put(AttributeKey.valueKey(key), randomValue(random, 2));
-      }
-    }
-    return builder.build();
-  }
-
-  private static Value<?> randomValue(Random random, int depth) {
-    int kind = random.nextInt(depth > 0 ? 8 : 6);
-    return switch (kind) {
-      case 0 -> Value.of(randomString(random));
-      case 1 -> Value.of(random.nextBoolean());
-      case 2 -> Value.of(random.nextLong());
-      case 3 -> Value.of(random.nextDouble());
-      case 4 -> {
-        byte[] bytes = new byte[random.nextInt(6)];
-        random.nextBytes(bytes);
-        yield Value.of(bytes);
-      }
-      case 5 -> Value.empty();
-      case 6 -> Value.of(randomValue(random, depth - 1), randomValue(random, depth - 1));
-      default ->
-          Value.of(
-              KeyValue.of(randomString(random), randomValue(random, depth - 1)),
-              KeyValue.of("", randomValue(random, depth - 1)));
-    };
-  }
-
-  /** ASCII mostly; now and then two- and three-byte characters, emoji and lone surrogates. */
-  private static String randomString(Random random) {
-    StringBuilder builder = new StringBuilder();
-    int length = random.nextInt(40);
-    boolean ascii = random.nextInt(3) > 0;
-    for (int i = 0; i < length; i++) {
-      if (ascii) {
-        builder.append((char) (' ' + random.nextInt(95)));
-        continue;
-      }
-      switch (random.nextInt(6)) {
-        case 0 -> builder.append((char) (0x80 + random.nextInt(0x780)));
-        case 1 -> builder.append((char) (0x800 + random.nextInt(0xD000)));
-        case 2 -> builder.appendCodePoint(0x10000 + random.nextInt(0xFFFFF));
-        case 3 -> builder.append((char) (0xD800 + random.nextInt(0x800)));
-        default -> builder.append((char) ('a' + random.nextInt(26)));
-      }
-    }
-    return builder.toString();
   }
 }
