@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * System B of the side-by-side run: the upstream {@code BatchSpanProcessor} (defaults) in front of
@@ -103,6 +104,9 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
    */
   interface Backlog {
     long stopAndCountKept() throws Exception;
+
+    /** Spans written to disk and not yet delivered by the reader. */
+    long pending();
   }
 
   /** The processor's exporter: writes to disk; its reader thread delivers from disk. */
@@ -112,6 +116,8 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
     private final SpanExporter toDisk;
     private final OtlpGrpcSpanExporter upstream;
     private final AtomicBoolean reading = new AtomicBoolean(true);
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
     private final Thread reader;
 
     Exporter(File directory, String endpoint) throws Exception {
@@ -140,6 +146,7 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
             CompletableResultCode result = upstream.export(batch).join(30, TimeUnit.SECONDS);
             if (result.isSuccess()) {
               stored.remove();
+              delivered.addAndGet(batch.size());
               break;
             }
             Thread.sleep(1000);
@@ -154,7 +161,16 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-      return toDisk.export(spans);
+      CompletableResultCode result = toDisk.export(spans);
+      if (result.isSuccess()) {
+        written.addAndGet(spans.size());
+      }
+      return result;
+    }
+
+    @Override
+    public long pending() {
+      return written.get() - delivered.get();
     }
 
     @Override

@@ -76,7 +76,8 @@ public final class SideBySide {
       Map<String, Long> leveeDrops,
       double callerMicrosPerSpan,
       double callerCpuMicrosPerSpan,
-      double journaledPerSecond) {
+      double journaledPerSecond,
+      DrainWatch.Drain drain) {
     long lost() {
       return Math.max(0, generated - delivered - kept);
     }
@@ -214,11 +215,18 @@ public final class SideBySide {
       long generatedStart = generated.get();
       long deliveredStart = receiver.spans();
       long start = System.nanoTime();
+      java.util.function.LongSupplier backlog = backlogOf(exporter);
+      DrainWatch drain = new DrainWatch(scenario.rate());
       for (int second = 0; second < scenario.seconds(); second++) {
         if (scenario.burstRate() > 0) {
           rate.set(second % 4 == 3 ? scenario.burstRate() : scenario.rate());
         }
-        Thread.sleep(1000);
+        for (int tick = 0; tick < 10; tick++) {
+          Thread.sleep(100);
+          if (backlog != null && scenario.name().equals("outage")) {
+            drain.sample(System.nanoTime() - start, receiver.spans(), backlog.getAsLong());
+          }
+        }
       }
       long deliveredEnd = receiver.spans();
       long elapsed = System.nanoTime() - start;
@@ -242,8 +250,8 @@ public final class SideBySide {
         journaled = stats.journaled();
       }
       long delivered = DeliverySideBySide.awaitStable(receiver);
-      if (exporter instanceof DiskBufferingDelivery.Backlog backlog) {
-        kept = backlog.stopAndCountKept(); // on disk, not yet delivered
+      if (exporter instanceof DiskBufferingDelivery.Backlog diskBuffering) {
+        kept = diskBuffering.stopAndCountKept(); // on disk, not yet delivered
       }
       double heapPeak = heap.stop();
       boolean steady = scenario.burstRate() == 0 && !scenario.name().equals("outage");
@@ -257,7 +265,81 @@ public final class SideBySide {
           drops,
           timed.microsPerSpan(),
           timed.cpuMicrosPerSpan(),
-          journaled / (elapsed / 1e9));
+          journaled / (elapsed / 1e9),
+          drain.result());
+    }
+  }
+
+  /** What a system holds undelivered now, if it holds anything (A does not: it drops). */
+  private static java.util.function.LongSupplier backlogOf(SpanExporter exporter) {
+    if (exporter instanceof LeveeSpanExporter levee) {
+      return () -> levee.stats().pending();
+    }
+    if (exporter instanceof DiskBufferingDelivery.Backlog diskBuffering) {
+      return diskBuffering::pending;
+    }
+    return null;
+  }
+
+  /**
+   * The backlog drain after an outage, while live traffic goes on: the backlog when the receiver
+   * starts answering again (the first sample after 2 s without deliveries that sees some), and how
+   * long until it is down to what live traffic keeps in flight (half a second of it, or 5% of the
+   * backlog if more).
+   */
+  static final class DrainWatch {
+    /** Spans drained per second, how many, in how long; {@code drained} false if the run ended first. */
+    record Drain(double perSecond, long spans, long left, double seconds, boolean drained) {}
+
+    private final long rate;
+    private long lastDelivered = -1;
+    private long quietSince = -1;
+    private long recoveredAt = -1;
+    private long backlogAtRecovery;
+    private long lastNanos;
+    private long lastBacklog;
+    private Drain result;
+
+    DrainWatch(long rate) {
+      this.rate = rate;
+    }
+
+    void sample(long nanos, long delivered, long backlog) {
+      if (result != null && result.drained()) {
+        return;
+      }
+      lastNanos = nanos;
+      lastBacklog = backlog;
+      if (recoveredAt < 0) {
+        if (delivered != lastDelivered) {
+          boolean wasQuiet = quietSince >= 0 && nanos - quietSince > TimeUnit.SECONDS.toNanos(2);
+          lastDelivered = delivered;
+          quietSince = nanos;
+          if (wasQuiet) {
+            recoveredAt = nanos;
+            backlogAtRecovery = backlog;
+          }
+        }
+        return;
+      }
+      long settled = Math.max(rate / 2, backlogAtRecovery / 20);
+      if (backlog <= settled) {
+        double seconds = (nanos - recoveredAt) / 1e9;
+        result =
+            new Drain((backlogAtRecovery - backlog) / seconds, backlogAtRecovery, backlog, seconds, true);
+      }
+    }
+
+    Drain result() {
+      if (result != null) {
+        return result;
+      }
+      if (recoveredAt < 0) {
+        return null;
+      }
+      double seconds = (lastNanos - recoveredAt) / 1e9;
+      return new Drain(
+          (backlogAtRecovery - lastBacklog) / seconds, backlogAtRecovery, lastBacklog, seconds, false);
     }
   }
 
@@ -409,11 +491,15 @@ public final class SideBySide {
             minutes));
     for (Scenario scenario : scenarios) {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
+      boolean outage = scenario.name().equals("outage");
       text.append(
-          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |\n");
-      text.append("|---|---|---|---|---|---|---|---|---|---|\n");
+          "| system | delivered spans/s | lost | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
+              + (outage ? " backlog drain after recovery, live traffic flowing |" : "")
+              + "\n");
+      text.append("|---|---|---|---|---|---|---|---|---|---|" + (outage ? "---|" : "") + "\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
+        DrainWatch.Drain drain = runs.get(runs.size() - 1).drain();
         long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
         Map<String, Long> drops = runs.get(runs.size() - 1).leveeDrops();
         text.append("| ")
@@ -439,7 +525,9 @@ public final class SideBySide {
             .append(range(runs, Run::callerCpuMicrosPerSpan, "%.2f"))
             .append(" | ")
             .append(range(runs, Run::heapPeakMiB, "%.0f"))
-            .append(" |\n");
+            .append(" |")
+            .append(outage ? " " + describe(drain) + " |" : "")
+            .append('\n');
       }
       text.append('\n');
     }
@@ -451,6 +539,22 @@ public final class SideBySide {
     text.append("Key ratios: `").append(ratios(results)).append("`\n");
     text.append(END).append('\n');
     return text.toString();
+  }
+
+  private static String describe(DrainWatch.Drain drain) {
+    if (drain == null) {
+      return "n/a";
+    }
+    if (drain.drained()) {
+      return String.format(
+          Locale.ROOT, "%,.0f spans/s (%,d spans in %.1f s)", drain.perSecond(), drain.spans(), drain.seconds());
+    }
+    return String.format(
+        Locale.ROOT,
+        "not drained in the run: %,d spans at recovery, %,d %.1f s later",
+        drain.spans(),
+        drain.left(),
+        drain.seconds());
   }
 
   /** The key ratios and losses, as {@code name=value} pairs. */
