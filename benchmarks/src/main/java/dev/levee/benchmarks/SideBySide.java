@@ -551,7 +551,7 @@ public final class SideBySide {
     }
     return String.format(
         Locale.ROOT,
-        "not drained in the run: %,d spans at recovery, %,d %.1f s later",
+        "not drained in the run: %,d spans held at recovery, %,d still held %.1f s later",
         drain.spans(),
         drain.left(),
         drain.seconds());

@@ -91,6 +91,11 @@ final class BackwardProtoWriter {
   }
 
   void writeVarint64(long value) {
+    if ((value & ~0x3FFFL) == 0) {
+      // Small non-negative values (status codes, ports, counts): the 32-bit path's one or two bytes.
+      writeVarint32((int) value);
+      return;
+    }
     int length = varint64Size(value);
     ensure(length);
     int at = position - length;

@@ -154,6 +154,7 @@ abstract class OtlpRequestWriter<T> {
     }
     int mark = out.size();
     if (key instanceof InternalAttributeKeyImpl<?> internal) {
+      // The key's UTF-8 bytes, kept by the key: instrumentation's keys are constants, encoded once.
       out.writeBytes(internal.getKeyUtf8());
     } else {
       out.writeUtf8(name);
