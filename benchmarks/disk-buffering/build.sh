@@ -61,7 +61,7 @@ jar --create --file "$out/opentelemetry-disk-buffering.jar" -C "$out/classes" .
 # At run time it needs Wire's runtime, Okio and Kotlin's standard library; the SDK and the OTLP
 # marshalers come from the benchmark jar.
 for dependency in wire-runtime-jvm- okio-jvm- kotlin-stdlib-[0-9]; do
-  cp "$out"/deps/"$dependency"*.jar "$out/lib/"
+  cp "$out"/deps/$dependency*.jar "$out/lib/"
 done
 { echo -n "$out/opentelemetry-disk-buffering.jar"; for jar in "$out"/lib/*.jar; do echo -n ":$jar"; done; } \
   > "$out/classpath.txt"
