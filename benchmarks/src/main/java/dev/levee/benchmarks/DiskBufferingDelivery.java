@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * takes stored batches from the same {@code FileSpanStorage} and exports them with the upstream
  * {@code OtlpGrpcSpanExporter} (defaults): the write-to-disk, read-back, export path the module's
  * README describes. A batch whose export fails is retried, after a second, until it is delivered,
- * and deleted only then.
+ * and deleted only then. Shutting the exporter down stops the reader too; what is left on disk is
+ * counted as kept, as Levee's journal backlog is.
  *
  * <p>Storage settings are the module's defaults (1 MB files, readable once full or 30 s old) except
  * the folder cap, set to Levee's default {@code journal.limit} (1 GiB; the module's default of 10 MB
@@ -178,17 +179,26 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
       return toDisk.flush();
     }
 
-    /** The reader goes on delivering the backlog after the SDK shuts down, until stopped. */
+    /**
+     * Stops writing and reading, as Levee stops delivering when the SDK shuts it down: what is
+     * still on disk then is counted as kept ({@link #stopAndCountKept}).
+     */
     @Override
     public CompletableResultCode shutdown() {
-      return toDisk.shutdown();
+      CompletableResultCode written = toDisk.shutdown();
+      reading.set(false);
+      try {
+        reader.join(TimeUnit.SECONDS.toMillis(60));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return written;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public long stopAndCountKept() throws Exception {
-      reading.set(false);
-      reader.join(TimeUnit.SECONDS.toMillis(60));
+      shutdown();
       upstream.shutdown().join(10, TimeUnit.SECONDS);
       close.invoke(storage); // makes the file being written readable to the next storage
       Object leftover = createStorage.invoke(null, directory, configuration());

@@ -2,9 +2,7 @@ package dev.levee.exporter.internal;
 
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.resources.Resource;
 
 /**
  * Writes an OTLP {@code ExportLogsServiceRequest} from SDK log records in one backward pass (see
@@ -30,14 +28,8 @@ final class LogsRequestWriter extends OtlpRequestWriter<LogRecordData> {
   private static final String INVALID_TRACE_ID = SpanContext.getInvalid().getTraceId();
   private static final String INVALID_SPAN_ID = SpanContext.getInvalid().getSpanId();
 
-  @Override
-  Resource resourceOf(LogRecordData log) {
-    return log.getResource();
-  }
-
-  @Override
-  InstrumentationScopeInfo scopeOf(LogRecordData log) {
-    return log.getInstrumentationScopeInfo();
+  LogsRequestWriter() {
+    super(LogRecordData::getResource, LogRecordData::getInstrumentationScopeInfo);
   }
 
   @Override

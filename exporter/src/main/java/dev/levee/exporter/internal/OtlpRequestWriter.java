@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Writes an OTLP export request from SDK data in one backward pass (see {@link
@@ -71,12 +72,24 @@ abstract class OtlpRequestWriter<T> {
   private final Map<Object, byte[]> encoded = new IdentityHashMap<>();
   private final AttributeCollector attributes = new AttributeCollector();
 
+  private final Function<T, Resource> resourceOf;
+  private final Function<T, InstrumentationScopeInfo> scopeOf;
+
+  OtlpRequestWriter(Function<T, Resource> resourceOf, Function<T, InstrumentationScopeInfo> scopeOf) {
+    this.resourceOf = resourceOf;
+    this.scopeOf = scopeOf;
+  }
+
   /** Writes one item, as a complete {@link #SCOPE_GROUP_ITEMS} field of its scope group. */
   abstract void writeItem(T item);
 
-  abstract Resource resourceOf(T item);
+  private Resource resourceOf(T item) {
+    return resourceOf.apply(item);
+  }
 
-  abstract InstrumentationScopeInfo scopeOf(T item);
+  private InstrumentationScopeInfo scopeOf(T item) {
+    return scopeOf.apply(item);
+  }
 
   /** The request's bytes for {@code items}, exactly sized. */
   final byte[] write(Collection<T> items) {

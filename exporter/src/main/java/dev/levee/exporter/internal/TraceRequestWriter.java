@@ -2,8 +2,6 @@ package dev.levee.exporter.internal;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -55,14 +53,8 @@ final class TraceRequestWriter extends OtlpRequestWriter<SpanData> {
   private static final int FLAG_HAS_IS_REMOTE = 0x100;
   private static final int FLAG_IS_REMOTE = 0x200;
 
-  @Override
-  Resource resourceOf(SpanData span) {
-    return span.getResource();
-  }
-
-  @Override
-  InstrumentationScopeInfo scopeOf(SpanData span) {
-    return span.getInstrumentationScopeInfo();
+  TraceRequestWriter() {
+    super(SpanData::getResource, SpanData::getInstrumentationScopeInfo);
   }
 
   @Override
