@@ -337,7 +337,11 @@ abstract class OtlpRequestWriter<T> {
     if (items.isEmpty()) {
       return List.of();
     }
-    List<T> all = items instanceof List<T> list ? list : new ArrayList<>(items);
+    // Walked by index, from the end: a list that is not random-access is copied once.
+    List<T> all =
+        items instanceof List<T> list && list instanceof java.util.RandomAccess
+            ? list
+            : new ArrayList<>(items);
     T first = all.get(0);
     Resource firstResource = resourceOf(first);
     InstrumentationScopeInfo firstScope = scopeOf(first);
