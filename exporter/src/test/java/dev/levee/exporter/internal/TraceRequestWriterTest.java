@@ -118,6 +118,18 @@ class TraceRequestWriterTest {
   }
 
   @Test
+  void writesABatchThatIsNotARandomAccessListInItsOrder() throws Exception {
+    Random random = new Random(11);
+    List<SpanData> spans = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      spans.add(randomSpan(random, RESOURCE, SCOPE));
+    }
+
+    assertThat(writer.write(new java.util.LinkedList<>(spans))).isEqualTo(sdkBytes(spans));
+    assertThat(writer.write(new java.util.LinkedHashSet<>(spans))).isEqualTo(sdkBytes(spans));
+  }
+
+  @Test
   void keepsItsBufferUsableAfterALargeBatch() throws Exception {
     Random random = new Random(3);
     List<SpanData> large = new ArrayList<>();
