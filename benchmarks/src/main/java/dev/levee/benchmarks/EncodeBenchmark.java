@@ -58,11 +58,7 @@ public class EncodeBenchmark {
   @OperationsPerInvocation(BATCH)
   public byte[] sdkLowAllocationMarshaler() throws IOException {
     sdkReused.initialize(spans);
-    try {
-      return exact(sdkReused);
-    } finally {
-      sdkReused.reset();
-    }
+    return exactThenReset(sdkReused, sdkReused::reset);
   }
 
   @Benchmark
@@ -75,17 +71,18 @@ public class EncodeBenchmark {
   @OperationsPerInvocation(BATCH)
   public byte[] sdkLowAllocationLogsMarshaler() throws IOException {
     sdkLogsReused.initialize(logs);
-    try {
-      return exact(sdkLogsReused);
-    } finally {
-      sdkLogsReused.reset();
-    }
+    return exactThenReset(sdkLogsReused, sdkLogsReused::reset);
   }
 
-  private static byte[] exact(Marshaler request) throws IOException {
-    byte[] bytes = new byte[request.getBinarySerializedSize()];
-    request.writeBinaryTo(new FixedArrayOutputStream(bytes));
-    return bytes;
+  /** The request into an exact-size array, as Levee's encoder did; then the reused marshaler reset. */
+  private static byte[] exactThenReset(Marshaler request, Runnable reset) throws IOException {
+    try {
+      byte[] bytes = new byte[request.getBinarySerializedSize()];
+      request.writeBinaryTo(new FixedArrayOutputStream(bytes));
+      return bytes;
+    } finally {
+      reset.run();
+    }
   }
 
   /** Writes into a preallocated array, as Levee's encoder does. */

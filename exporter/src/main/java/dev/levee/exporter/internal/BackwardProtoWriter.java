@@ -35,14 +35,11 @@ final class BackwardProtoWriter {
   /** The bytes written, in order, as an array of exactly their size; then starts over. */
   byte[] toByteArrayAndReset() {
     byte[] result = Arrays.copyOfRange(buffer, position, buffer.length);
-    if (buffer.length > RETAINED_MAX) {
-      buffer = new byte[INITIAL];
-    }
-    position = buffer.length;
+    reset();
     return result;
   }
 
-  /** Drops what was written (after a failure part-way through). */
+  /** Drops what was written (after a failure part-way through, or once copied out). */
   void reset() {
     if (buffer.length > RETAINED_MAX) {
       buffer = new byte[INITIAL];
