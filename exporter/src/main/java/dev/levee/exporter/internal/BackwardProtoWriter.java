@@ -39,6 +39,17 @@ final class BackwardProtoWriter {
     return result;
   }
 
+  /**
+   * The bytes written since {@code mark = size()}, as an array; they are taken off, so the writer
+   * is back at {@code mark}.
+   */
+  byte[] takeSince(int mark) {
+    int length = size() - mark;
+    byte[] taken = Arrays.copyOfRange(buffer, position, position + length);
+    position += length;
+    return taken;
+  }
+
   /** Drops what was written (after a failure part-way through, or once copied out). */
   void reset() {
     if (buffer.length > RETAINED_MAX) {

@@ -2,16 +2,10 @@ package dev.levee.exporter.internal;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
-import io.opentelemetry.exporter.internal.marshal.Marshaler;
-import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
-import io.opentelemetry.exporter.internal.otlp.metrics.LowAllocationMetricsRequestMarshaler;
-import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
-import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,14 +16,13 @@ import java.util.function.ToIntFunction;
  * Encodes one SDK batch into one {@link Chunk}: the exact bytes of an OTLP {@code
  * Export*ServiceRequest}, written once into an array of exactly the right size.
  *
- * <p>Spans and log records are written by {@link TraceRequestWriter} and {@link LogsRequestWriter}
- * in one backward pass; metric data by the SDK's own OTLP marshaler, which sizes every nested
- * message first and then writes.
- * Either way: no intermediate protobuf objects, no resizing copies of the result. One encoder
- * state is reused while one thread encodes (the SDK's worker, as a rule); a second thread arriving
- * at the same time uses a fresh SDK marshaler instead of waiting. Measured against the SDK's
- * marshaler and against building opentelemetry-proto objects: {@code EncodeBenchmark} in the
- * benchmarks module.
+ * <p>All three signals are written by Levee's own request writers ({@link TraceRequestWriter},
+ * {@link MetricsRequestWriter}, {@link LogsRequestWriter}) in one backward pass, from the SDK's
+ * public data interfaces only, so one build runs against every SDK from 1.44 on: no intermediate
+ * protobuf objects, no resizing copies of the result. One writer is reused while one thread
+ * encodes (the SDK's worker, as a rule); a second thread arriving at the same time writes with a
+ * fresh writer instead of waiting. Measured against the SDK's marshalers and against building
+ * opentelemetry-proto objects: {@code EncodeBenchmark} in the benchmarks module.
  *
  * <p>Internal, may change. Thread-safe.
  */
@@ -58,41 +51,35 @@ public final class ChunkEncoder<T> {
   }
 
   /**
-   * Spans are written by {@link TraceRequestWriter}, in one pass, to the same bytes as the SDK's
-   * marshaler at about half its cost (spans are most of what an application exports, and this is
-   * the SDK thread's time); a second thread encoding at the same moment uses the SDK's marshaler.
+   * Spans, written by {@link TraceRequestWriter} to the same bytes as the SDK's marshaler at about
+   * half its cost (spans are most of what an application exports, and this is the SDK thread's
+   * time).
    */
   public static ChunkEncoder<SpanData> spans() {
     TraceRequestWriter writer = new TraceRequestWriter();
     return new ChunkEncoder<>(
         Signal.SPANS,
-        items -> write(TraceRequestMarshaler.create(items)),
+        items -> new TraceRequestWriter().write(items),
         writer::write,
         Collection::size);
   }
 
+  /** Metric data, written by {@link MetricsRequestWriter}; counted in data points. */
   public static ChunkEncoder<MetricData> metrics() {
-    LowAllocationMetricsRequestMarshaler reusable = new LowAllocationMetricsRequestMarshaler();
+    MetricsRequestWriter writer = new MetricsRequestWriter();
     return new ChunkEncoder<>(
         Signal.METRICS,
-        items -> write(MetricsRequestMarshaler.create(items)),
-        items -> {
-          reusable.initialize(items);
-          try {
-            return write(reusable);
-          } finally {
-            reusable.reset();
-          }
-        },
+        items -> new MetricsRequestWriter().write(items),
+        writer::write,
         ChunkEncoder::countDataPoints);
   }
 
-  /** Log records are written by {@link LogsRequestWriter}, as spans are (see {@link #spans}). */
+  /** Log records, written by {@link LogsRequestWriter}. */
   public static ChunkEncoder<LogRecordData> logs() {
     LogsRequestWriter writer = new LogsRequestWriter();
     return new ChunkEncoder<>(
         Signal.LOGS,
-        items -> write(LogsRequestMarshaler.create(items)),
+        items -> new LogsRequestWriter().write(items),
         writer::write,
         Collection::size);
   }
@@ -184,52 +171,11 @@ public final class ChunkEncoder<T> {
     return Chunk.of(signal, bytes, itemCount, false, nowEpochNanos);
   }
 
-  private static byte[] write(Marshaler request) throws IOException {
-    byte[] bytes = new byte[request.getBinarySerializedSize()];
-    ArrayOutputStream out = new ArrayOutputStream(bytes);
-    request.writeBinaryTo(out);
-    if (out.position != bytes.length) {
-      throw new IOException(
-          "Encoded " + out.position + " bytes where the marshaler announced " + bytes.length);
-    }
-    return bytes;
-  }
-
   private static int countDataPoints(Collection<MetricData> metrics) {
     int points = 0;
     for (MetricData metric : metrics) {
       points += metric.getData().getPoints().size();
     }
     return points;
-  }
-
-  /** Writes into a preallocated array; overflowing it is an error, never a resize. */
-  private static final class ArrayOutputStream extends OutputStream {
-    private final byte[] target;
-    private int position;
-
-    ArrayOutputStream(byte[] target) {
-      this.target = target;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      ensure(1);
-      target[position++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      ensure(len);
-      System.arraycopy(b, off, target, position, len);
-      position += len;
-    }
-
-    private void ensure(int len) throws IOException {
-      if (len > target.length - position) {
-        throw new IOException(
-            "Encoding overflowed the announced size of " + target.length + " bytes");
-      }
-    }
   }
 }

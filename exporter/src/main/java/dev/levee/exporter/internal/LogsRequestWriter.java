@@ -37,7 +37,7 @@ final class LogsRequestWriter extends OtlpRequestWriter<LogRecordData> {
     int mark = out.size();
     SpanContext context = log.getSpanContext();
 
-    writeStringField(EVENT_NAME, log.getEventName());
+    writeStringField(EVENT_NAME, RunningSdk.eventName(log));
     if (!context.getSpanId().equals(INVALID_SPAN_ID)) {
       writeIdField(SPAN_ID, context.getSpanId());
     }

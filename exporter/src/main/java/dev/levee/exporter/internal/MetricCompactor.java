@@ -4,12 +4,10 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.Data;
-import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.ExponentialHistogramData;
 import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.data.HistogramData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.data.PointData;
@@ -160,24 +158,58 @@ public final class MetricCompactor {
   @SuppressWarnings("unchecked")
   private static MetricData rebuild(StreamKey key, Collection<PointData> points) {
     List<PointData> copy = List.copyOf(points);
+    // Built on the public data interfaces: their static factories came after the oldest SDK
+    // Levee supports (1.44).
     Data<?> data =
         switch (key.type()) {
-          case LONG_SUM ->
-              SumData.createLongSumData(
-                  key.monotonic(), AggregationTemporality.CUMULATIVE, (List<LongPointData>) (List<?>) copy);
-          case DOUBLE_SUM ->
-              SumData.createDoubleSumData(
-                  key.monotonic(), AggregationTemporality.CUMULATIVE, (List<DoublePointData>) (List<?>) copy);
-          case HISTOGRAM ->
-              HistogramData.create(
-                  AggregationTemporality.CUMULATIVE, (List<HistogramPointData>) (List<?>) copy);
+          case LONG_SUM, DOUBLE_SUM -> new HeldSum<>(key.monotonic(), copy);
+          case HISTOGRAM -> new HeldHistogram((List<HistogramPointData>) (List<?>) copy);
           case EXPONENTIAL_HISTOGRAM ->
-              ExponentialHistogramData.create(
-                  AggregationTemporality.CUMULATIVE,
-                  (List<ExponentialHistogramPointData>) (List<?>) copy);
+              new HeldExponentialHistogram((List<ExponentialHistogramPointData>) (List<?>) copy);
           default -> throw new IllegalStateException("not compacted: " + key.type());
         };
     return new HeldMetric(key, data);
+  }
+
+  /** Cumulative sum points held for a stream. */
+  private record HeldSum<P extends PointData>(boolean isMonotonic, List<P> points)
+      implements SumData<P> {
+    @Override
+    public List<P> getPoints() {
+      return points;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality() {
+      return AggregationTemporality.CUMULATIVE;
+    }
+  }
+
+  /** Cumulative histogram points held for a stream. */
+  private record HeldHistogram(List<HistogramPointData> points) implements HistogramData {
+    @Override
+    public List<HistogramPointData> getPoints() {
+      return points;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality() {
+      return AggregationTemporality.CUMULATIVE;
+    }
+  }
+
+  /** Cumulative exponential histogram points held for a stream. */
+  private record HeldExponentialHistogram(List<ExponentialHistogramPointData> points)
+      implements ExponentialHistogramData {
+    @Override
+    public List<ExponentialHistogramPointData> getPoints() {
+      return points;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality() {
+      return AggregationTemporality.CUMULATIVE;
+    }
   }
 
   /** Metric data rebuilt from held points: the stream's identity and the points. */

@@ -5,18 +5,9 @@ import io.opentelemetry.api.common.AttributeType;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
-import io.opentelemetry.api.internal.ImmutableKeyValuePairs;
-import io.opentelemetry.api.internal.InternalAttributeKeyImpl;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.api.trace.propagation.internal.W3CTraceContextEncoding;
-import io.opentelemetry.exporter.internal.marshal.Marshaler;
-import io.opentelemetry.exporter.internal.otlp.InstrumentationScopeMarshaler;
-import io.opentelemetry.exporter.internal.otlp.ResourceMarshaler;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,8 +23,8 @@ import java.util.function.Function;
  * attributes and values every signal's items hold. A subclass writes one item.
  *
  * <p>Items are grouped by resource and then by instrumentation scope (by identity, as the SDK's
- * marshalers do), groups in the order they first appear. Resource and scope messages are encoded
- * once, by the SDK's marshalers, and kept.
+ * marshalers do), groups in the order they first appear. Resource and scope messages are written
+ * once each and their bytes kept.
  *
  * <p>Internal, may change. Not thread-safe: one writer per thread at a time.
  */
@@ -61,12 +52,19 @@ abstract class OtlpRequestWriter<T> {
   private static final int ANY_BYTES = 7;
   private static final int ARRAY_VALUES = 1;
   private static final int KVLIST_VALUES = 1;
+  private static final int SCOPE_NAME = 1;
+  private static final int SCOPE_VERSION = 2;
+  private static final int SCOPE_ATTRIBUTES = 3;
+  // opentelemetry/proto/resource/v1/resource.proto, common.proto's EntityRef
+  private static final int RESOURCE_ATTRIBUTES = 1;
+  private static final int RESOURCE_ENTITY_REFS = 3;
+  private static final int ENTITY_SCHEMA_URL = 1;
+  private static final int ENTITY_TYPE = 2;
+  private static final int ENTITY_ID_KEYS = 3;
+  private static final int ENTITY_DESCRIPTION_KEYS = 4;
 
   /** Resources and scopes are few and long-lived; the cache is cleared if that ever stops being so. */
   private static final int ENCODED_CACHE_MAX = 256;
-
-  /** Whether this API has {@code ImmutableKeyValuePairs.getData()} (1.4x and later). */
-  private static final boolean DATA_ARRAY = hasDataArray();
 
   final BackwardProtoWriter out = new BackwardProtoWriter();
   private final Map<Object, byte[]> encoded = new IdentityHashMap<>();
@@ -135,9 +133,9 @@ abstract class OtlpRequestWriter<T> {
     if (attributes.isEmpty()) {
       return;
     }
-    if (DATA_ARRAY && attributes instanceof ImmutableKeyValuePairs<?, ?> pairs) {
-      // The SDK's attributes: keys and values alternate in one array, read without copying.
-      Object[] data = pairs.getData();
+    // The SDK's attributes: keys and values alternate in one array, read without copying.
+    Object[] data = ApiInternals.AVAILABLE ? ApiInternals.keysAndValues(attributes) : null;
+    if (data != null) {
       for (int i = data.length - 2; i >= 0; i -= 2) {
         writeAttribute(fieldNumber, (AttributeKey<?>) data[i], data[i + 1]);
       }
@@ -166,9 +164,10 @@ abstract class OtlpRequestWriter<T> {
       return;
     }
     int mark = out.size();
-    if (key instanceof InternalAttributeKeyImpl<?> internal) {
-      // The key's UTF-8 bytes, kept by the key: instrumentation's keys are constants, encoded once.
-      out.writeBytes(internal.getKeyUtf8());
+    // The key's UTF-8 bytes, kept by the key: instrumentation's keys are constants, encoded once.
+    byte[] utf8 = ApiInternals.AVAILABLE ? ApiInternals.keyUtf8(key) : null;
+    if (utf8 != null) {
+      out.writeBytes(utf8);
     } else {
       out.writeUtf8(name);
     }
@@ -199,7 +198,12 @@ abstract class OtlpRequestWriter<T> {
         }
         out.endMessage(ANY_ARRAY, mark);
       }
-      case VALUE -> writeAnyValue((Value<?>) value);
+      default -> {
+        // AttributeType.VALUE (SDK 1.5x and later, absent from the 1.44 API compiled against).
+        if (value instanceof Value<?> anyValue) {
+          writeAnyValue(anyValue);
+        }
+      }
     }
   }
 
@@ -263,16 +267,29 @@ abstract class OtlpRequestWriter<T> {
         out.writeBytes(copy);
         out.endMessage(ANY_BYTES, mark);
       }
-      case EMPTY -> {
-        // An empty AnyValue: no field set.
+      default -> {
+        // ValueType.EMPTY (newer APIs): an empty AnyValue, no field set.
       }
     }
   }
 
   final void writeTraceState(int fieldNumber, TraceState traceState) {
     if (!traceState.isEmpty()) {
-      writeStringField(fieldNumber, W3CTraceContextEncoding.encodeTraceState(traceState));
+      writeStringField(fieldNumber, encodeTraceState(traceState));
     }
+  }
+
+  /** The W3C {@code tracestate} header's form: {@code key=value} entries joined by commas. */
+  static String encodeTraceState(TraceState traceState) {
+    StringBuilder header = new StringBuilder();
+    traceState.forEach(
+        (key, value) -> {
+          if (header.length() > 0) {
+            header.append(',');
+          }
+          header.append(key).append('=').append(value);
+        });
+    return header.toString();
   }
 
   final void writeIdField(int fieldNumber, String hexId) {
@@ -306,27 +323,57 @@ abstract class OtlpRequestWriter<T> {
     }
   }
 
-  /** The resource's or scope's message content, encoded by the SDK's marshaler once and kept. */
+  /** The resource's or scope's message content, written once and kept. */
   private byte[] encoded(Object resourceOrScope) {
     byte[] bytes = encoded.get(resourceOrScope);
     if (bytes == null) {
-      Marshaler marshaler =
-          resourceOrScope instanceof Resource resource
-              ? ResourceMarshaler.create(resource)
-              : InstrumentationScopeMarshaler.create((InstrumentationScopeInfo) resourceOrScope);
-      ByteArrayOutputStream content = new ByteArrayOutputStream(marshaler.getBinarySerializedSize());
-      try {
-        marshaler.writeBinaryTo(content);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      // Written through the same buffer, below what is written so far, and taken off again.
+      int mark = out.size();
+      if (resourceOrScope instanceof Resource resource) {
+        writeResource(resource);
+      } else {
+        writeScope((InstrumentationScopeInfo) resourceOrScope);
       }
-      bytes = content.toByteArray();
+      bytes = out.takeSince(mark);
       if (encoded.size() >= ENCODED_CACHE_MAX) {
         encoded.clear();
       }
       encoded.put(resourceOrScope, bytes);
     }
     return bytes;
+  }
+
+  /** A Resource message's fields: attributes, then entity references where the SDK has them. */
+  private void writeResource(Resource resource) {
+    List<RunningSdk.Entity> entities = RunningSdk.entities(resource);
+    for (int i = entities.size() - 1; i >= 0; i--) {
+      RunningSdk.Entity entity = entities.get(i);
+      int mark = out.size();
+      for (int k = entity.descriptionKeys().size() - 1; k >= 0; k--) {
+        writeRepeatedString(ENTITY_DESCRIPTION_KEYS, entity.descriptionKeys().get(k));
+      }
+      for (int k = entity.idKeys().size() - 1; k >= 0; k--) {
+        writeRepeatedString(ENTITY_ID_KEYS, entity.idKeys().get(k));
+      }
+      writeRepeatedString(ENTITY_TYPE, entity.type());
+      writeStringField(ENTITY_SCHEMA_URL, entity.schemaUrl());
+      out.endMessage(RESOURCE_ENTITY_REFS, mark);
+    }
+    writeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
+  }
+
+  /** An InstrumentationScope message's fields: name, version, attributes. */
+  private void writeScope(InstrumentationScopeInfo scope) {
+    writeAttributes(SCOPE_ATTRIBUTES, scope.getAttributes());
+    writeStringField(SCOPE_VERSION, scope.getVersion());
+    writeStringField(SCOPE_NAME, scope.getName());
+  }
+
+  /** A string field written even when empty, as an element of a repeated field is. */
+  private void writeRepeatedString(int fieldNumber, String value) {
+    int mark = out.size();
+    out.writeUtf8(value);
+    out.endMessage(fieldNumber, mark);
   }
 
   /**
@@ -380,14 +427,6 @@ abstract class OtlpRequestWriter<T> {
           .add(item);
     }
     return groups;
-  }
-
-  private static boolean hasDataArray() {
-    try {
-      return ImmutableKeyValuePairs.class.getMethod("getData").getReturnType() == Object[].class;
-    } catch (NoSuchMethodException | LinkageError e) {
-      return false;
-    }
   }
 
   /** An attribute set as two arrays, to be written from last to first. */

@@ -164,7 +164,7 @@ class MetricCompactorTest {
         counter.getName(),
         counter.getDescription(),
         counter.getUnit(),
-        io.opentelemetry.sdk.metrics.data.SumData.createLongSumData(
+        io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData.create(
             true, AggregationTemporality.CUMULATIVE, kept));
   }
 

@@ -8,21 +8,16 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
-import io.opentelemetry.sdk.trace.data.EventData;
-import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TraceRequestWriterTest {
@@ -39,15 +34,27 @@ class TraceRequestWriterTest {
 
   @Test
   void writesTheSdkMarshalersBytesForRandomSpans() throws Exception {
-    Random random = new Random(20261201);
+    RandomTelemetry random = new RandomTelemetry(20261201);
     for (int batch = 0; batch < 300; batch++) {
       List<SpanData> spans = new ArrayList<>();
-      int count = 1 + random.nextInt(20);
+      int count = 1 + random.random().nextInt(20);
       for (int i = 0; i < count; i++) {
-        spans.add(randomSpan(random, RESOURCE, SCOPE));
+        spans.add(random.span(RESOURCE, SCOPE));
       }
 
-      assertThat(writer.write(spans)).as("batch %s", batch).isEqualTo(sdkBytes(spans));
+      SdkMarshalers.assertSameAsSdk144(
+          writer.write(spans), sdkBytes(spans), ExportTraceServiceRequest.parser(), "batch " + batch);
+    }
+  }
+
+  @Test
+  void writesRandomResourcesAndScopesAsTheSdkDoes() throws Exception {
+    RandomTelemetry random = new RandomTelemetry(44);
+    for (int batch = 0; batch < 100; batch++) {
+      List<SpanData> spans = List.of(random.span(random.resource(), random.scope()));
+
+      SdkMarshalers.assertSameAsSdk144(
+          writer.write(spans), sdkBytes(spans), ExportTraceServiceRequest.parser(), "batch " + batch);
     }
   }
 
@@ -69,7 +76,7 @@ class TraceRequestWriterTest {
         TestSpanData.builder()
             .setResource(RESOURCE)
             .setInstrumentationScopeInfo(SCOPE)
-            .setSpanContext(RandomTelemetry.context(new Random(1), false))
+            .setSpanContext(new RandomTelemetry(1).context(false))
             .setName("drops")
             .setKind(SpanKind.CONSUMER)
             .setStartEpochNanos(-1)
@@ -81,22 +88,23 @@ class TraceRequestWriterTest {
             .build();
 
     for (List<SpanData> spans : List.<List<SpanData>>of(List.of(empty), List.of(negativeDrops), List.of())) {
-      assertThat(writer.write(spans)).isEqualTo(sdkBytes(spans));
+      SdkMarshalers.assertSameAsSdk144(
+        writer.write(spans), sdkBytes(spans), ExportTraceServiceRequest.parser(), "spans");
     }
   }
 
   @Test
   void groupsByResourceAndScopeInTheOrderTheyFirstAppear() throws Exception {
-    Random random = new Random(7);
+    RandomTelemetry random = new RandomTelemetry(7);
     Resource other = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "cart"));
     InstrumentationScopeInfo otherScope = InstrumentationScopeInfo.create("jdbc");
     List<SpanData> spans =
         List.of(
-            randomSpan(random, other, SCOPE),
-            randomSpan(random, RESOURCE, otherScope),
-            randomSpan(random, other, otherScope),
-            randomSpan(random, RESOURCE, SCOPE),
-            randomSpan(random, other, SCOPE));
+            random.span(other, SCOPE),
+            random.span(RESOURCE, otherScope),
+            random.span(other, otherScope),
+            random.span(RESOURCE, SCOPE),
+            random.span(other, SCOPE));
 
     ExportTraceServiceRequest ours = ExportTraceServiceRequest.parseFrom(writer.write(spans));
 
@@ -112,34 +120,40 @@ class TraceRequestWriterTest {
             ByteString.copyFrom(spans.get(0).getSpanContext().getSpanIdBytes()),
             ByteString.copyFrom(spans.get(4).getSpanContext().getSpanIdBytes()));
     // The SDK groups the same way; only the order of its groups differs (an identity map's).
-    ExportTraceServiceRequest sdk = ExportTraceServiceRequest.parseFrom(sdkBytes(spans));
+    ExportTraceServiceRequest sdk =
+        (ExportTraceServiceRequest)
+            SdkMarshalers.asLaterSdksWriteIt(ExportTraceServiceRequest.parseFrom(sdkBytes(spans)));
     assertThat(flatten(ours)).containsExactlyInAnyOrderElementsOf(flatten(sdk));
     assertThat(ours.getSerializedSize()).isEqualTo(sdk.getSerializedSize());
   }
 
   @Test
   void writesABatchThatIsNotARandomAccessListInItsOrder() throws Exception {
-    Random random = new Random(11);
+    RandomTelemetry random = new RandomTelemetry(11);
     List<SpanData> spans = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      spans.add(randomSpan(random, RESOURCE, SCOPE));
+      spans.add(random.span(RESOURCE, SCOPE));
     }
 
-    assertThat(writer.write(new java.util.LinkedList<>(spans))).isEqualTo(sdkBytes(spans));
-    assertThat(writer.write(new java.util.LinkedHashSet<>(spans))).isEqualTo(sdkBytes(spans));
+    SdkMarshalers.assertSameAsSdk144(
+        writer.write(new java.util.LinkedList<>(spans)), sdkBytes(spans), ExportTraceServiceRequest.parser(), "spans");
+    SdkMarshalers.assertSameAsSdk144(
+        writer.write(new java.util.LinkedHashSet<>(spans)), sdkBytes(spans), ExportTraceServiceRequest.parser(), "spans");
   }
 
   @Test
   void keepsItsBufferUsableAfterALargeBatch() throws Exception {
-    Random random = new Random(3);
+    RandomTelemetry random = new RandomTelemetry(3);
     List<SpanData> large = new ArrayList<>();
     for (int i = 0; i < 4000; i++) {
-      large.add(randomSpan(random, RESOURCE, SCOPE));
+      large.add(random.span(RESOURCE, SCOPE));
     }
-    List<SpanData> small = List.of(randomSpan(random, RESOURCE, SCOPE));
+    List<SpanData> small = List.of(random.span(RESOURCE, SCOPE));
 
-    assertThat(writer.write(large)).isEqualTo(sdkBytes(large));
-    assertThat(writer.write(small)).isEqualTo(sdkBytes(small));
+    SdkMarshalers.assertSameAsSdk144(
+        writer.write(large), sdkBytes(large), ExportTraceServiceRequest.parser(), "large");
+    SdkMarshalers.assertSameAsSdk144(
+        writer.write(small), sdkBytes(small), ExportTraceServiceRequest.parser(), "small");
   }
 
   private static List<String> flatten(ExportTraceServiceRequest request) {
@@ -157,53 +171,7 @@ class TraceRequestWriterTest {
     return rows;
   }
 
-  private static byte[] sdkBytes(List<SpanData> spans) throws Exception {
-    TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    marshaler.writeBinaryTo(out);
-    return out.toByteArray();
-  }
-
-  private static SpanData randomSpan(
-      Random random, Resource resource, InstrumentationScopeInfo scope) {
-    List<EventData> events = new ArrayList<>();
-    for (int i = random.nextInt(3); i > 0; i--) {
-      events.add(
-          EventData.create(
-              random.nextLong(), RandomTelemetry.randomString(random), RandomTelemetry.randomAttributes(random), random.nextInt(9)));
-    }
-    List<LinkData> links = new ArrayList<>();
-    for (int i = random.nextInt(3); i > 0; i--) {
-      Attributes attributes = RandomTelemetry.randomAttributes(random);
-      links.add(
-          LinkData.create(
-              RandomTelemetry.context(random, random.nextBoolean()),
-              attributes,
-              attributes.size() + random.nextInt(3)));
-    }
-    Attributes attributes = RandomTelemetry.randomAttributes(random);
-    StatusCode code = StatusCode.values()[random.nextInt(3)];
-    return TestSpanData.builder()
-        .setResource(resource)
-        .setInstrumentationScopeInfo(scope)
-        .setSpanContext(RandomTelemetry.context(random, false))
-        .setParentSpanContext(
-            random.nextInt(4) == 0 ? SpanContext.getInvalid() : RandomTelemetry.context(random, random.nextBoolean()))
-        .setName(RandomTelemetry.randomString(random))
-        .setKind(SpanKind.values()[random.nextInt(SpanKind.values().length)])
-        .setStartEpochNanos(random.nextLong())
-        .setEndEpochNanos(random.nextInt(5) == 0 ? 0 : random.nextLong())
-        .setAttributes(attributes)
-        .setTotalAttributeCount(attributes.size() + random.nextInt(3))
-        .setEvents(events)
-        .setTotalRecordedEvents(events.size() + random.nextInt(3))
-        .setLinks(links)
-        .setTotalRecordedLinks(links.size() + random.nextInt(3))
-        .setStatus(
-            code == StatusCode.UNSET
-                ? StatusData.unset()
-                : StatusData.create(code, random.nextBoolean() ? "" : RandomTelemetry.randomString(random)))
-        .setHasEnded(true)
-        .build();
+  private static byte[] sdkBytes(List<SpanData> spans) {
+    return SdkMarshalers.spans(spans);
   }
 }
