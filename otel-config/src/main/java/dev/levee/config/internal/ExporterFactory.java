@@ -20,7 +20,8 @@ public final class ExporterFactory {
 
   /**
    * Builds with {@code create}; if that throws anything, logs it at SEVERE and returns {@code
-   * fallback}'s exporter, which discards and counts.
+   * fallback}'s exporter, which discards and counts. Inside an agent older than Levee supports,
+   * returns the fallback straight away (see {@link Compatibility}).
    */
   public static <T> T create(
       Signal signal,
@@ -36,6 +37,9 @@ public final class ExporterFactory {
       Supplier<LeveeProperties> properties,
       Function<BuilderConfigurer, T> create,
       Supplier<T> fallback) {
+    if (!Compatibility.supported()) {
+      return fallback.get();
+    }
     try {
       BuilderConfigurer configurer = new BuilderConfigurer(properties.get());
       T exporter = create.apply(configurer);

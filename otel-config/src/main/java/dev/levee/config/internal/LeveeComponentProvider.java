@@ -32,9 +32,19 @@ public abstract class LeveeComponentProvider<E> implements ComponentProvider, Au
     this.discarding = discarding;
   }
 
+  /**
+   * The SDK exporter type this provider makes; on an SDK whose {@code ComponentProvider} predates
+   * {@code create(DeclarativeConfigProperties)} (before 1.50), a type no SDK asks for, so the SDK
+   * never picks a provider it could not call.
+   */
   @Override
   public Class<?> getType() {
-    return type;
+    return Compatibility.declarativeComponents() ? type : NotOnThisSdk.class;
+  }
+
+  /** The type a provider answers where the SDK cannot use it. */
+  private static final class NotOnThisSdk {
+    private NotOnThisSdk() {}
   }
 
   @Override
