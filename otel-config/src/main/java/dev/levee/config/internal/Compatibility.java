@@ -44,8 +44,9 @@ public final class Compatibility {
 
   /**
    * Whether the running SDK builds components from a declarative configuration through {@code
-   * ComponentProvider.create(DeclarativeConfigProperties)} (SDK 1.50 and later). Where it does not,
-   * Levee's component providers stay out of its way.
+   * ComponentProvider.create(DeclarativeConfigProperties)}, with the {@code
+   * DeclarativeConfigProperties.toMap} Levee reads a node with (SDK 1.54 and later). Where it does
+   * not, Levee's component providers stay out of its way.
    */
   public static boolean declarativeComponents() {
     return DECLARATIVE;
@@ -79,7 +80,9 @@ public final class Compatibility {
   static List<String> featuresOff() {
     List<String> off = new ArrayList<>(RunningSdk.featuresOff());
     if (!DECLARATIVE) {
-      off.add("the levee component in declarative configuration files (SDK 1.50+)");
+      off.add("the levee component in declarative configuration files (SDK 1.54+)");
+    } else if (!SelfMetrics.registersFromDeclarativeFiles()) {
+      off.add("self-metrics of exporters built from a declarative file (API 1.57+)");
     }
     return off;
   }
@@ -108,6 +111,7 @@ public final class Compatibility {
       Class<?> properties =
           Class.forName(DECLARATIVE_CONFIG_PROPERTIES, false, ComponentProvider.class.getClassLoader());
       ComponentProvider.class.getMethod("create", properties);
+      properties.getMethod("toMap", properties);
       return true;
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return false;

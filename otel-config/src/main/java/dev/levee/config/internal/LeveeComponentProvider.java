@@ -34,7 +34,8 @@ public abstract class LeveeComponentProvider<E> implements ComponentProvider, Au
 
   /**
    * The SDK exporter type this provider makes; on an SDK whose {@code ComponentProvider} predates
-   * {@code create(DeclarativeConfigProperties)} (before 1.50), a type no SDK asks for, so the SDK
+   * {@code create(DeclarativeConfigProperties)} or lacks {@code DeclarativeConfigProperties.toMap}
+   * (before 1.54), a type no SDK asks for, so the SDK
    * never picks a provider it could not call.
    */
   @Override

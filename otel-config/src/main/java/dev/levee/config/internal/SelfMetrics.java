@@ -27,6 +27,29 @@ public final class SelfMetrics {
   private boolean waitingForGlobal;
 
   static final java.time.Duration GLOBAL_WAIT = java.time.Duration.ofMinutes(10);
+
+  /**
+   * {@code GlobalOpenTelemetry.isSet()} (API 1.57 and later), or null. Without it there is no way to
+   * learn that the global instance is set without setting a no-op one ({@code get()} does), so
+   * self-metrics of exporters built from a declarative file are then left to the application
+   * ({@code LeveeExporter.registerMetrics}), as the start-up line says.
+   */
+  private static final java.lang.invoke.MethodHandle IS_SET = isSetHandle();
+
+  /** Whether exporters built from a declarative file register their self-metrics themselves. */
+  static boolean registersFromDeclarativeFiles() {
+    return IS_SET != null;
+  }
+
+  private static java.lang.invoke.MethodHandle isSetHandle() {
+    try {
+      return java.lang.invoke.MethodHandles.publicLookup()
+          .findStatic(
+              GlobalOpenTelemetry.class, "isSet", java.lang.invoke.MethodType.methodType(boolean.class));
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
   private static final long GLOBAL_POLL_MILLIS = 50;
 
   /** Remembers an exporter (any of Levee's; others are ignored). Returns it. */
@@ -37,13 +60,13 @@ public final class SelfMetrics {
 
   /**
    * Registers on {@code GlobalOpenTelemetry}'s meter provider as soon as it is set, from a short-lived
-   * daemon thread that polls {@link GlobalOpenTelemetry#isSet()} (which, unlike {@code get()},
+   * daemon thread that polls {@code GlobalOpenTelemetry.isSet()} (which, unlike {@code get()},
    * does not set a no-op instance as a side effect) for up to {@link #GLOBAL_WAIT}. For SDKs built
    * from a declarative configuration file, which do not call {@code afterAutoConfigure}. Starts
    * the thread once; does nothing if already registered.
    */
   public synchronized void registerOnGlobalWhenSet() {
-    if (registered || waitingForGlobal) {
+    if (registered || waitingForGlobal || IS_SET == null) {
       return;
     }
     waitingForGlobal = true;
@@ -52,7 +75,7 @@ public final class SelfMetrics {
             () -> {
               long deadline = System.nanoTime() + GLOBAL_WAIT.toNanos();
               try {
-                while (!GlobalOpenTelemetry.isSet()) {
+                while (!(boolean) IS_SET.invokeExact()) {
                   if (System.nanoTime() - deadline > 0) {
                     logger.info(
                         "Levee's self-metrics are not registered: no global OpenTelemetry was set"
