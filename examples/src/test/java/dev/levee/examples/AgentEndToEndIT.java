@@ -25,11 +25,44 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The demo app under the real {@code opentelemetry-javaagent} in a child JVM, with the shaded
- * Levee extension, against a real OTLP/gRPC receiver. Runs on the build's JDK (17) and on JDK 25.
+ * Levee extension, against a real OTLP/gRPC receiver: every agent of the compatibility matrix on
+ * the build's JDK (17), the newer ones on JDK 25 too.
  */
 class AgentEndToEndIT {
   private static final int ITERATIONS = 6;
   private static final Duration CHILD_LIMIT = Duration.ofMinutes(2);
+
+  /** The agent SDK each matrix agent bundles (read from the agent jar's version.properties). */
+  private static final Map<String, String> AGENT_SDK =
+      Map.of(
+          "2.9.0", "1.43.0",
+          "2.10.0", "1.44.1",
+          "2.16.0", "1.50.0",
+          "2.20.1", "1.54.1",
+          "2.26.1", "1.60.1",
+          "2.33.1", "1.67.0");
+
+  /** Every agent of the matrix on Java 17, and those that start on it on Java 25. */
+  static Stream<Arguments> agentsAndJdks() {
+    List<Arguments> cells = new ArrayList<>();
+    for (String agent : System.getProperty("levee.it.agents").split(",")) {
+      cells.add(Arguments.of(agent, "17", Path.of(System.getProperty("java.home"))));
+    }
+    for (String agent : System.getProperty("levee.it.agents.jdk25").split(",")) {
+      cells.add(Arguments.of(agent, "25", Path.of(System.getProperty("levee.it.jdk25"))));
+    }
+    return cells.stream();
+  }
+
+  /** The oldest and the newest agent on Java 17, and the newest on Java 25. */
+  static Stream<Arguments> oldestAndNewest() {
+    String[] agents = System.getProperty("levee.it.agents").split(",");
+    Path jdk17 = Path.of(System.getProperty("java.home"));
+    return Stream.of(
+        Arguments.of(agents[0], "17", jdk17),
+        Arguments.of(agents[agents.length - 1], "17", jdk17),
+        Arguments.of(agents[agents.length - 1], "25", Path.of(System.getProperty("levee.it.jdk25"))));
+  }
 
   static Stream<Arguments> jdks() {
     List<Arguments> jdks = new ArrayList<>();
@@ -55,7 +88,17 @@ class AgentEndToEndIT {
   }
 
   private static AgentProcess.Builder demoApp(Path javaHome, Path journal, int iterations) {
-    return DemoApps.underTheAgent(javaHome)
+    return demoApp(DemoApps.underTheAgent(javaHome), journal, iterations);
+  }
+
+  private static AgentProcess.Builder demoApp(
+      String agent, Path javaHome, Path journal, int iterations) {
+    return demoApp(DemoApps.underTheAgent(javaHome, agent), journal, iterations);
+  }
+
+  private static AgentProcess.Builder demoApp(
+      AgentProcess.Builder underTheAgent, Path journal, int iterations) {
+    return underTheAgent
         .leveeForAllSignals()
         .property("otel.service.name", "levee-e2e")
         .property("otel.metric.export.interval", "500")
@@ -63,14 +106,14 @@ class AgentEndToEndIT {
         .arg(String.valueOf(iterations));
   }
 
-  @ParameterizedTest(name = "Java {0}")
-  @MethodSource("jdks")
-  void deliversSpansMetricsAndLogsFromTheRealAgent(String version, Path javaHome)
+  @ParameterizedTest(name = "agent {0}, Java {1}")
+  @MethodSource("agentsAndJdks")
+  void deliversSpansMetricsAndLogsFromTheRealAgent(String agent, String version, Path javaHome)
       throws IOException {
     requireJdk(version, javaHome);
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       AgentProcess app =
-          demoApp(javaHome)
+          demoApp(agent, javaHome, tempDir.resolve("journal"), ITERATIONS)
               // Through the environment, as most deployments configure the agent.
               .env("OTEL_EXPORTER_LEVEE_ENDPOINT", receiver.endpoint())
               .env("OTEL_EXPORTER_LEVEE_METRICS_TEMPORALITY_PREFERENCE", "delta")
@@ -84,10 +127,23 @@ class AgentEndToEndIT {
       assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
       String output = app.output();
 
+      // One line says which agent and SDK Levee runs on, and what of the newer API is off.
+      String host = "Levee on OpenTelemetry Java agent " + agent + " (SDK " + AGENT_SDK.get(agent) + ")";
+      assertThat(output).contains(host).doesNotContain("Levee does not support");
+      assertThat(output.lines().filter(line -> line.contains("Levee on OpenTelemetry"))).hasSize(1);
+      if (agent.equals("2.10.0")) {
+        assertThat(output)
+            .contains(host + ": off here: log event names (SDK 1.50+), resource entity references"
+                + " (SDK 1.67+), the levee component in declarative configuration files (SDK 1.54+).");
+      }
+      if (agent.equals("2.33.1")) {
+        assertThat(output).contains(host + ": every feature on.");
+      }
+
       // Spans: exactly the app's four per iteration, all with the service name. Levee's own
       // gRPC calls made none (they would show up here as extra spans).
       List<Span> spans = receiver.spans().stream().map(s -> s.span()).toList();
-      assertThat(spans).as(output).hasSize(4 * ITERATIONS);
+      assertThat(spans).as(output).hasSize(spansPerIteration(agent) * ITERATIONS);
       assertThat(receiver.spans()).allSatisfy(s -> assertThat(s.serviceName()).isEqualTo("levee-e2e"));
       assertThat(spans.stream().filter(s -> s.getName().equals("demo-work"))).hasSize(ITERATIONS);
       assertThat(spans.stream().filter(s -> s.getName().equals("demo-step"))).hasSize(ITERATIONS);
@@ -99,7 +155,7 @@ class AgentEndToEndIT {
       assertThat(
               receiver.spans().stream()
                   .filter(s -> s.span().getKind() == Span.SpanKind.SPAN_KIND_SERVER))
-          .hasSize(ITERATIONS);
+          .hasSize((spansPerIteration(agent) - 3) * ITERATIONS);
       assertThat(receiver.spans())
           .noneMatch(s -> s.attribute("rpc.system").isPresent())
           .noneMatch(s -> s.span().getName().contains("opentelemetry.proto"));
@@ -166,6 +222,14 @@ class AgentEndToEndIT {
   }
 
   /**
+   * The demo app's spans per iteration: its work, its step, an HTTP client call and, where the agent
+   * instruments the JDK's HTTP server (2.10.0 does not), the server's span.
+   */
+  static int spansPerIteration(String agent) {
+    return agent.equals("2.10.0") || agent.equals("2.9.0") ? 3 : 4;
+  }
+
+  /**
    * Levee puts no JVM warning into the host's output, with one exception it cannot avoid without
    * a JVM flag: on Java 24+ the JVM warns once that Chronicle Queue (the journal) uses
    * sun.misc.Unsafe (JEP 498).
@@ -179,7 +243,12 @@ class AgentEndToEndIT {
     if (version.equals("17")) {
       assertThat(unsafe).isEmpty();
     } else {
-      assertThat(unsafe).allMatch(line -> line.contains("net.openhft.chronicle"));
+      // The JVM names only the first caller: Chronicle's, or the agent's own (2.20.1's bytebuddy).
+      assertThat(unsafe)
+          .allMatch(
+              line ->
+                  line.contains("net.openhft.chronicle")
+                      || line.contains("/opentelemetry-javaagent"));
     }
   }
 
@@ -358,10 +427,10 @@ class AgentEndToEndIT {
         .contains("Backend unavailable at 127.0.0.1:" + closedPort);
   }
 
-  @ParameterizedTest(name = "Java {0}")
-  @MethodSource("jdks")
-  void whatTheBackendCouldNotTakeIsDeliveredByTheNextRun(String version, Path javaHome)
-      throws IOException {
+  @ParameterizedTest(name = "agent {0}, Java {1}")
+  @MethodSource("oldestAndNewest")
+  void whatTheBackendCouldNotTakeIsDeliveredByTheNextRun(
+      String agent, String version, Path javaHome) throws IOException {
     requireJdk(version, javaHome);
     Path journal = tempDir.resolve("journal");
     int port = Ports.closedPort();
@@ -369,7 +438,7 @@ class AgentEndToEndIT {
     Path home = java.nio.file.Files.createDirectories(tempDir.resolve("home"));
     Path connects = tempDir.resolve("connects.txt");
     AgentProcess first =
-        demoApp(javaHome, journal, ITERATIONS)
+        demoApp(agent, javaHome, journal, ITERATIONS)
             .wrapper(Connects.tracer(connects))
             .property("user.home", home.toString())
             .property("otel.exporter.levee.journal.compression", "lz4")
@@ -386,7 +455,7 @@ class AgentEndToEndIT {
           assertThat(counts.pending()).as(signal).isEqualTo(counts.offered());
           assertThat(counts.journaled()).as(signal).isEqualTo(counts.offered());
         });
-    assertThat(before.get("spans").offered()).isEqualTo(4 * ITERATIONS);
+    assertThat(before.get("spans").offered()).isEqualTo(spansPerIteration(agent) * ITERATIONS);
     // Chronicle's analytics, when present, leave ~/.chronicle.analytics.* behind; Levee has none.
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(home)) {
       assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".chronicle"));
@@ -399,21 +468,59 @@ class AgentEndToEndIT {
     // Run 2, same journal, receiver up, no new work: the backlog arrives, once.
     try (OtlpReceiver receiver = OtlpReceiver.start(port, true, null)) {
       AgentProcess second =
-          demoApp(javaHome, journal, 0)
+          demoApp(agent, javaHome, journal, 0)
               .property("otel.exporter.levee.endpoint", receiver.endpoint())
               .start();
       assertThat(second.awaitExit(CHILD_LIMIT)).as(second.output()).isZero();
 
       Map<String, Counts> after = LeveeAccounting.parse(second.output());
       Counts spans = after.get("spans");
-      assertThat(spans.recovered()).isEqualTo(4 * ITERATIONS);
+      assertThat(spans.recovered()).isEqualTo(spansPerIteration(agent) * ITERATIONS);
       assertThat(spans.offered()).isZero();
       assertReconciled(spans, receiver.spanCount());
-      assertThat(receiver.spanIds()).hasSize(4 * ITERATIONS);
+      assertThat(receiver.spanIds()).hasSize(spansPerIteration(agent) * ITERATIONS);
       assertThat(receiver.duplicateSpanCount()).isZero();
       assertThat(after.get("logs").recovered()).isEqualTo(before.get("logs").offered());
       assertThat(after.get("metrics").recovered()).isEqualTo(before.get("metrics").offered());
       assertNoWarningsFromLevee(second.output(), version);
+    }
+  }
+
+  /**
+   * An agent older than Levee supports: one SEVERE line naming it, its SDK and the supported
+   * range; the app runs as usual, and Levee's exporters discard what they are given and count it.
+   */
+  @org.junit.jupiter.api.Test
+  void anAgentOlderThanSupportedGetsOneClearLineAndDiscardingExporters() throws IOException {
+    String agent = System.getProperty("levee.it.unsupported.agent");
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AgentProcess app =
+          demoApp(agent, Path.of(System.getProperty("java.home")), tempDir.resolve("journal"), 2)
+              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              .property("otel.bsp.schedule.delay", "100")
+              .start();
+
+      assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
+      String output = app.output();
+
+      assertThat(output.lines().filter(line -> line.contains("Levee does not support")))
+          .as(output)
+          .singleElement()
+          .asString()
+          .contains(
+              "Levee does not support OpenTelemetry Java agent "
+                  + agent
+                  + " (SDK "
+                  + AGENT_SDK.get(agent)
+                  + "); it supports OpenTelemetry Java agent 2.10.0 and later (SDK 1.44 and"
+                  + " later).");
+      assertThat(output)
+          .contains("Levee fallback exporter discarded " + spansPerIteration(agent) * 2 + " spans.")
+          .contains("Levee fallback exporter discarded 2 log records.")
+          .doesNotContain("Exception")
+          .doesNotContain("Levee on OpenTelemetry");
+      assertThat(receiver.spanCount()).isZero();
+      assertThat(Files.exists(tempDir.resolve("journal"))).isFalse();
     }
   }
 }

@@ -18,6 +18,17 @@ final class DemoApps {
         .mainClass("dev.levee.examples.app.DemoApp");
   }
 
+  /** The demo app under agent {@code agentVersion} of the compatibility matrix. */
+  static AgentProcess.Builder underTheAgent(Path javaHome, String agentVersion) {
+    return underTheAgent(javaHome).agentJar(agentJar(agentVersion));
+  }
+
+  /** The jar of agent {@code version}, as the build copied it. */
+  static Path agentJar(String version) {
+    return Path.of(System.getProperty("levee.agents.dir"))
+        .resolve("opentelemetry-javaagent-" + version + ".jar");
+  }
+
   /** The same on the JDK running the test. */
   static AgentProcess.Builder underTheAgent() {
     return underTheAgent(Path.of(System.getProperty("java.home")));

@@ -1,6 +1,7 @@
 package dev.levee.config.internal;
 
 import dev.levee.exporter.internal.RunningSdk;
+import io.opentelemetry.api.incubator.config.DeclarativeConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,6 @@ public final class Compatibility {
   /** The supported range, as the SEVERE line and README name it. */
   public static final String SUPPORTED =
       "OpenTelemetry Java agent 2.10.0 and later (SDK " + RunningSdk.OLDEST_SUPPORTED + " and later)";
-
-  private static final String DECLARATIVE_CONFIG_PROPERTIES =
-      "io.opentelemetry.api.incubator.config.DeclarativeConfigProperties";
 
   private static final AtomicBoolean reported = new AtomicBoolean();
   private static final boolean DECLARATIVE = detectDeclarative();
@@ -107,9 +105,10 @@ public final class Compatibility {
   }
 
   private static boolean detectDeclarative() {
+    // Class literals, not names: inside the agent the API's incubator classes are shaded, and the
+    // extension loader remaps references in bytecode but not strings.
     try {
-      Class<?> properties =
-          Class.forName(DECLARATIVE_CONFIG_PROPERTIES, false, ComponentProvider.class.getClassLoader());
+      Class<?> properties = DeclarativeConfigProperties.class;
       ComponentProvider.class.getMethod("create", properties);
       properties.getMethod("toMap", properties);
       return true;
