@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * What the OpenTelemetry SDK that Levee runs against offers beyond the oldest one it supports
@@ -31,6 +34,9 @@ import java.util.Properties;
 public final class RunningSdk {
   /** The oldest SDK Levee supports: the one agent 2.10.0 bundles. */
   public static final String OLDEST_SUPPORTED = "1.44";
+
+  private static final Logger logger = Logger.getLogger(RunningSdk.class.getName());
+  private static final AtomicBoolean entityFailureLogged = new AtomicBoolean();
 
   private static final String VERSION = readVersion();
   private static final MethodHandle EVENT_NAME = eventNameHandle();
@@ -87,9 +93,27 @@ public final class RunningSdk {
     }
   }
 
-  /** The resource's entities; empty where it has none or the SDK has no entities. */
+  /**
+   * The resource's entities; empty where it has none or the SDK has no entities. Should reading
+   * them ever fail, the resource is written without them (said once in the log): entity references
+   * are worth less than the data they describe.
+   */
   static List<Entity> entities(Resource resource) {
-    return ENTITIES == null ? List.of() : ENTITIES.read(resource);
+    if (ENTITIES == null) {
+      return List.of();
+    }
+    try {
+      return ENTITIES.read(resource);
+    } catch (RuntimeException e) {
+      if (entityFailureLogged.compareAndSet(false, true)) {
+        logger.log(
+            Level.WARNING,
+            "Levee could not read a resource's entities; resources are sent without entity"
+                + " references",
+            e);
+      }
+      return List.of();
+    }
   }
 
   /**

@@ -1,8 +1,6 @@
 package dev.levee.config.internal;
 
 import dev.levee.exporter.internal.RunningSdk;
-import io.opentelemetry.api.incubator.config.DeclarativeConfigProperties;
-import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,33 +84,29 @@ public final class Compatibility {
   }
 
   private static void report(boolean supported) {
+    logger.log(supported ? Level.INFO : Level.SEVERE, line(supported));
+  }
+
+  /** The one line about where Levee runs. */
+  static String line(boolean supported) {
     if (!supported) {
-      logger.log(
-          Level.SEVERE,
-          "Levee does not support "
-              + host()
-              + "; it supports "
-              + SUPPORTED
-              + ". Levee's exporters will discard (and count) everything until the agent is"
-              + " upgraded.");
-      return;
+      return "Levee does not support "
+          + host()
+          + "; it supports "
+          + SUPPORTED
+          + ". Levee's exporters will discard (and count) everything until the agent or SDK is"
+          + " upgraded.";
     }
     List<String> off = featuresOff();
-    logger.info(
-        "Levee on "
-            + host()
-            + (off.isEmpty() ? ": every feature on." : ": off here: " + String.join(", ", off) + "."));
+    return "Levee on "
+        + host()
+        + (off.isEmpty() ? ": every feature on." : ": off here: " + String.join(", ", off) + ".");
   }
 
   private static boolean detectDeclarative() {
-    // Class literals, not names: inside the agent the API's incubator classes are shaded, and the
-    // extension loader remaps references in bytecode but not strings.
     try {
-      Class<?> properties = DeclarativeConfigProperties.class;
-      ComponentProvider.class.getMethod("create", properties);
-      properties.getMethod("toMap", properties);
-      return true;
-    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return DeclarativeApi.present();
+    } catch (LinkageError | RuntimeException e) {
       return false;
     }
   }
