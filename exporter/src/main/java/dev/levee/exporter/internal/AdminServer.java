@@ -389,10 +389,20 @@ public final class AdminServer implements AutoCloseable {
   /**
    * The process's admin server on {@code address:port}, started by its first user; the three
    * signals' exporters share it. Release it with {@link #release}.
+   *
+   * @throws IOException if it cannot listen there, or if a server already listens there for
+   *     another token: sharing it would serve this exporter under a token it was not given
    */
   public static synchronized AdminServer acquire(String address, int port, String token) throws IOException {
     String key = address + ":" + port;
     AdminServer server = SHARED.get(key);
+    if (server != null && !server.closed && !server.hasToken(token)) {
+      throw new IOException(
+          "the admin endpoint on "
+              + key
+              + " is already served by another Levee exporter of this process with a different"
+              + " admin.token; give every exporter that shares it the same token, or another port");
+    }
     if (server == null || server.closed) {
       server = start(address, port, token);
       SHARED.put(key, server);
@@ -400,6 +410,11 @@ public final class AdminServer implements AutoCloseable {
     }
     USERS.merge(server, 1, Integer::sum);
     return server;
+  }
+
+  private boolean hasToken(String other) {
+    byte[] given = other == null || other.isEmpty() ? null : other.getBytes(StandardCharsets.UTF_8);
+    return given == null || token == null ? given == token : MessageDigest.isEqual(given, token);
   }
 
   /** Gives up a use of a shared server; the last one closes it. */

@@ -109,4 +109,28 @@ class AdminServerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("loopback addresses only");
   }
+
+  @Test
+  void aSharedEndpointIsSharedOnlyUnderTheSameToken() throws Exception {
+    AdminServer first = AdminServer.acquire("127.0.0.1", 0, "one");
+    try {
+      assertThat(AdminServer.acquire("127.0.0.1", 0, "one")).isSameAs(first);
+      AdminServer.release(first);
+
+      assertThatThrownBy(() -> AdminServer.acquire("127.0.0.1", 0, "two"))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessage(
+              "the admin endpoint on 127.0.0.1:0 is already served by another Levee exporter of"
+                  + " this process with a different admin.token; give every exporter that shares it"
+                  + " the same token, or another port");
+      assertThatThrownBy(() -> AdminServer.acquire("127.0.0.1", 0, null))
+          .isInstanceOf(java.io.IOException.class);
+    } finally {
+      AdminServer.release(first);
+    }
+    // Once its last user let it go, the port can be served under another token.
+    AdminServer next = AdminServer.acquire("127.0.0.1", 0, "two");
+    assertThat(next).isNotSameAs(first);
+    AdminServer.release(next);
+  }
 }

@@ -238,78 +238,46 @@ public class RandomTelemetry {
     String unit = random.nextBoolean() ? "" : "ms";
     int points = random.nextInt(5);
     return switch (random.nextInt(7)) {
-      case 0 -> {
-        List<LongPointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(longPoint());
-        }
-        yield ImmutableMetricData.createLongGauge(
-            resource, scope, name, description, unit, ImmutableGaugeData.create(data));
-      }
-      case 1 -> {
-        List<DoublePointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(doublePoint());
-        }
-        yield ImmutableMetricData.createDoubleGauge(
-            resource, scope, name, description, unit, ImmutableGaugeData.create(data));
-      }
-      case 2 -> {
-        List<LongPointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(longPoint());
-        }
-        yield ImmutableMetricData.createLongSum(
-            resource,
-            scope,
-            name,
-            description,
-            unit,
-            ImmutableSumData.create(random.nextBoolean(), temporality(), data));
-      }
-      case 3 -> {
-        List<DoublePointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(doublePoint());
-        }
-        yield ImmutableMetricData.createDoubleSum(
-            resource,
-            scope,
-            name,
-            description,
-            unit,
-            ImmutableSumData.create(random.nextBoolean(), temporality(), data));
-      }
-      case 4 -> {
-        List<HistogramPointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(histogramPoint());
-        }
-        yield ImmutableMetricData.createDoubleHistogram(
-            resource, scope, name, description, unit, ImmutableHistogramData.create(temporality(), data));
-      }
-      case 5 -> {
-        List<ExponentialHistogramPointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(exponentialHistogramPoint());
-        }
-        yield ImmutableMetricData.createExponentialHistogram(
-            resource,
-            scope,
-            name,
-            description,
-            unit,
-            ImmutableExponentialHistogramData.create(temporality(), data));
-      }
-      default -> {
-        List<SummaryPointData> data = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-          data.add(summaryPoint());
-        }
-        yield ImmutableMetricData.createDoubleSummary(
-            resource, scope, name, description, unit, ImmutableSummaryData.create(data));
-      }
+      case 0 ->
+          ImmutableMetricData.createLongGauge(
+              resource, scope, name, description, unit,
+              ImmutableGaugeData.create(repeat(points, this::longPoint)));
+      case 1 ->
+          ImmutableMetricData.createDoubleGauge(
+              resource, scope, name, description, unit,
+              ImmutableGaugeData.create(repeat(points, this::doublePoint)));
+      case 2 ->
+          ImmutableMetricData.createLongSum(
+              resource, scope, name, description, unit,
+              ImmutableSumData.create(
+                  random.nextBoolean(), temporality(), repeat(points, this::longPoint)));
+      case 3 ->
+          ImmutableMetricData.createDoubleSum(
+              resource, scope, name, description, unit,
+              ImmutableSumData.create(
+                  random.nextBoolean(), temporality(), repeat(points, this::doublePoint)));
+      case 4 ->
+          ImmutableMetricData.createDoubleHistogram(
+              resource, scope, name, description, unit,
+              ImmutableHistogramData.create(temporality(), repeat(points, this::histogramPoint)));
+      case 5 ->
+          ImmutableMetricData.createExponentialHistogram(
+              resource, scope, name, description, unit,
+              ImmutableExponentialHistogramData.create(
+                  temporality(), repeat(points, this::exponentialHistogramPoint)));
+      default ->
+          ImmutableMetricData.createDoubleSummary(
+              resource, scope, name, description, unit,
+              ImmutableSummaryData.create(repeat(points, this::summaryPoint)));
     };
+  }
+
+  private static <P> List<P> repeat(int count, java.util.function.Supplier<P> point) {
+    List<P> points = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      points.add(point.get());
+    }
+    return points;
   }
 
   private AggregationTemporality temporality() {
