@@ -1,7 +1,7 @@
 package dev.levee.benchmarks;
 
 import dev.levee.buffer.Chunk;
-import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import io.opentelemetry.exporter.internal.otlp.logs.LowAllocationLogsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.metrics.LowAllocationMetricsRequestMarshaler;

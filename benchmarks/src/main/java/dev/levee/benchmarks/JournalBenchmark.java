@@ -2,7 +2,7 @@ package dev.levee.benchmarks;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
-import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.journal.Compression;
 import dev.levee.journal.FsyncPolicy;
 import dev.levee.journal.Journal;

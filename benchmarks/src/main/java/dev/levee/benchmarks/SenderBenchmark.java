@@ -2,9 +2,9 @@ package dev.levee.benchmarks;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
-import dev.levee.exporter.internal.ChunkEncoder;
-import dev.levee.exporter.internal.GrpcSender;
-import dev.levee.exporter.internal.SendOutcome;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import dev.levee.exporter.internal.transport.GrpcSender;
+import dev.levee.exporter.internal.transport.SendOutcome;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -1,6 +1,6 @@
 package dev.levee.exporter;
 
-import dev.levee.exporter.internal.ChunkEncoder;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
 import io.opentelemetry.sdk.metrics.data.MetricData;

@@ -1,5 +1,9 @@
 package dev.levee.exporter.internal;
 
+import dev.levee.exporter.internal.admission.OverflowPolicy;
+import dev.levee.exporter.internal.flow.Breaker;
+import dev.levee.exporter.internal.flow.RateLimiter;
+import dev.levee.exporter.internal.transport.Endpoints;
 import io.opentelemetry.sdk.common.Clock;
 import java.net.URI;
 import java.time.Duration;

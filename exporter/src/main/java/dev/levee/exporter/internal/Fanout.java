@@ -1,5 +1,6 @@
 package dev.levee.exporter.internal;
 
+import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.buffer.Chunk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.ArrayList;

@@ -1,5 +1,22 @@
 package dev.levee.exporter.internal;
 
+import dev.levee.exporter.internal.admission.OverflowPolicy;
+import dev.levee.exporter.internal.dispatch.Dispatcher;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import dev.levee.exporter.internal.encode.MetricCompactor;
+import dev.levee.exporter.internal.flow.Adaptive;
+import dev.levee.exporter.internal.flow.Backoff;
+import dev.levee.exporter.internal.flow.Breaker;
+import dev.levee.exporter.internal.flow.RateLimiter;
+import dev.levee.exporter.internal.management.AdminServer;
+import dev.levee.exporter.internal.management.DropLog;
+import dev.levee.exporter.internal.management.ExporterMXBean;
+import dev.levee.exporter.internal.management.HealthTracker;
+import dev.levee.exporter.internal.management.ListenerNotifier;
+import dev.levee.exporter.internal.management.PipelineStats;
+import dev.levee.exporter.internal.management.ThrottledLogger;
+import dev.levee.exporter.internal.transport.Endpoints;
+import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.ChunkJournal;
@@ -760,7 +777,7 @@ public final class Pipeline<T> {
     return mxBean.name();
   }
 
-  long timeoutNanos() {
+  public long timeoutNanos() {
     return settings.timeout().toNanos();
   }
 

@@ -1,6 +1,6 @@
 package dev.levee.config.internal;
 
-import dev.levee.exporter.internal.RunningSdk;
+import dev.levee.exporter.internal.encode.RunningSdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

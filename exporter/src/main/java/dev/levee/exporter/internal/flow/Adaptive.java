@@ -1,0 +1,101 @@
+package dev.levee.exporter.internal.flow;
+
+/**
+ * Request size and requests in flight, adapted to what the backend shows: additive increase while
+ * requests come back within the target latency, multiplicative decrease when they do not or fail.
+ * Until the first sign of trouble it starts fast, as TCP does: each full request answered in time
+ * doubles the size and adds one request in flight, so a busy exporter reaches a distant backend's
+ * capacity in a few round trips rather than filling its memory while it ramps up.
+ *
+ * <ul>
+ *   <li>Size: starts at the minimum; a full-size request answered within the target adds the
+ *       minimum size, up to the maximum; a request slower than the target halves it, down to the
+ *       minimum. Bigger requests amortise per-request cost; the target keeps each one from
+ *       holding the backend (or a proxy's timeout) too long.
+ *   <li>Concurrency: starts at 1; each request answered within the target adds {@code 1/limit}
+ *       (about one more per round of requests), up to the maximum; a slow answer takes a quarter
+ *       off, a retryable failure halves it, down to 1. So a healthy, distant backend gets several
+ *       requests at once, and an overloaded one gets one at a time.
+ * </ul>
+ *
+ * <p>Internal, may change. Used by the dispatcher thread only.
+ */
+public final class Adaptive {
+  private volatile long minBatchBytes;
+  private volatile long maxBatchBytes;
+  private final long targetLatencyNanos;
+  private final int maxConcurrency;
+  private long batchBytes;
+  private double concurrency = 1;
+  /** Until the first slow answer or failure. */
+  private boolean slowStart = true;
+
+  public Adaptive(long minBatchBytes, long maxBatchBytes, long targetLatencyNanos, int maxConcurrency) {
+    if (minBatchBytes <= 0 || maxBatchBytes < minBatchBytes) {
+      throw new IllegalArgumentException(
+          "batch sizes must satisfy 0 < min <= max, were " + minBatchBytes + " and " + maxBatchBytes);
+    }
+    if (targetLatencyNanos <= 0 || maxConcurrency < 1) {
+      throw new IllegalArgumentException("target latency and concurrency must be positive");
+    }
+    this.minBatchBytes = minBatchBytes;
+    this.maxBatchBytes = maxBatchBytes;
+    this.targetLatencyNanos = targetLatencyNanos;
+    this.maxConcurrency = maxConcurrency;
+    this.batchBytes = minBatchBytes;
+  }
+
+  /** The size to fill requests up to now. */
+  public long batchBytes() {
+    return Math.max(minBatchBytes, Math.min(maxBatchBytes, batchBytes));
+  }
+
+  /**
+   * Changes the bounds the size adapts between (JMX, admin endpoint); takes effect at the next
+   * request. Any thread.
+   */
+  public void setBatchBounds(long min, long max) {
+    if (min <= 0 || max < min) {
+      throw new IllegalArgumentException("batch bounds must satisfy 0 < min <= max, were " + min + " and " + max);
+    }
+    this.minBatchBytes = min;
+    this.maxBatchBytes = max;
+  }
+
+  /** How many requests may be in flight now. */
+  public int concurrency() {
+    return (int) concurrency;
+  }
+
+  /** A request of {@code requestBytes} was answered after {@code latencyNanos}. */
+  public void onAnswer(long latencyNanos, long requestBytes) {
+    if (latencyNanos <= targetLatencyNanos) {
+      if (requestBytes >= batchBytes * 9 / 10) {
+        batchBytes = Math.min(maxBatchBytes, slowStart ? batchBytes * 2 : batchBytes + minBatchBytes);
+      }
+      concurrency = Math.min(maxConcurrency, concurrency + (slowStart ? 1 : 1 / concurrency));
+    } else {
+      slowStart = false;
+      batchBytes = Math.max(minBatchBytes, batchBytes / 2);
+      concurrency = Math.max(1, concurrency * 0.75);
+    }
+  }
+
+  /** A request failed in a way worth retrying: the backend is struggling or unreachable. */
+  public void onFailure() {
+    slowStart = false;
+    concurrency = Math.max(1, concurrency / 2);
+  }
+
+  public long minBatchBytes() {
+    return minBatchBytes;
+  }
+
+  public long maxBatchBytes() {
+    return maxBatchBytes;
+  }
+
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+}

@@ -1,0 +1,511 @@
+package dev.levee.exporter.internal.transport;
+
+import dev.levee.exporter.internal.ExporterSettings;
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.Signal;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends OTLP requests with grpc-java as raw bytes: the chunks' payloads are streamed end to end as
+ * the request body, never decoded or copied into one array.
+ *
+ * <p>The channel owns its event loop and offload threads (named {@code levee-<signal>-grpc-*}), so
+ * {@link #close} releases every thread it started instead of leaving grpc-java's shared pools
+ * behind in the host.
+ *
+ * <p>Internal, may change. {@link #send} is called by one dispatcher thread.
+ */
+public final class GrpcSender implements Sender {
+  private static final String USER_AGENT = "levee-exporter";
+
+  static {
+    // Levee bundles Netty without its native libraries and uses the NIO transport. Tell Netty so,
+    // before it loads: probing for natives makes Java 22+ print restricted-method warnings into
+    // the host's output, and Unsafe use makes Java 24+ print deprecation warnings (JEP 472, 498).
+    // Only the extension jar's relocated copy is told (the property names are relocated with it):
+    // used as a plain library, Levee shares the application's Netty and must not change it.
+    if (NettyChannelBuilder.class.getName().startsWith("dev.levee.shaded.")) {
+      setIfAbsent("io.grpc.netty.shaded.io.netty.transport.noNative", "true");
+      setIfAbsent("io.grpc.netty.shaded.io.netty.noUnsafe", "true");
+    }
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    try {
+      if (System.getProperty(property) == null) {
+        System.setProperty(property, value);
+      }
+    } catch (SecurityException e) {
+      // Without permission Netty probes as usual; that costs warnings, not function.
+    }
+  }
+  private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+  private final ManagedChannel channel;
+  private final NioEventLoopGroup eventLoop;
+  private final ThreadPoolExecutor offload;
+  private final MethodDescriptor<List<Chunk>, byte[]> method;
+  private final CallOptions callOptions;
+  private final String target;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private GrpcSender(
+      ManagedChannel channel,
+      NioEventLoopGroup eventLoop,
+      ThreadPoolExecutor offload,
+      MethodDescriptor<List<Chunk>, byte[]> method,
+      CallOptions callOptions,
+      String target) {
+    this.channel = channel;
+    this.eventLoop = eventLoop;
+    this.offload = offload;
+    this.method = method;
+    this.callOptions = callOptions;
+    this.target = target;
+  }
+
+  /** The fully qualified OTLP gRPC method of a signal. */
+  static String fullMethodName(Signal signal) {
+    return switch (signal) {
+      case SPANS -> "opentelemetry.proto.collector.trace.v1.TraceService/Export";
+      case METRICS -> "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+      case LOGS -> "opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    };
+  }
+
+  /** Builds a sender to the first endpoint; the channel connects lazily, on the first request. */
+  public static GrpcSender create(Signal signal, ExporterSettings settings) throws SSLException {
+    return create(signal, settings, settings.endpoint());
+  }
+
+  /**
+   * A plaintext sender to one {@code http://} endpoint, without headers or compression: the sender
+   * alone, for the benchmarks (a configured exporter builds its senders from its settings).
+   */
+  public static GrpcSender createPlaintext(Signal signal, java.net.URI endpoint) {
+    if (ExporterSettings.isTls(endpoint)) {
+      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
+    }
+    try {
+      return create(signal, endpoint, false, Map.of(), "none", null);
+    } catch (SSLException e) {
+      throw new IllegalStateException("No TLS was asked for", e);
+    }
+  }
+
+  /** Builds a sender to {@code endpoint}; the channel connects lazily, on the first request. */
+  public static GrpcSender create(Signal signal, ExporterSettings settings, java.net.URI endpoint)
+      throws SSLException {
+    // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
+    // resolves every address of the name and spreads requests over them, re-resolving as the
+    // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
+    boolean fleet =
+        settings.endpointMode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
+    return create(
+        signal, endpoint, fleet, settings.headers(), settings.compression(), settings);
+  }
+
+  private static GrpcSender create(
+      Signal signal,
+      java.net.URI endpoint,
+      boolean fleet,
+      Map<String, String> headers,
+      String compression,
+      ExporterSettings tls)
+      throws SSLException {
+    String prefix = "levee-" + signal.lowerName() + "-grpc";
+    NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
+    ThreadPoolExecutor offload =
+        new ThreadPoolExecutor(
+            0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
+    try {
+      NettyChannelBuilder builder =
+          (fleet
+                  ? NettyChannelBuilder.forTarget(
+                          "dns:///" + endpoint.getHost() + ":" + ExporterSettings.port(endpoint))
+                      .defaultLoadBalancingPolicy("round_robin")
+                  : NettyChannelBuilder.forAddress(endpoint.getHost(), ExporterSettings.port(endpoint)))
+              .eventLoopGroup(eventLoop)
+              .channelType(NioSocketChannel.class)
+              .directExecutor()
+              .offloadExecutor(offload)
+              .userAgent(USER_AGENT)
+              .maxInboundMessageSize(MAX_RESPONSE_BYTES);
+      if (ExporterSettings.isTls(endpoint)) {
+        builder.sslContext(sslContext(tls));
+      } else {
+        builder.usePlaintext();
+      }
+      if (!headers.isEmpty()) {
+        Metadata metadata = new Metadata();
+        headers.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+        builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata));
+      }
+      CallOptions options = CallOptions.DEFAULT;
+      if ("gzip".equals(compression)) {
+        options = options.withCompression("gzip");
+      }
+      MethodDescriptor<List<Chunk>, byte[]> method =
+          MethodDescriptor.<List<Chunk>, byte[]>newBuilder()
+              .setType(MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(fullMethodName(signal))
+              .setRequestMarshaller(new ChunksMarshaller())
+              .setResponseMarshaller(new BytesMarshaller())
+              .build();
+      return new GrpcSender(
+          builder.build(), eventLoop, offload, method, options, ExporterSettings.authority(endpoint));
+    } catch (SSLException | RuntimeException e) {
+      eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      offload.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static SslContext sslContext(ExporterSettings settings) throws SSLException {
+    SslContextBuilder ssl = GrpcSslContexts.forClient();
+    if (settings.trustedCertificatesPem() != null) {
+      ssl.trustManager(new ByteArrayInputStream(settings.trustedCertificatesPem()));
+    }
+    if (settings.clientKeyPem() != null && settings.clientCertificatePem() != null) {
+      ssl.keyManager(
+          new ByteArrayInputStream(settings.clientCertificatePem()),
+          new ByteArrayInputStream(settings.clientKeyPem()));
+    }
+    return ssl.build();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+    try {
+      reconnectNowIfFailing();
+      byte[] response =
+          ClientCalls.blockingUnaryCall(
+              channel,
+              method,
+              callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS),
+              chunks);
+      PartialSuccess partial = PartialSuccess.parse(response);
+      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
+          ? SendOutcome.success()
+          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+    } catch (StatusRuntimeException e) {
+      return classify(e.getStatus(), e.getTrailers());
+    } catch (RuntimeException e) {
+      // A malformed response or a transport bug: the data may not have arrived, so keep it.
+      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+    }
+  }
+
+  @Override
+  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+    CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
+    long deadline = System.nanoTime() + Math.max(1, timeoutNanos);
+    afterReconnectAttempt(
+        Math.min(RECONNECT_WAIT_NANOS, timeoutNanos),
+        () -> start(chunks, deadline - System.nanoTime(), outcome));
+    return outcome;
+  }
+
+  private void start(List<Chunk> chunks, long timeoutNanos, CompletableFuture<SendOutcome> outcome) {
+    try {
+      ClientCall<List<Chunk>, byte[]> call =
+          channel.newCall(
+              method, callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS));
+      ClientCalls.asyncUnaryCall(
+          call,
+          chunks,
+          new StreamObserver<byte[]>() {
+            private byte[] response = new byte[0];
+
+            @Override
+            public void onNext(byte[] value) {
+              response = value;
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              outcome.complete(classify(Status.fromThrowable(t), Status.trailersFromThrowable(t)));
+            }
+
+            @Override
+            public void onCompleted() {
+              outcome.complete(answered(response));
+            }
+          });
+      outcome.whenComplete(
+          (result, failure) -> {
+            if (outcome.isCancelled()) {
+              call.cancel("Levee is shutting down", null);
+            }
+          });
+    } catch (RuntimeException e) {
+      outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
+    }
+  }
+
+  @Override
+  public boolean connected() {
+    ConnectivityState state = channel.getState(true); // from IDLE: connect
+    if (state == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff(); // try again now, not after grpc-java's own backoff
+    }
+    return state == ConnectivityState.READY;
+  }
+
+  /** The longest a request waits for the connection attempt it triggers, before it is sent anyway. */
+  static final long RECONNECT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * Runs {@code start} once the channel is not in TRANSIENT_FAILURE, after asking it to reconnect
+   * now; at most {@code maxWaitNanos} later in any case. In TRANSIENT_FAILURE grpc-java fails a call
+   * at once on the strength of the last failed connection, however old: a probe of a backend that
+   * has just come back would fail without reaching it (and the breaker open again). Once the
+   * channel is CONNECTING, a call waits for that attempt's outcome: ready, or failed afresh.
+   */
+  private void afterReconnectAttempt(long maxWaitNanos, Runnable start) {
+    if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+      start.run();
+      return;
+    }
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable once =
+        () -> {
+          if (started.compareAndSet(false, true)) {
+            start.run();
+          }
+        };
+    channel.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, once);
+    channel.resetConnectBackoff();
+    CompletableFuture.delayedExecutor(Math.max(1, maxWaitNanos), TimeUnit.NANOSECONDS, offload)
+        .execute(once);
+  }
+
+  /**
+   * After a connection failure grpc-java waits out a reconnect backoff of its own (1 s growing to
+   * 2 min) and fails calls at once meanwhile. Levee's backoff and circuit breaker already decide
+   * when to try again, so when Levee sends, the channel reconnects now: a backend that is back is
+   * used at once, not minutes later.
+   */
+  private void reconnectNowIfFailing() {
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff();
+    }
+  }
+
+  private static SendOutcome answered(byte[] response) {
+    try {
+      PartialSuccess partial = PartialSuccess.parse(response);
+      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
+          ? SendOutcome.success()
+          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+    } catch (RuntimeException e) {
+      // A malformed response: the data may not have arrived, so keep it.
+      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+    }
+  }
+
+  private static final Metadata.Key<byte[]> STATUS_DETAILS =
+      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
+
+  /**
+   * Which gRPC codes are worth retrying, per the OTLP specification, and after how long if the
+   * server said so with {@code RetryInfo}.
+   *
+   * <p>The specification makes {@code RESOURCE_EXHAUSTED} retryable only with {@code RetryInfo}.
+   * Levee retries it without, too, on its own backoff: a throttling backend is a temporary state,
+   * and dropping accepted data for it would break Levee's first promise.
+   */
+  static SendOutcome classify(Status status, Metadata trailers) {
+    SendOutcome outcome = classify(status);
+    if (outcome.kind() == SendOutcome.Kind.RETRYABLE && trailers != null) {
+      byte[] details = trailers.get(STATUS_DETAILS);
+      if (details != null) {
+        long delay = RetryInfo.retryDelayNanos(details);
+        if (delay != SendOutcome.NO_RETRY_DELAY) {
+          return SendOutcome.retryableAfter(outcome.status(), outcome.message(), delay);
+        }
+      }
+    }
+    return outcome;
+  }
+
+  /** Which gRPC codes are worth retrying, per the OTLP specification. */
+  static SendOutcome classify(Status status) {
+    String message = status.getDescription() != null ? status.getDescription() : "";
+    if (status.getCause() != null && message.isEmpty()) {
+      message = String.valueOf(status.getCause());
+    }
+    String code = status.getCode().name();
+    return switch (status.getCode()) {
+      case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
+          RESOURCE_EXHAUSTED -> SendOutcome.retryable(code, message);
+      default -> SendOutcome.permanent(code, message);
+    };
+  }
+
+  @Override
+  public String target() {
+    return target;
+  }
+
+  @Override
+  public void close(long timeoutNanos) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      eventLoop
+          .shutdownGracefully(0, 0, TimeUnit.MILLISECONDS)
+          .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      offload.shutdownNow();
+    }
+  }
+
+  /** Streams the chunks end to end; protobuf merges concatenated messages into one request. */
+  private static final class ChunksMarshaller implements MethodDescriptor.Marshaller<List<Chunk>> {
+    @Override
+    public InputStream stream(List<Chunk> chunks) {
+      return new ChunksInputStream(chunks);
+    }
+
+    @Override
+    public List<Chunk> parse(InputStream stream) {
+      throw new UnsupportedOperationException("Levee only sends requests");
+    }
+  }
+
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("Cannot read the response").withCause(e).asRuntimeException();
+      }
+    }
+  }
+
+  /**
+   * The request body. grpc-java asks {@link Drainable} streams to write themselves, so the
+   * payloads go to the transport without an intermediate copy.
+   */
+  static final class ChunksInputStream extends InputStream implements Drainable, KnownLength {
+    private final List<Chunk> chunks;
+    private int index;
+    private int offset;
+    private int remaining;
+
+    ChunksInputStream(List<Chunk> chunks) {
+      this.chunks = chunks;
+      for (Chunk chunk : chunks) {
+        remaining += chunk.sizeBytes();
+      }
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int written = 0;
+      while (index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        target.write(payload, offset, payload.length - offset);
+        written += payload.length - offset;
+        index++;
+        offset = 0;
+      }
+      remaining = 0;
+      return written;
+    }
+
+    @Override
+    public int read() {
+      while (index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        if (offset < payload.length) {
+          remaining--;
+          return payload[offset++] & 0xff;
+        }
+        index++;
+        offset = 0;
+      }
+      return -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int read = 0;
+      while (read < len && index < chunks.size()) {
+        byte[] payload = chunks.get(index).payload();
+        int n = Math.min(len - read, payload.length - offset);
+        System.arraycopy(payload, offset, b, off + read, n);
+        read += n;
+        offset += n;
+        if (offset == payload.length) {
+          index++;
+          offset = 0;
+        }
+      }
+      remaining -= read;
+      return read == 0 ? -1 : read;
+    }
+
+    @Override
+    public int available() {
+      return remaining;
+    }
+  }
+}

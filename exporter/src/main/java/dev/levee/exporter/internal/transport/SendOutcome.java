@@ -1,0 +1,46 @@
+package dev.levee.exporter.internal.transport;
+
+/**
+ * What became of one request.
+ *
+ * @param kind success, or a failure worth retrying, or one that is not
+ * @param rejectedItems on success, items the backend reported as rejected in {@code
+ *     partial_success}
+ * @param status the gRPC status code name, e.g. {@code OK} or {@code UNAVAILABLE}
+ * @param message the backend's or transport's message, empty if none
+ * @param retryAfterNanos on a retryable failure, the wait the server asked for with gRPC {@code
+ *     RetryInfo}, or -1 if it did not say
+ */
+public record SendOutcome(
+    Kind kind, long rejectedItems, String status, String message, long retryAfterNanos) {
+  /** No server-given retry delay. */
+  public static final long NO_RETRY_DELAY = -1;
+
+  /** The three ways a request can end. */
+  public enum Kind {
+    SUCCESS,
+    RETRYABLE,
+    PERMANENT
+  }
+
+  public static SendOutcome success() {
+    return new SendOutcome(Kind.SUCCESS, 0, "OK", "", NO_RETRY_DELAY);
+  }
+
+  public static SendOutcome partialSuccess(long rejectedItems, String message) {
+    return new SendOutcome(Kind.SUCCESS, rejectedItems, "OK", message, NO_RETRY_DELAY);
+  }
+
+  public static SendOutcome retryable(String status, String message) {
+    return new SendOutcome(Kind.RETRYABLE, 0, status, message, NO_RETRY_DELAY);
+  }
+
+  /** A retryable failure with the delay the server asked for. */
+  public static SendOutcome retryableAfter(String status, String message, long retryAfterNanos) {
+    return new SendOutcome(Kind.RETRYABLE, 0, status, message, retryAfterNanos);
+  }
+
+  public static SendOutcome permanent(String status, String message) {
+    return new SendOutcome(Kind.PERMANENT, 0, status, message, NO_RETRY_DELAY);
+  }
+}

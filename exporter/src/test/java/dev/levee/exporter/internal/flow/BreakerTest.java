@@ -1,0 +1,154 @@
+package dev.levee.exporter.internal.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.testing.time.TestClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The breaker's decisions on a fake clock: when it opens, how long it waits, how it closes. */
+class BreakerTest {
+  private static final long MS = 1_000_000L;
+
+  private final TestClock clock = TestClock.create();
+
+  /** A count window of 10 calls, judged from 4, opening at 50% failures, waiting 10 s, 2 probes. */
+  private final Breaker.Settings settings =
+      new Breaker.Settings(
+          true, 50, 100, Duration.ofSeconds(5), false, 10, 4, Duration.ofSeconds(10), 2);
+
+  private final Breaker breaker = new Breaker("backend:4317", settings, clock);
+
+  @Test
+  void staysClosedWhileFailuresAreBelowTheRate() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(breaker.tryAcquire()).isTrue();
+      if (i % 4 == 1) {
+        breaker.onFailure(20 * MS, "UNAVAILABLE");
+      } else {
+        breaker.onAnswer(20 * MS);
+      }
+    }
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(breaker.openings()).isZero();
+    assertThat(breaker.remainingOpenNanos()).isZero();
+  }
+
+  @Test
+  void judgesNothingBeforeTheMinimumNumberOfCalls() {
+    for (int i = 0; i < 3; i++) {
+      breaker.onFailure(MS, "UNAVAILABLE");
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+
+    breaker.onFailure(MS, "UNAVAILABLE");
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    assertThat(breaker.openings()).isEqualTo(1);
+  }
+
+  @Test
+  void opensAtTheFailureRateAndWaitsOutItsOpenTimeOnTheClock() {
+    openIt();
+
+    assertThat(breaker.tryAcquire()).isFalse();
+    assertThat(breaker.remainingOpenNanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(breaker.remainingOpenNanos()).isEqualTo(Duration.ofSeconds(6).toNanos());
+    assertThat(breaker.tryAcquire()).isFalse();
+
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(breaker.remainingOpenNanos()).isZero();
+    // The open wait is over (resilience4j lets probes through strictly after it): a probe goes.
+    clock.advance(Duration.ofMillis(1));
+    assertThat(breaker.tryAcquire()).isTrue();
+    assertThat(breaker.state()).isEqualTo(Breaker.State.HALF_OPEN);
+  }
+
+  @Test
+  void closesWhenEveryProbeIsAnswered() {
+    openIt();
+    clock.advance(Duration.ofSeconds(10).plusMillis(1));
+
+    assertThat(breaker.tryAcquire()).isTrue();
+    assertThat(breaker.tryAcquire()).isTrue();
+    // Two probes in flight: no third request while half-open.
+    assertThat(breaker.tryAcquire()).isFalse();
+    breaker.onAnswer(5 * MS);
+    breaker.onAnswer(5 * MS);
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(breaker.tryAcquire()).isTrue();
+  }
+
+  @Test
+  void aFailedProbeOpensItAgainForAnotherFullWait() {
+    openIt();
+    clock.advance(Duration.ofSeconds(10).plusMillis(1));
+    breaker.tryAcquire();
+    breaker.tryAcquire();
+    breaker.onAnswer(5 * MS);
+    breaker.onFailure(5 * MS, "UNAVAILABLE");
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    assertThat(breaker.openings()).isEqualTo(2);
+    assertThat(breaker.remainingOpenNanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
+  void probesAtOnceWhenTheBackendAcceptsConnectionsAgain() {
+    openIt();
+    clock.advance(Duration.ofSeconds(1));
+
+    breaker.probeNow();
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.HALF_OPEN);
+    assertThat(breaker.remainingOpenNanos()).isZero();
+    assertThat(breaker.tryAcquire()).isTrue();
+  }
+
+  @Test
+  void slowCallsOpenItOnlyWhenEveryCallIsSlow() {
+    breaker.onAnswer(Duration.ofSeconds(1).toNanos());
+    for (int i = 0; i < 9; i++) {
+      breaker.onAnswer(Duration.ofSeconds(6).toNanos());
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+
+    for (int i = 0; i < 10; i++) {
+      breaker.onAnswer(Duration.ofSeconds(6).toNanos());
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+  }
+
+  @Test
+  void resetClosesItAndForgetsTheWindow() {
+    openIt();
+
+    breaker.reset();
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    breaker.onFailure(MS, "UNAVAILABLE");
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+  }
+
+  @Test
+  void aDisabledBreakerLetsEverythingThrough() {
+    Breaker disabled = new Breaker("backend:4317", settings.disabled(), clock);
+    for (int i = 0; i < 50; i++) {
+      assertThat(disabled.tryAcquire()).isTrue();
+      disabled.onFailure(MS, "UNAVAILABLE");
+    }
+
+    assertThat(disabled.state()).isEqualTo(Breaker.State.DISABLED);
+    assertThat(disabled.openings()).isZero();
+  }
+
+  private void openIt() {
+    for (int i = 0; i < 4; i++) {
+      assertThat(breaker.tryAcquire()).isTrue();
+      breaker.onFailure(MS, "UNAVAILABLE");
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+  }
+}

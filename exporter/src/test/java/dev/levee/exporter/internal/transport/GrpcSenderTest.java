@@ -1,0 +1,129 @@
+package dev.levee.exporter.internal.transport;
+
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.Signal;
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.TestData;
+import io.grpc.Status;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GrpcSenderTest {
+
+  private static Chunk chunk(String text) {
+    return Chunk.of(Signal.SPANS, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1, false, 0);
+  }
+
+  @Test
+  void retriesOnlyTheCodesTheOtlpSpecificationCallsRetryable() {
+    for (Status.Code code :
+        List.of(
+            Status.Code.CANCELLED,
+            Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.ABORTED,
+            Status.Code.OUT_OF_RANGE,
+            Status.Code.UNAVAILABLE,
+            Status.Code.DATA_LOSS,
+            Status.Code.RESOURCE_EXHAUSTED)) {
+      assertThat(GrpcSender.classify(Status.fromCode(code)).kind())
+          .as(code.name())
+          .isEqualTo(SendOutcome.Kind.RETRYABLE);
+    }
+    for (Status.Code code :
+        List.of(
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.NOT_FOUND,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.UNAUTHENTICATED,
+            Status.Code.UNIMPLEMENTED,
+            Status.Code.INTERNAL,
+            Status.Code.UNKNOWN,
+            Status.Code.FAILED_PRECONDITION)) {
+      assertThat(GrpcSender.classify(Status.fromCode(code)).kind())
+          .as(code.name())
+          .isEqualTo(SendOutcome.Kind.PERMANENT);
+    }
+  }
+
+  @Test
+  void keepsTheServerMessage() {
+    SendOutcome outcome =
+        GrpcSender.classify(Status.INVALID_ARGUMENT.withDescription("span name too long"));
+    assertThat(outcome)
+        .isEqualTo(SendOutcome.permanent("INVALID_ARGUMENT", "span name too long"));
+  }
+
+  @Test
+  void namesTheOtlpMethodOfEachSignal() {
+    assertThat(GrpcSender.fullMethodName(Signal.SPANS))
+        .isEqualTo("opentelemetry.proto.collector.trace.v1.TraceService/Export");
+    assertThat(GrpcSender.fullMethodName(Signal.METRICS))
+        .isEqualTo("opentelemetry.proto.collector.metrics.v1.MetricsService/Export");
+    assertThat(GrpcSender.fullMethodName(Signal.LOGS))
+        .isEqualTo("opentelemetry.proto.collector.logs.v1.LogsService/Export");
+  }
+
+  @Test
+  void requestStreamDrainsTheChunksEndToEnd() throws Exception {
+    GrpcSender.ChunksInputStream stream =
+        new GrpcSender.ChunksInputStream(List.of(chunk("abc"), chunk(""), chunk("defg")));
+    assertThat(stream.available()).isEqualTo(7);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    assertThat(stream.drainTo(out)).isEqualTo(7);
+
+    assertThat(out.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcdefg");
+    assertThat(stream.available()).isZero();
+  }
+
+  @Test
+  void requestStreamReadsAcrossChunkBoundaries() {
+    GrpcSender.ChunksInputStream stream =
+        new GrpcSender.ChunksInputStream(List.of(chunk("abc"), chunk("defg")));
+    byte[] buffer = new byte[5];
+    assertThat(stream.read(buffer, 0, 5)).isEqualTo(5);
+    assertThat(new String(buffer, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcde");
+    assertThat(stream.read()).isEqualTo('f');
+    assertThat(stream.available()).isEqualTo(1);
+    assertThat(stream.read(buffer, 0, 5)).isEqualTo(1);
+    assertThat(stream.read(buffer, 0, 5)).isEqualTo(-1);
+    assertThat(stream.read()).isEqualTo(-1);
+  }
+
+  @Test
+  void plaintextSenderDeliversEncodedChunksAsOneRequest() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      GrpcSender sender =
+          GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create(receiver.endpoint()));
+      try {
+        ChunkEncoder<SpanData> encoder = ChunkEncoder.spans();
+        List<SpanData> first = TestData.spans(3, "a");
+        List<SpanData> second = TestData.spans(2, "b");
+        SendOutcome outcome =
+            sender.send(
+                List.of(encoder.encode(first, 3, 0), encoder.encode(second, 2, 0)),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+
+        assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(receiver.spanCount()).isEqualTo(5);
+        assertThat(receiver.requestCount()).isEqualTo(1);
+      } finally {
+        sender.close(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void plaintextSenderRefusesATlsEndpoint() {
+    assertThatThrownBy(
+            () -> GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create("https://collector:4317")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("createPlaintext takes an http:// endpoint, was https://collector:4317");
+  }
+}

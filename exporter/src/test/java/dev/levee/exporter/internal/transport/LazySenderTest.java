@@ -1,0 +1,84 @@
+package dev.levee.exporter.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.levee.buffer.Chunk;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LazySenderTest {
+
+  @Test
+  void createsTheSenderOnFirstSendOnly() {
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              created.incrementAndGet();
+              return new Sender() {
+                @Override
+                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+                  return SendOutcome.success();
+                }
+
+                @Override
+                public String target() {
+                  return "collector:4317";
+                }
+
+                @Override
+                public void close(long timeoutNanos) {
+                  closed.incrementAndGet();
+                }
+              };
+            });
+
+    assertThat(lazy.target()).isEqualTo("collector:4317");
+    assertThat(created).hasValue(0);
+    assertThat(lazy.send(List.of(), 1).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+    assertThat(lazy.send(List.of(), 1).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+    lazy.close(0);
+
+    assertThat(created).hasValue(1);
+    assertThat(closed).hasValue(1);
+  }
+
+  @Test
+  void closingANeverUsedSenderCreatesNothing() {
+    AtomicInteger created = new AtomicInteger();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              created.incrementAndGet();
+              throw new AssertionError("must not be created");
+            });
+    lazy.close(0);
+    assertThat(created).hasValue(0);
+  }
+
+  @Test
+  void aSenderThatCannotBeBuiltFailsEveryRequestPermanentlyAndIsNotRetried() {
+    AtomicInteger attempts = new AtomicInteger();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              attempts.incrementAndGet();
+              throw new IllegalStateException("no TLS provider");
+            });
+
+    SendOutcome first = lazy.send(List.of(), 1);
+    SendOutcome second = lazy.send(List.of(), 1);
+
+    assertThat(first)
+        .isEqualTo(
+            SendOutcome.permanent(
+                "CONNECTION_SETUP_FAILED", "java.lang.IllegalStateException: no TLS provider"));
+    assertThat(second).isEqualTo(first);
+    assertThat(attempts).hasValue(1);
+  }
+}
