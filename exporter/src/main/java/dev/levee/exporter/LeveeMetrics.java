@@ -9,6 +9,7 @@ import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -94,13 +95,18 @@ public final class LeveeMetrics implements AutoCloseable {
             .put(SERVER_PORT, (long) serverPort)
             .build();
     Meter meter = meterProvider.meterBuilder(METER).setInstrumentationVersion("0.1.0").build();
-    String item = semconvItem(first);
-    String unit = "{" + item + "}";
-    // levee.* instruments are shared by the three exporters (told apart by otel.component.type),
-    // so they count in one unit: the same name with different units is a conflicting definition.
     LeveeMetrics metrics = new LeveeMetrics();
     metrics.base = base;
-    metrics.durations =
+    metrics.registerSemanticConventionMetrics(meter, semconvItem(first), stats);
+    metrics.registerLeveeMetrics(meter, stats, health);
+    return metrics;
+  }
+
+  /** {@code otel.sdk.exporter.*}: request durations, items exported (or dropped), in flight. */
+  private void registerSemanticConventionMetrics(
+      Meter meter, String item, Supplier<LeveeStats> stats) {
+    String unit = "{" + item + "}";
+    durations =
         meter
             .histogramBuilder("otel.sdk.exporter.operation.duration")
             .setUnit("s")
@@ -108,7 +114,7 @@ public final class LeveeMetrics implements AutoCloseable {
             .setExplicitBucketBoundariesAdvice(
                 List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0))
             .build();
-    metrics.registrations.add(
+    registrations.add(
         meter
             .counterBuilder("otel.sdk.exporter." + item + ".exported")
             .setUnit(unit)
@@ -118,81 +124,49 @@ public final class LeveeMetrics implements AutoCloseable {
                 m -> {
                   LeveeStats s = stats.get();
                   m.record(s.delivered(), base);
-                  s.dropped()
-                      .forEach(
-                          (reason, count) -> {
-                            if (count > 0) {
-                              m.record(count, base.toBuilder().put(ERROR_TYPE, reason.label()).build());
-                            }
-                          });
+                  recordByReason(s, ERROR_TYPE, (attributes, count) -> m.record(count, attributes), true);
                 }));
-    metrics.registrations.add(
+    registrations.add(
         meter
             .upDownCounterBuilder("otel.sdk.exporter." + item + ".inflight")
             .setUnit(unit)
             .setDescription("Items accepted and not yet delivered or dropped (in memory, in flight or in the journal)")
             .buildWithCallback(m -> m.record(stats.get().pending(), base)));
-    metrics.registrations.add(
+  }
+
+  /**
+   * {@code levee.*}: what the semantic conventions do not cover. These instruments are shared by
+   * the three exporters (told apart by {@code otel.component.type}), so they count in one unit:
+   * the same name with different units is a conflicting definition.
+   */
+  private void registerLeveeMetrics(
+      Meter meter, Supplier<LeveeStats> stats, Supplier<LeveeHealth> health) {
+    registrations.add(
         meter
             .counterBuilder("levee.dropped")
             .setUnit(LEVEE_ITEM_UNIT)
             .setDescription("Items dropped, by reason")
             .buildWithCallback(
                 m ->
-                    stats
-                        .get()
-                        .dropped()
-                        .forEach((reason, count) -> m.record(count, base.toBuilder().put(DROP_REASON, reason.label()).build()))));
-    metrics.registrations.add(
-        meter
-            .upDownCounterBuilder("levee.memory.used")
-            .setUnit("By")
-            .setDescription("Encoded bytes held in memory, queued and in flight")
-            .buildWithCallback(m -> m.record(stats.get().memoryUsedBytes(), base)));
-    metrics.registrations.add(
-        meter
-            .upDownCounterBuilder("levee.memory.limit")
-            .setUnit("By")
-            .setDescription("The memory tier's bound (memory.limit)")
-            .buildWithCallback(m -> m.record(stats.get().memoryLimitBytes(), base)));
-    metrics.registrations.add(
-        meter
-            .counterBuilder("levee.journaled")
-            .setUnit(LEVEE_ITEM_UNIT)
-            .setDescription("Items written to the journal (memory full, backend failing, shutdown)")
-            .buildWithCallback(m -> m.record(stats.get().journaled(), base)));
-    metrics.registrations.add(
-        meter
-            .counterBuilder("levee.recovered")
-            .setUnit(LEVEE_ITEM_UNIT)
-            .setDescription("Undelivered items found in the journal at start, left by an earlier run")
-            .buildWithCallback(m -> m.record(stats.get().recovered(), base)));
-    metrics.registrations.add(
-        meter
-            .gaugeBuilder("levee.journal.open")
-            .ofLongs()
-            .setUnit("1")
-            .setDescription("1 when the journal is open, 0 when the exporter runs memory-only")
-            .buildWithCallback(m -> m.record(stats.get().journalOpen() ? 1 : 0, base)));
-    metrics.registrations.add(
-        meter
-            .counterBuilder("levee.retries")
-            .setUnit("{request}")
-            .setDescription("Requests that failed with a retryable error")
-            .buildWithCallback(m -> m.record(stats.get().retries(), base)));
-    metrics.registrations.add(
-        meter
-            .counterBuilder("levee.rate_limit.throttled")
-            .setUnit(LEVEE_ITEM_UNIT)
-            .setDescription("Items whose request the rate limit held back")
-            .buildWithCallback(m -> m.record(stats.get().throttled(), base)));
-    metrics.registrations.add(
-        meter
-            .counterBuilder("levee.breaker.openings")
-            .setUnit("{opening}")
-            .setDescription("Times a circuit breaker opened")
-            .buildWithCallback(m -> m.record(stats.get().breakerOpenings(), base)));
-    metrics.registrations.add(
+                    recordByReason(
+                        stats.get(), DROP_REASON, (attributes, count) -> m.record(count, attributes), false)));
+    upDownCounter(meter, "levee.memory.used", "By", "Encoded bytes held in memory, queued and in flight",
+        () -> stats.get().memoryUsedBytes());
+    upDownCounter(meter, "levee.memory.limit", "By", "The memory tier's bound (memory.limit)",
+        () -> stats.get().memoryLimitBytes());
+    counter(meter, "levee.journaled", LEVEE_ITEM_UNIT,
+        "Items written to the journal (memory full, backend failing, shutdown)", () -> stats.get().journaled());
+    counter(meter, "levee.recovered", LEVEE_ITEM_UNIT,
+        "Undelivered items found in the journal at start, left by an earlier run", () -> stats.get().recovered());
+    gauge(meter, "levee.journal.open", "1", "1 when the journal is open, 0 when the exporter runs memory-only",
+        () -> stats.get().journalOpen() ? 1 : 0);
+    counter(meter, "levee.retries", "{request}", "Requests that failed with a retryable error",
+        () -> stats.get().retries());
+    counter(meter, "levee.rate_limit.throttled", LEVEE_ITEM_UNIT, "Items whose request the rate limit held back",
+        () -> stats.get().throttled());
+    counter(meter, "levee.breaker.openings", "{opening}", "Times a circuit breaker opened",
+        () -> stats.get().breakerOpenings());
+    registrations.add(
         meter
             .gaugeBuilder("levee.breaker.state")
             .ofLongs()
@@ -205,28 +179,58 @@ public final class LeveeMetrics implements AutoCloseable {
                     m.record(each.equals(state) ? 1 : 0, base.toBuilder().put(BREAKER_STATE, each).build());
                   }
                 }));
-    metrics.registrations.add(
+    gauge(meter, "levee.batch.size", "By", "The request size Levee fills up to now (adaptive)",
+        () -> stats.get().batchBytes());
+    gauge(meter, "levee.concurrency", "{request}", "Requests Levee may have in flight now (adaptive)",
+        () -> stats.get().concurrency());
+    gauge(meter, "levee.health", "1",
+        "The exporter's health: 0 OK, 1 DEGRADED, 2 FAILING (reasons and advice in its log, JMX bean)",
+        () -> health.get().state().ordinal());
+  }
+
+  /** Each drop reason's count under {@code key}; only the non-zero ones when {@code nonZeroOnly}. */
+  private void recordByReason(
+      LeveeStats stats,
+      AttributeKey<String> key,
+      java.util.function.ObjLongConsumer<Attributes> record,
+      boolean nonZeroOnly) {
+    stats
+        .dropped()
+        .forEach(
+            (reason, count) -> {
+              if (count > 0 || !nonZeroOnly) {
+                record.accept(base.toBuilder().put(key, reason.label()).build(), count);
+              }
+            });
+  }
+
+  private void counter(Meter meter, String name, String unit, String description, LongSupplier value) {
+    registrations.add(
         meter
-            .gaugeBuilder("levee.batch.size")
-            .ofLongs()
-            .setUnit("By")
-            .setDescription("The request size Levee fills up to now (adaptive)")
-            .buildWithCallback(m -> m.record(stats.get().batchBytes(), base)));
-    metrics.registrations.add(
+            .counterBuilder(name)
+            .setUnit(unit)
+            .setDescription(description)
+            .buildWithCallback(m -> m.record(value.getAsLong(), base)));
+  }
+
+  private void upDownCounter(
+      Meter meter, String name, String unit, String description, LongSupplier value) {
+    registrations.add(
         meter
-            .gaugeBuilder("levee.concurrency")
-            .ofLongs()
-            .setUnit("{request}")
-            .setDescription("Requests Levee may have in flight now (adaptive)")
-            .buildWithCallback(m -> m.record(stats.get().concurrency(), base)));
-    metrics.registrations.add(
+            .upDownCounterBuilder(name)
+            .setUnit(unit)
+            .setDescription(description)
+            .buildWithCallback(m -> m.record(value.getAsLong(), base)));
+  }
+
+  private void gauge(Meter meter, String name, String unit, String description, LongSupplier value) {
+    registrations.add(
         meter
-            .gaugeBuilder("levee.health")
+            .gaugeBuilder(name)
             .ofLongs()
-            .setUnit("1")
-            .setDescription("The exporter's health: 0 OK, 1 DEGRADED, 2 FAILING (reasons and advice in its log, JMX bean)")
-            .buildWithCallback(m -> m.record(health.get().state().ordinal(), base)));
-    return metrics;
+            .setUnit(unit)
+            .setDescription(description)
+            .buildWithCallback(m -> m.record(value.getAsLong(), base)));
   }
 
   /** The semantic-convention item name of the exporter's signal. */
