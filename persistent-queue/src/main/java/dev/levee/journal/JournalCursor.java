@@ -2,6 +2,7 @@ package dev.levee.journal;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkJournal.ReadOrder;
+import dev.levee.journal.DoneRecords.Range;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.zip.CRC32C;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -44,8 +43,6 @@ public final class JournalCursor {
   static final String SUFFIX = ".pos";
   /** No record consumed yet. */
   static final long NONE = -1;
-  private static final int MAGIC_V1 = 0x4c56_4355; // "LVCU": the low mark only
-  private static final int MAGIC_V2 = 0x4c56_4332; // "LVC2": the low mark and done ranges
 
   private final Journal journal;
   private final String name;
@@ -55,10 +52,8 @@ public final class JournalCursor {
   private final ExcerptTailer tailer;
   /** Newest-first reading, and probes of what follows a record. */
   private final ExcerptTailer probe;
-  /** Every record through this index is done. */
-  private long low = NONE;
-  /** Done ranges above {@link #low}, by first index. */
-  private final TreeMap<Long, Range> done = new TreeMap<>();
+  /** What is done: the low mark and the done ranges above it. */
+  private DoneRecords done;
   /** Newest-first: ranges handed out and neither committed nor rewound, by first index. */
   private final TreeMap<Long, Range> inFlight = new TreeMap<>();
 
@@ -76,27 +71,15 @@ public final class JournalCursor {
   }
 
   private void load(Path file) {
+    done = new DoneRecords();
     if (!Files.exists(file)) {
       return;
     }
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
-      int length = buffer.capacity();
-      if (length == 16 && buffer.getInt(12) == MAGIC_V1 && buffer.getInt(8) == crc(buffer, 0, 8)) {
-        low = buffer.getLong(0);
+      DoneRecords read = DoneRecords.decode(Files.readAllBytes(file));
+      if (read != null) {
+        done = read;
         return;
-      }
-      if (length >= 20 && buffer.getInt(0) == MAGIC_V2 && buffer.getInt(length - 4) == crc(buffer, 0, length - 4)) {
-        int count = buffer.getInt(12);
-        if (length == 20 + count * 24L) {
-          low = buffer.getLong(4);
-          for (int i = 0; i < count; i++) {
-            int at = 16 + i * 24;
-            Range range = new Range(buffer.getLong(at), buffer.getLong(at + 8), buffer.getLong(at + 16));
-            done.put(range.first, range);
-          }
-          return;
-        }
       }
       logger.warning(
           "Levee journal cursor file "
@@ -105,19 +88,12 @@ public final class JournalCursor {
     } catch (IOException e) {
       logger.log(Level.WARNING, "Levee cannot read journal cursor file " + file + "; reading from the start", e);
     }
-    low = NONE;
-    done.clear();
-  }
-
-  private static int crc(ByteBuffer buffer, int from, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(buffer.array(), from, length);
-    return (int) crc.getValue();
   }
 
   /** Puts the oldest-first read position just after the low mark. */
   private void position() {
     tailer.direction(TailerDirection.FORWARD);
+    long low = done.low();
     if (low == NONE || !tailer.moveToIndex(low)) {
       tailer.toStart();
       return;
@@ -207,7 +183,7 @@ public final class JournalCursor {
           continue;
         }
         long index = dc.index();
-        if (low != NONE && index <= low) {
+        if (done.low() != NONE && index <= done.low()) {
           dc.rollbackOnClose();
           break;
         }
@@ -234,7 +210,7 @@ public final class JournalCursor {
       }
       if (skip != null) {
         // To the range's first record, and one step back past it.
-        if (!probe.moveToIndex(skip.first)) {
+        if (!probe.moveToIndex(skip.first())) {
           break;
         }
         try (DocumentContext past = probe.readingDocument()) {
@@ -253,12 +229,12 @@ public final class JournalCursor {
 
   /** The done or in-flight range holding {@code index}, or null. */
   private Range covering(long index) {
-    Map.Entry<Long, Range> d = done.floorEntry(index);
-    if (d != null && d.getValue().last >= index) {
-      return d.getValue();
+    Range d = done.doneRangeHolding(index);
+    if (d != null) {
+      return d;
     }
     Map.Entry<Long, Range> f = inFlight.floorEntry(index);
-    if (f != null && f.getValue().last >= index) {
+    if (f != null && f.getValue().last() >= index) {
       return f.getValue();
     }
     return null;
@@ -285,26 +261,9 @@ public final class JournalCursor {
         return;
       }
       inFlight.remove(batch.firstIndex());
-      if (low != NONE && batch.throughIndex() <= low) {
-        return; // already done (a retention pass moved the mark)
-      }
       Range range = new Range(batch.firstIndex(), batch.throughIndex(), batch.records());
-      // Merge with the done range just below and just above when nothing undone lies between.
-      Map.Entry<Long, Range> below = done.lowerEntry(range.first);
-      if (below != null && nextAfter(below.getValue().last) >= range.first) {
-        done.remove(below.getKey());
-        range = new Range(below.getValue().first, range.last, below.getValue().records + range.records);
-      }
-      Map.Entry<Long, Range> above = done.higherEntry(range.last);
-      if (above != null && nextAfter(range.last) >= above.getValue().first) {
-        done.remove(above.getKey());
-        range = new Range(range.first, above.getValue().last, range.records + above.getValue().records);
-      }
-      long firstUndone = nextAfter(low);
-      if (firstUndone != NONE && firstUndone >= range.first) {
-        low = range.last; // the stretch joins the low mark
-      } else {
-        done.put(range.first, range);
+      if (!done.commit(range, this::nextAfter)) {
+        return; // already done (a retention pass moved the mark)
       }
       persist();
       journal.deleteConsumedCycles();
@@ -350,16 +309,13 @@ public final class JournalCursor {
   /** Records not yet done with. */
   public long lagRecords() {
     synchronized (journal.lock) {
+      long low = done.low();
       long after =
           low == NONE
               ? journal.totalRecords()
               : journal.recordsAfter(
                   journal.queue.rollCycle().toCycle(low), journal.queue.rollCycle().toSequenceNumber(low));
-      long doneAbove = 0;
-      for (Range range : done.values()) {
-        doneAbove += range.records;
-      }
-      return Math.max(0, after - doneAbove);
+      return Math.max(0, after - done.recordsDoneAboveLow());
     }
   }
 
@@ -375,6 +331,7 @@ public final class JournalCursor {
       long oldest = 0;
       try (ExcerptTailer scan = journal.queue.createTailer()) {
         scan.singleThreadedCheckDisabled(true);
+        long low = done.low();
         if (low == NONE || !scan.moveToIndex(low)) {
           scan.toStart();
         } else {
@@ -405,11 +362,7 @@ public final class JournalCursor {
 
   /** Whether this cursor is done with the record at {@code index}. Under the journal's lock. */
   boolean isDone(long index) {
-    if (low != NONE && index <= low) {
-      return true;
-    }
-    Map.Entry<Long, Range> d = done.floorEntry(index);
-    return d != null && d.getValue().last >= index;
+    return done.isDone(index);
   }
 
   /**
@@ -423,23 +376,13 @@ public final class JournalCursor {
 
   /** The cycle of the low mark; records in earlier cycles are all done with. */
   int committedCycle() {
-    return low == NONE ? Integer.MIN_VALUE : journal.queue.rollCycle().toCycle(low);
+    return done.low() == NONE ? Integer.MIN_VALUE : journal.queue.rollCycle().toCycle(done.low());
   }
 
   /** Called under the lock when retention deleted {@code cycle} and every cycle before it. */
   void onCycleDeleted(int cycle) {
-    boolean changed = false;
-    if (low != NONE && journal.queue.rollCycle().toCycle(low) <= cycle) {
-      low = NONE;
-      changed = true;
-    }
-    for (Iterator<Range> it = done.values().iterator(); it.hasNext(); ) {
-      if (journal.queue.rollCycle().toCycle(it.next().last) <= cycle) {
-        it.remove(); // wholly deleted; a range reaching past the cycle keeps its later records
-        changed = true;
-      }
-    }
-    inFlight.values().removeIf(r -> journal.queue.rollCycle().toCycle(r.last) <= cycle);
+    boolean changed = done.forgetThrough(cycle, index -> journal.queue.rollCycle().toCycle(index));
+    inFlight.values().removeIf(r -> journal.queue.rollCycle().toCycle(r.last()) <= cycle);
     if (changed) {
       persist();
     }
@@ -449,13 +392,7 @@ public final class JournalCursor {
   }
 
   private void persist() {
-    ByteBuffer buffer = ByteBuffer.allocate(20 + done.size() * 24);
-    buffer.putInt(MAGIC_V2).putLong(low).putInt(done.size());
-    for (Range range : done.values()) {
-      buffer.putLong(range.first).putLong(range.last).putLong(range.records);
-    }
-    buffer.putInt(crc(buffer, 0, buffer.position()));
-    buffer.flip();
+    ByteBuffer buffer = ByteBuffer.wrap(done.encode());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel channel =
         FileChannel.open(
@@ -488,9 +425,6 @@ public final class JournalCursor {
     tailer.close();
     probe.close();
   }
-
-  /** A stretch of records: first and last index, and how many records it holds. */
-  private record Range(long first, long last, long records) {}
 
   /** One record read: its journal index and its chunk. */
   public record Entry(long index, Chunk chunk) {}
