@@ -153,9 +153,10 @@ final class Chaos {
           return 1;
         }
         if (up && second == plan.downAt()) {
+          // Counted once it is closed: a request it answered while closing is in the count.
+          receiver.close();
           receivedBefore += receiver.spanCount();
           duplicates += receiver.duplicateSpanCount();
-          receiver.close();
           up = false;
           System.out.println("-- receiver DOWN (stopped; connections reset)");
         } else if (!up && second == plan.downAt() + plan.downFor()) {
