@@ -782,6 +782,27 @@ class DispatcherTest {
   }
 
   @Test
+  void finishWaitsForAnExportStillRunningAtMostASecondOnTheClock() {
+    dispatcher.stop(SECOND);
+    exporting.set(true);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
+    long finishing = clock.nanoTime();
+
+    try (dev.levee.testing.LogCapture logged =
+        dev.levee.testing.LogCapture.of(Dispatcher.class.getName())) {
+      dispatcher.finish();
+
+      assertThat(clock.nanoTime() - finishing)
+          .isBetween(Dispatcher.EXPORT_WAIT_NANOS, Dispatcher.EXPORT_WAIT_NANOS + SECOND / 1000);
+      assertThat(logged.messages(java.util.logging.Level.WARNING))
+          .containsExactly(
+              "Levee's spans exporter stopped while an export() was still running after 1000 ms;"
+                  + " what it hands over now stays counted as pending, not delivered.");
+    }
+  }
+
+  @Test
   void flushStillWaitingAtFinishFails() {
     offer(100, 1);
     sender.alwaysFail = true;
