@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -28,25 +29,16 @@ import java.util.function.ToIntFunction;
  */
 public final class ChunkEncoder<T> {
   private final Signal signal;
-  private final RequestEncoder<T> fresh;
-  private final RequestEncoder<T> reusable;
+  private final Supplier<OtlpRequestWriter<T>> writers;
+  private final OtlpRequestWriter<T> reusable;
   private final ReentrantLock reusableLock = new ReentrantLock();
   private final ToIntFunction<Collection<T>> itemCounter;
 
-  /** Encodes a batch into the exact bytes of one OTLP export request. */
-  @FunctionalInterface
-  private interface RequestEncoder<T> {
-    byte[] encode(Collection<T> items) throws IOException;
-  }
-
   private ChunkEncoder(
-      Signal signal,
-      RequestEncoder<T> fresh,
-      RequestEncoder<T> reusable,
-      ToIntFunction<Collection<T>> itemCounter) {
+      Signal signal, Supplier<OtlpRequestWriter<T>> writers, ToIntFunction<Collection<T>> itemCounter) {
     this.signal = signal;
-    this.fresh = fresh;
-    this.reusable = reusable;
+    this.writers = writers;
+    this.reusable = writers.get();
     this.itemCounter = itemCounter;
   }
 
@@ -56,32 +48,18 @@ public final class ChunkEncoder<T> {
    * time).
    */
   public static ChunkEncoder<SpanData> spans() {
-    TraceRequestWriter writer = new TraceRequestWriter();
-    return new ChunkEncoder<>(
-        Signal.SPANS,
-        items -> new TraceRequestWriter().write(items),
-        writer::write,
-        Collection::size);
+    return new ChunkEncoder<>(Signal.SPANS, TraceRequestWriter::new, Collection::size);
   }
 
   /** Metric data, written by {@link MetricsRequestWriter}; counted in data points. */
   public static ChunkEncoder<MetricData> metrics() {
-    MetricsRequestWriter writer = new MetricsRequestWriter();
     return new ChunkEncoder<>(
-        Signal.METRICS,
-        items -> new MetricsRequestWriter().write(items),
-        writer::write,
-        ChunkEncoder::countDataPoints);
+        Signal.METRICS, MetricsRequestWriter::new, ChunkEncoder::countDataPoints);
   }
 
   /** Log records, written by {@link LogsRequestWriter}. */
   public static ChunkEncoder<LogRecordData> logs() {
-    LogsRequestWriter writer = new LogsRequestWriter();
-    return new ChunkEncoder<>(
-        Signal.LOGS,
-        items -> new LogsRequestWriter().write(items),
-        writer::write,
-        Collection::size);
+    return new ChunkEncoder<>(Signal.LOGS, LogsRequestWriter::new, Collection::size);
   }
 
   public Signal signal() {
@@ -161,12 +139,12 @@ public final class ChunkEncoder<T> {
     byte[] bytes;
     if (reusableLock.tryLock()) {
       try {
-        bytes = reusable.encode(items);
+        bytes = reusable.write(items);
       } finally {
         reusableLock.unlock();
       }
     } else {
-      bytes = fresh.encode(items);
+      bytes = writers.get().write(items);
     }
     return Chunk.of(signal, bytes, itemCount, false, nowEpochNanos);
   }
