@@ -1,32 +1,36 @@
 package dev.levee.exporter.internal;
 
-import dev.levee.exporter.internal.admission.OverflowPolicy;
-import dev.levee.exporter.internal.dispatch.Dispatcher;
-import dev.levee.exporter.internal.encode.ChunkEncoder;
-import dev.levee.exporter.internal.encode.MetricCompactor;
-import dev.levee.exporter.internal.flow.Adaptive;
-import dev.levee.exporter.internal.flow.Backoff;
-import dev.levee.exporter.internal.flow.Breaker;
-import dev.levee.exporter.internal.flow.RateLimiter;
-import dev.levee.exporter.internal.management.AdminServer;
-import dev.levee.exporter.internal.management.DropLog;
-import dev.levee.exporter.internal.management.ExporterMXBean;
-import dev.levee.exporter.internal.management.HealthTracker;
-import dev.levee.exporter.internal.management.ListenerNotifier;
-import dev.levee.exporter.internal.management.PipelineStats;
-import dev.levee.exporter.internal.management.ThrottledLogger;
-import dev.levee.exporter.internal.transport.Endpoints;
-import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
-import dev.levee.exporter.DropReason;
+import dev.levee.exporter.LeveeHealth;
+import dev.levee.exporter.LeveeMetrics;
 import dev.levee.exporter.LeveeStats;
+import dev.levee.exporter.internal.admission.AdmissionSettings;
+import dev.levee.exporter.internal.admission.Delivery;
+import dev.levee.exporter.internal.admission.Door;
+import dev.levee.exporter.internal.admission.DoorState;
+import dev.levee.exporter.internal.dispatch.Dispatcher;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import dev.levee.exporter.internal.flow.Adaptive;
+import dev.levee.exporter.internal.flow.Backoff;
+import dev.levee.exporter.internal.flow.Breaker;
+import dev.levee.exporter.internal.flow.RateLimiter;
+import dev.levee.exporter.internal.management.AdminBinding;
+import dev.levee.exporter.internal.management.ComponentNames;
+import dev.levee.exporter.internal.management.ExporterMXBean;
+import dev.levee.exporter.internal.management.PipelineStats;
+import dev.levee.exporter.internal.management.ThrottledLogger;
+import dev.levee.exporter.internal.management.Watch;
+import dev.levee.exporter.internal.transport.Endpoints;
+import dev.levee.exporter.internal.transport.Sender;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,12 +41,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.management.ObjectName;
 
 /**
- * One signal's path through Levee: encode at the door, offer to the memory tier, and a dispatcher
- * thread that delivers. The public exporters are thin shells around this.
+ * One signal's path through Levee, assembled: the {@link Door} the SDK's threads export through,
+ * and a dispatcher thread that opens the journal, runs the {@link Dispatcher}, and looks after
+ * health, listeners and retention between its steps. The public exporters are thin shells around
+ * this.
  *
- * <p>{@link #export} runs on the SDK's thread and never blocks on I/O and never throws.
+ * <p>{@link #export}, {@link #exportEncoded}, {@link #flush} and {@link #shutdown} run on the SDK's
+ * threads and never block on I/O or throw; {@link #run} is the dispatcher thread's body; the rest
+ * may be called from any thread.
  *
  * <p>Internal, may change. Thread-safe.
  */
@@ -56,42 +65,34 @@ public final class Pipeline<T> {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
   private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** The longest single wait of the {@code block} overflow policy. */
+  private static final long BLOCK_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  private final ChunkEncoder<T> encoder;
+  private final Signal signal;
   private final ChunkBuffer buffer;
   /** With {@code overflow.policy=priority}, the lane for errors and warnings; else null. */
   private final ChunkBuffer priorityBuffer;
-  private final Endpoints endpoints;
-  private final String componentName;
-  private final HealthTracker health;
-  private final ListenerNotifier listeners;
-  private final DropLog dropLog;
-  private long lastListenerCheckNanos;
-  /** How often the dispatcher thread compares counters for the listeners. */
-  private static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-  private volatile dev.levee.exporter.LeveeHealth.State loggedHealth = dev.levee.exporter.LeveeHealth.State.OK;
-  private long lastHealthCheckNanos;
-  /** How often the dispatcher thread judges health and logs a change. */
-  private static final long HEALTH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private final ExporterMXBean mxBean;
-  /** The shared admin endpoint this exporter is served on, or null. */
-  private final AdminServer admin;
-  private final RateLimiter limiter;
-  private final PipelineStats stats;
-  private final Clock clock;
-  private final Dispatcher dispatcher;
   private final ExporterSettings settings;
+  private final Clock clock;
+  private final String componentName;
+  private final PipelineStats stats;
+  private final Endpoints endpoints;
+  private final RateLimiter limiter;
+  private final Dispatcher dispatcher;
+  private final DoorState doorState = new DoorState();
+  private final Door<T> door;
   private final ThrottledLogger throttled;
+  private final Watch watch;
+  private final ExporterMXBean mxBean;
+  /** This exporter on the shared admin endpoint, or null. */
+  private final AdminBinding admin;
   private final Thread thread;
 
   private final AtomicInteger exportsInProgress = new AtomicInteger();
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private final CompletableResultCode shutdownResult = new CompletableResultCode();
-  private volatile boolean shutdown;
-  /** With {@code metrics.compaction=latest}, the compactor (also the lock around it); else null. */
-  private volatile MetricCompactor compactor;
-  /** Set once by the dispatcher thread when the journal is open; null when memory-only. */
-  private volatile ChunkJournal journal;
+  /** Dispatcher thread only. */
+  private long lastRetentionNanos;
 
   public Pipeline(
       ChunkEncoder<T> encoder,
@@ -99,12 +100,13 @@ public final class Pipeline<T> {
       ChunkBuffer priorityBuffer,
       List<Sender> senders,
       ExporterSettings settings) {
-    this.encoder = encoder;
+    this.signal = encoder.signal();
     this.buffer = buffer;
     this.priorityBuffer = priorityBuffer;
     this.settings = settings;
     this.clock = settings.clock();
-    this.stats = new PipelineStats(encoder.signal());
+    this.componentName = ComponentNames.next(signal);
+    this.stats = new PipelineStats(signal);
     this.throttled = new ThrottledLogger(logger, clock, ThrottledLogger.DEFAULT_INTERVAL_NANOS);
     List<Endpoints.Endpoint> list = new ArrayList<>();
     for (Sender sender : senders) {
@@ -112,59 +114,97 @@ public final class Pipeline<T> {
     }
     this.endpoints = new Endpoints(list, settings.endpointMode());
     this.limiter = new RateLimiter(settings.rateLimit(), clock);
-    this.dispatcher =
-        new Dispatcher(
-            encoder.signal(),
+    this.dispatcher = newDispatcher();
+    dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
+    this.door =
+        new Door<>(
+            encoder,
             buffer,
             priorityBuffer,
-            endpoints,
-            limiter,
+            new AdmissionSettings(
+                settings.rateLimit(),
+                settings.overflowPolicy(),
+                settings.overflowBlockTimeout(),
+                settings.downsampleRatio(),
+                "write_ahead".equals(settings.journalMode())),
+            doorState,
             stats,
+            limiter,
+            new DispatcherDelivery(),
             clock,
-            // At most half a second at a time, so that health and listeners are looked at
-            // while a backoff or an open breaker keeps the dispatcher waiting.
-            nanos -> LockSupport.parkNanos(Math.min(nanos, MAX_WAIT_SLICE_NANOS)),
-            new Backoff(
-                INITIAL_BACKOFF_NANOS,
-                MAX_BACKOFF_NANOS,
-                bound -> ThreadLocalRandom.current().nextLong(bound)),
-            new Adaptive(
-                settings.minBatchBytes(),
-                settings.maxBatchBytes(),
-                settings.batchTargetLatency().toNanos(),
-                settings.maxConcurrency()),
-            settings.batchLinger().toNanos(),
-            settings.timeout().toNanos(),
-            () -> exportsInProgress.get() > 0,
-            this::wakeDispatcher);
-    dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
-    this.componentName = componentName(encoder.signal());
-    this.health = new HealthTracker(encoder.signal().itemNoun());
-    this.dropLog =
-        new DropLog(
-            logger,
-            encoder.signal(),
-            DropLog.DEFAULT_INTERVAL_NANOS,
-            settings.endpointMode() == Endpoints.Mode.FANOUT ? endpoints.targets() : null);
-    this.listeners =
-        new ListenerNotifier(
-            encoder.signal(),
-            ListenerNotifier.load(Pipeline.class.getClassLoader()),
-            throttled,
-            this::logThresholdCrossing);
+            nanos -> LockSupport.parkNanos(this, Math.min(nanos, BLOCK_WAIT_SLICE_NANOS)),
+            throttled);
+    this.watch =
+        new Watch(signal, this::stats, endpoints::targets, fanoutMember() ? endpoints.targets() : null, throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
-    this.admin = startAdmin();
-    this.thread = new Thread(this::run, "levee-" + encoder.signal().lowerName() + "-dispatcher");
+    this.admin =
+        AdminBinding.start(
+            settings.adminAddress(), settings.adminPort(), settings.adminToken(), adminName(), mxBean);
+    this.thread = new Thread(this::run, "levee-" + signal.lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
   }
 
-  public Signal signal() {
-    return encoder.signal();
+  private Dispatcher newDispatcher() {
+    return new Dispatcher(
+        signal,
+        buffer,
+        priorityBuffer,
+        endpoints,
+        limiter,
+        stats,
+        clock,
+        // At most half a second at a time, so that health and listeners are looked at while a
+        // backoff or an open breaker keeps the dispatcher waiting.
+        nanos -> LockSupport.parkNanos(Math.min(nanos, MAX_WAIT_SLICE_NANOS)),
+        new Backoff(
+            INITIAL_BACKOFF_NANOS, MAX_BACKOFF_NANOS, bound -> ThreadLocalRandom.current().nextLong(bound)),
+        new Adaptive(
+            settings.minBatchBytes(),
+            settings.maxBatchBytes(),
+            settings.batchTargetLatency().toNanos(),
+            settings.maxConcurrency()),
+        settings.batchLinger().toNanos(),
+        settings.timeout().toNanos(),
+        () -> exportsInProgress.get() > 0,
+        this::wakeDispatcher);
   }
 
-  /** Called by a completing request on the sender's thread. */
+  /** The door's view of delivery: the dispatcher, woken on this pipeline's thread. */
+  private final class DispatcherDelivery implements Delivery {
+    @Override
+    public void accepted() {
+      dispatcher.accepted();
+      wakeDispatcher();
+    }
+
+    @Override
+    public void evicted() {
+      dispatcher.evicted();
+    }
+
+    @Override
+    public void wake() {
+      wakeDispatcher();
+    }
+
+    @Override
+    public boolean behind() {
+      return endpoints.state() == Breaker.State.OPEN;
+    }
+
+    @Override
+    public String targets() {
+      return endpoints.targets();
+    }
+  }
+
+  public Signal signal() {
+    return signal;
+  }
+
+  /** Any thread: a delivery completed, data arrived, or memory is wanted back. */
   private void wakeDispatcher() {
     Thread dispatcherThread = thread;
     if (dispatcherThread != null) {
@@ -172,466 +212,50 @@ public final class Pipeline<T> {
     }
   }
 
-  /**
-   * Turns on latest-value compaction of cumulative metric data while delivery is behind (see
-   * {@link MetricCompactor}). Metrics only; before the first export.
-   */
+  /** Turns on latest-value compaction of cumulative metric data; see {@link Door#compactMetrics}. */
   public void compactMetrics() {
-    if (signal() != Signal.METRICS) {
-      throw new IllegalStateException("compaction is for metric data, not " + signal().itemNoun());
-    }
-    compactor = new MetricCompactor();
-  }
-
-  /** Encodes and buffers a batch. Returns at once; never throws. */
-  public CompletableResultCode export(Collection<T> items) {
-    exportsInProgress.incrementAndGet();
-    try {
-      MetricCompactor compacting = compactor;
-      if (compacting != null) {
-        return exportCompacting(compacting, items);
-      }
-      if (priorityBuffer != null) {
-        return offerByPriority(items);
-      }
-      return offer(items, false, true);
-    } catch (Throwable t) {
-      // Nothing may escape into the SDK's worker thread.
-      logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
-      return CompletableResultCode.ofFailure();
-    } finally {
-      exportsInProgress.decrementAndGet();
-    }
-  }
-
-  /**
-   * Metric data with compaction on: everything offered first counts as held; the compactor says
-   * which points it keeps holding, which it supersedes, and what goes on into the pipeline now.
-   * Under the compactor's lock, so that what is released is offered before anything newer.
-   */
-  @SuppressWarnings("unchecked")
-  private CompletableResultCode exportCompacting(MetricCompactor compacting, Collection<T> items) {
-    synchronized (compacting) {
-      int count = encoder.count(items);
-      stats.offered(count);
-      if (shutdown) {
-        stats.droppedAtDoor(DropReason.SHUTDOWN, count);
-        return CompletableResultCode.ofFailure();
-      }
-      stats.held(count);
-      boolean behind =
-          stats.pendingNotHeld() > 0 || endpoints.state() == Breaker.State.OPEN;
-      MetricCompactor.Decision decision =
-          compacting.admit((Collection<io.opentelemetry.sdk.metrics.data.MetricData>) items, behind);
-      stats.superseded(decision.superseded());
-      return offerHeld((Collection<T>) decision.send());
-    }
-  }
-
-  /** Offers what compaction held and now lets go (already counted as offered). */
-  private CompletableResultCode offerHeld(Collection<T> released) {
-    if (released.isEmpty()) {
-      return CompletableResultCode.ofSuccess();
-    }
-    stats.held(-encoder.count(released));
-    return offer(released, false, false);
-  }
-
-  /** Offers everything compaction holds, at flush and shutdown. */
-  @SuppressWarnings("unchecked")
-  private void releaseHeld() {
-    MetricCompactor compacting = compactor;
-    if (compacting == null) {
-      return;
-    }
-    try {
-      synchronized (compacting) {
-        offerHeld((Collection<T>) compacting.releaseAll());
-      }
-    } catch (Throwable t) {
-      logger.log(Level.SEVERE, "Levee failed to release held metric data", t);
-    }
-  }
-
-  private boolean writeAhead() {
-    return "write_ahead".equals(settings.journalMode());
-  }
-
-  /** Splits the batch into the priority lane's items and the rest, and offers each. */
-  private CompletableResultCode offerByPriority(Collection<T> items) {
-    ChunkEncoder.PrioritySplit<T> split = encoder.splitByPriority(items);
-    if (split.urgent().isEmpty()) {
-      return offer(items, false, true);
-    }
-    CompletableResultCode first = offer(split.urgent(), true, true);
-    if (split.ordinary().isEmpty()) {
-      return first;
-    }
-    return CompletableResultCode.ofAll(List.of(first, offer(split.ordinary(), false, true)));
-  }
-
-  /** Encodes, applies the rate limit, and accepts; {@code countOffered} false for released data. */
-  private CompletableResultCode offer(Collection<T> items, boolean priority, boolean countOffered) {
-    int count = encoder.count(items);
-    if (countOffered) {
-      stats.offered(count);
-    }
-    if (shutdown) {
-      stats.droppedAtDoor(DropReason.SHUTDOWN, count);
-      return CompletableResultCode.ofFailure();
-    }
-    Chunk chunk;
-    try {
-      chunk = encoder.encode(items, count, clock.now(), priority);
-    } catch (Throwable t) {
-      return encodingFailed(count, t);
-    }
-    return admit(items, count, chunk, priority);
-  }
-
-  private CompletableResultCode encodingFailed(int count, Throwable t) {
-    stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
-    throttled.log(
-        Level.SEVERE,
-        "encoding",
-        () -> "Levee could not encode " + count + " " + signal().itemNoun() + ": " + t);
-    return CompletableResultCode.ofFailure();
-  }
-
-  /**
-   * Takes a batch another pipeline's caller has already encoded (with {@code endpoints.mode=fanout}
-   * every endpoint has a pipeline of its own, and a batch is encoded once for all of them). {@code
-   * chunk} is null when encoding failed ({@code failure} says why). Returns at once; never throws.
-   */
-  public CompletableResultCode exportEncoded(
-      Collection<T> items, int count, Chunk chunk, boolean priority, Throwable failure) {
-    exportsInProgress.incrementAndGet();
-    try {
-      stats.offered(count);
-      if (shutdown) {
-        stats.droppedAtDoor(DropReason.SHUTDOWN, count);
-        return CompletableResultCode.ofFailure();
-      }
-      if (chunk == null) {
-        return encodingFailed(count, failure);
-      }
-      return admit(items, count, chunk, priority && priorityBuffer != null);
-    } catch (Throwable t) {
-      logger.log(Level.SEVERE, "Levee failed to take a batch of " + signal().itemNoun(), t);
-      return CompletableResultCode.ofFailure();
-    } finally {
-      exportsInProgress.decrementAndGet();
-    }
-  }
-
-  /** Whether this pipeline has a priority lane ({@code overflow.policy=priority}). */
-  public boolean hasPriorityLane() {
-    return priorityBuffer != null;
+    door.compactMetrics();
   }
 
   /** Whether metric compaction is on. */
   public boolean compacting() {
-    return compactor != null;
+    return door.compacting();
   }
 
-  /** Applies the rate limit to an encoded batch, then accepts it. */
-  private CompletableResultCode admit(Collection<T> items, int count, Chunk chunk, boolean priority) {
-    if (!limiter.admit(count, chunk.sizeBytes())) {
-      if (settings.rateLimit().policy() == RateLimiter.Policy.SAMPLE && signal() != Signal.METRICS) {
-        return sampleToTheRateLimit(items, count, chunk, priority);
-      }
-      stats.droppedAtDoor(DropReason.RATE_LIMITED, count);
-      throttled.log(
-          Level.WARNING,
-          "rate-limited",
-          () ->
-              "Levee is dropping "
-                  + signal().itemNoun()
-                  + " over the rate limit ("
-                  + describe(settings.rateLimit())
-                  + ", rate.limit.policy=drop); they are counted as rate_limited. Raise"
-                  + " otel.exporter.levee.rate.limit.items or .bytes, or use rate.limit.policy=spill to keep them.");
-      return CompletableResultCode.ofFailure();
-    }
-    return accept(items, count, chunk, priority);
+  /** Whether this pipeline has a priority lane ({@code overflow.policy=priority}). */
+  public boolean hasPriorityLane() {
+    return door.hasPriorityLane();
   }
 
-  /** Takes an encoded batch within the rate limit: into the journal (write-ahead) or memory. */
-  private CompletableResultCode accept(Collection<T> items, int count, Chunk chunk, boolean priority) {
-    // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
-    stats.accepted(count);
-    ChunkJournal durable = journal;
-    if (durable != null && writeAhead()) {
-      // Write-ahead: success means the chunk is in the journal (the page cache: it survives the
-      // process being killed; journal.fsync decides about power loss).
-      if (durable.append(chunk)) {
-        stats.journaled(count);
-        LockSupport.unpark(thread);
-        return CompletableResultCode.ofSuccess();
-      }
-      stats.droppedPending(shutdown ? DropReason.SHUTDOWN : DropReason.JOURNAL_FULL, count);
-      return CompletableResultCode.ofFailure();
-    }
-    boolean inMemory =
-        priority ? offerToPriorityLane(chunk) : offerToMemory(chunk, count);
-    if (!inMemory
-        && !shutdown
-        && settings.overflowPolicy() == OverflowPolicy.DOWNSAMPLE
-        && signal() != Signal.METRICS) {
-      return downsample(items, count, priority);
-    }
-    if (!inMemory) {
-      return spillOrDrop(chunk, count);
-    }
-    dispatcher.accepted();
-    LockSupport.unpark(thread);
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
-   * Over the rate limit with {@code rate.limit.policy=sample}: keeps one trace in as many as the
-   * limit has room for (traces whole; log records without a trace at random), counts the rest as
-   * {@code rate_limited}, and offers what is kept as usual.
-   */
-  private CompletableResultCode sampleToTheRateLimit(
-      Collection<T> items, int count, Chunk whole, boolean priority) {
-    int ratio = limiter.sampleRatio(count, whole.sizeBytes());
-    Sampled<T> sampled = sample(items, ratio, priority);
-    stats.droppedAtDoor(DropReason.RATE_LIMITED, count - sampled.count());
-    throttled.log(
-        Level.WARNING,
-        "rate-sampled",
-        () ->
-            "Levee is over its rate limit for "
-                + signal().itemNoun()
-                + " ("
-                + describe(settings.rateLimit())
-                + ", rate.limit.policy=sample): keeping about one trace in "
-                + ratio
-                + ", the rest counted as rate_limited.");
-    if (sampled.chunk() == null) {
-      stats.droppedAtDoor(DropReason.ENCODING_FAILED, sampled.count());
-      return CompletableResultCode.ofFailure();
-    }
-    limiter.admitSampled(sampled.count(), sampled.chunk().sizeBytes());
-    CompletableResultCode result = accept(sampled.items(), sampled.count(), sampled.chunk(), priority);
-    return sampled.count() == count ? result : CompletableResultCode.ofFailure();
-  }
-
-  /** What a sample kept: the items, their count, and their chunk (null if none, or unencodable). */
-  private record Sampled<T>(List<T> items, int count, Chunk chunk) {}
-
-  /** Keeps one trace in {@code ratio} (see {@link ChunkEncoder#sampledIn}) and encodes them. */
-  private Sampled<T> sample(Collection<T> items, int ratio, boolean priority) {
-    List<T> kept = new ArrayList<>();
-    for (T item : items) {
-      if (encoder.sampledIn(item, ratio)) {
-        kept.add(item);
-      }
-    }
-    int keptCount = encoder.count(kept);
-    if (keptCount == 0) {
-      return new Sampled<>(kept, 0, null);
-    }
+  /** Encodes and buffers a batch. On the SDK's thread; returns at once; never throws. */
+  public CompletableResultCode export(Collection<T> items) {
+    exportsInProgress.incrementAndGet();
     try {
-      return new Sampled<>(kept, keptCount, encoder.encode(kept, keptCount, clock.now(), priority));
-    } catch (Throwable t) {
-      return new Sampled<>(kept, keptCount, null);
+      return door.export(items);
+    } finally {
+      exportsInProgress.decrementAndGet();
     }
   }
 
-  /**
-   * Memory is full and the policy is {@code downsample}: keeps the items of one trace in {@code
-   * overflow.downsample.ratio} (so traces are kept or dropped whole; log records without a trace
-   * are sampled at the same rate), counts the others as {@code downsampled}, and offers what is
-   * kept as usual. Metric data is not sampled: it spills.
-   */
-  private CompletableResultCode downsample(Collection<T> items, int count, boolean priority) {
-    int ratio = settings.downsampleRatio();
-    Sampled<T> sampled = sample(items, ratio, priority);
-    stats.droppedPending(DropReason.DOWNSAMPLED, count - sampled.count());
-    throttled.log(
-        Level.WARNING,
-        "downsample",
-        () ->
-            "Levee memory for "
-                + signal().itemNoun()
-                + " is full while the backend at "
-                + endpoints.targets()
-                + " is slow or down; keeping one trace in "
-                + ratio
-                + " (overflow.policy=downsample), the rest counted as downsampled.");
-    if (sampled.chunk() == null) {
-      stats.droppedPending(DropReason.ENCODING_FAILED, sampled.count());
-      return CompletableResultCode.ofFailure();
+  /** Takes a batch already encoded by another pipeline's caller; see {@link Door#exportEncoded}. */
+  public CompletableResultCode exportEncoded(
+      Collection<T> items, int count, Chunk chunk, boolean priority, Throwable failure) {
+    exportsInProgress.incrementAndGet();
+    try {
+      return door.exportEncoded(items, count, chunk, priority, failure);
+    } finally {
+      exportsInProgress.decrementAndGet();
     }
-    int keptCount = sampled.count();
-    CompletableResultCode result;
-    if (offerToMemory(sampled.chunk(), keptCount)) {
-      dispatcher.accepted();
-      LockSupport.unpark(thread);
-      result = CompletableResultCode.ofSuccess();
-    } else {
-      result = spillOrDrop(sampled.chunk(), keptCount);
-    }
-    return keptCount == count ? result : CompletableResultCode.ofFailure();
-  }
-
-  /** Memory had no room: the journal takes the chunk (unless the policy says drop), or it is dropped. */
-  private CompletableResultCode spillOrDrop(Chunk chunk, int count) {
-    if (shutdown) {
-      // Shutdown closed the buffer while this call was under way.
-      stats.droppedPending(DropReason.SHUTDOWN, count);
-      return CompletableResultCode.ofFailure();
-    }
-    ChunkJournal overflow = settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : journal;
-    if (overflow != null) {
-      // Memory is full: the chunk goes to the journal (a copy into mapped memory, no fsync
-      // unless journal.fsync=always).
-      if (overflow.append(chunk)) {
-        stats.journaled(count);
-        return CompletableResultCode.ofSuccess();
-      }
-      stats.droppedPending(DropReason.JOURNAL_FULL, count);
-      throttled.log(
-          Level.WARNING,
-          "journal-full",
-          () ->
-              "Levee memory and journal for "
-                  + signal().itemNoun()
-                  + " are both full while the backend at "
-                  + endpoints.targets()
-                  + " is slow or down; dropping new data (journal_full). Raise"
-                  + " otel.exporter.levee.journal.limit or check the backend.");
-      return CompletableResultCode.ofFailure();
-    }
-    stats.droppedPending(DropReason.MEMORY_FULL, count);
-    throttled.log(
-        Level.WARNING,
-        "memory-full",
-        () ->
-            "Levee memory for "
-                + signal().itemNoun()
-                + " is full ("
-                + buffer.usedBytes()
-                + " of "
-                + buffer.capacityBytes()
-                + " bytes) while the backend at "
-                + endpoints.targets()
-                + " is slow or down; dropping new data (memory_full). Raise"
-                + " otel.exporter.levee.memory.limit or check the backend.");
-    return CompletableResultCode.ofFailure();
-  }
-
-  private static String describe(RateLimiter.Settings limit) {
-    StringBuilder text = new StringBuilder();
-    if (limit.itemsPerSecond() > 0) {
-      text.append(limit.itemsPerSecond()).append(" items/s");
-    }
-    if (limit.bytesPerSecond() > 0) {
-      text.append(text.length() > 0 ? ", " : "").append(limit.bytesPerSecond()).append(" bytes/s");
-    }
-    return text.toString();
-  }
-
-  /**
-   * The priority lane has its own share of memory; when that is full it takes room from the
-   * ordinary data queued in memory (dropped, counted {@code memory_full}), and spills only when
-   * neither has room.
-   */
-  private boolean offerToPriorityLane(Chunk chunk) {
-    if (priorityBuffer.offer(chunk)) {
-      return true;
-    }
-    if (chunk.sizeBytes() > priorityBuffer.capacityBytes() + buffer.capacityBytes()) {
-      return false;
-    }
-    // Room in the ordinary lane counts too: an error matters more than routine data.
-    while (!shutdown && !buffer.offer(chunk)) {
-      Chunk oldest = buffer.poll();
-      if (oldest == null) {
-        return false;
-      }
-      buffer.release(oldest);
-      stats.droppedPending(DropReason.MEMORY_FULL, oldest.itemCount());
-      dispatcher.evicted();
-    }
-    return !shutdown;
-  }
-
-  /**
-   * Offers to the memory tier as the overflow policy says: {@code drop_oldest} evicts the oldest
-   * queued chunks to make room (counted {@code memory_full}); {@code block} waits for room up to
-   * {@code overflow.block.timeout}. Returns whether memory took the chunk.
-   */
-  private boolean offerToMemory(Chunk chunk, int count) {
-    if (buffer.offer(chunk)) {
-      return true;
-    }
-    switch (settings.overflowPolicy()) {
-      case DROP_OLDEST -> {
-        if (chunk.sizeBytes() > buffer.capacityBytes()) {
-          return false;
-        }
-        while (!shutdown) {
-          Chunk oldest = buffer.poll();
-          if (oldest == null) {
-            return false; // what holds memory is in flight: the new chunk cannot have its room
-          }
-          buffer.release(oldest);
-          stats.droppedPending(DropReason.MEMORY_FULL, oldest.itemCount());
-          dispatcher.evicted();
-          logDropOldest();
-          if (buffer.offer(chunk)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      case BLOCK -> {
-        long deadline = clock.nanoTime() + settings.overflowBlockTimeout().toNanos();
-        while (!shutdown) {
-          long left = deadline - clock.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          LockSupport.unpark(thread); // the dispatcher frees memory as it delivers
-          LockSupport.parkNanos(this, Math.min(left, BLOCK_POLL_NANOS));
-          if (buffer.offer(chunk)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      default -> {
-        return false;
-      }
-    }
-  }
-
-  private static final long BLOCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-  private void logDropOldest() {
-    throttled.log(
-        Level.WARNING,
-        "drop-oldest",
-        () ->
-            "Levee memory for "
-                + signal().itemNoun()
-                + " is full while the backend at "
-                + endpoints.targets()
-                + " is slow or down; dropping the oldest data for the newest (overflow.policy=drop_oldest,"
-                + " counted as memory_full). Raise otel.exporter.levee.memory.limit or check the backend.");
   }
 
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */
   public CompletableResultCode flush() {
-    if (shutdown) {
+    if (doorState.closed()) {
       return CompletableResultCode.ofSuccess();
     }
-    releaseHeld();
+    door.releaseHeld();
     CompletableResultCode result = dispatcher.flush(settings.timeout().toNanos());
-    LockSupport.unpark(thread);
+    wakeDispatcher();
     return result;
   }
 
@@ -643,56 +267,20 @@ public final class Pipeline<T> {
     if (!shutdownStarted.compareAndSet(false, true)) {
       return shutdownResult;
     }
-    releaseHeld();
-    shutdown = true;
+    door.releaseHeld();
+    doorState.close();
     buffer.close();
     if (priorityBuffer != null) {
       priorityBuffer.close();
     }
     dispatcher.stop(settings.shutdownTimeout().toNanos());
-    LockSupport.unpark(thread);
+    wakeDispatcher();
     return shutdownResult;
-  }
-
-  private static final java.util.concurrent.ConcurrentHashMap<Signal, AtomicInteger> INSTANCES =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The semantic-convention component name, numbering this signal's exporters from 0. */
-  private static String componentName(Signal signal) {
-    int instance = INSTANCES.computeIfAbsent(signal, s -> new AtomicInteger()).getAndIncrement();
-    String type =
-        switch (signal) {
-          case SPANS -> "levee_span_exporter";
-          case METRICS -> "levee_metric_exporter";
-          case LOGS -> "levee_log_exporter";
-        };
-    return type + "/" + instance;
   }
 
   /** The exporter's name in self-metrics and JMX, e.g. {@code levee_span_exporter/0}. */
   public String componentName() {
     return componentName;
-  }
-
-  private AdminServer startAdmin() {
-    if (settings.adminPort() < 0) {
-      return null;
-    }
-    try {
-      AdminServer server = AdminServer.acquire(settings.adminAddress(), settings.adminPort(), settings.adminToken());
-      server.register(adminName(), mxBean);
-      return server;
-    } catch (IOException | RuntimeException e) {
-      logger.log(
-          Level.SEVERE,
-          "Levee cannot serve its admin endpoint on "
-              + settings.adminAddress()
-              + ":"
-              + settings.adminPort()
-              + "; exporting goes on without it. Cause: "
-              + e);
-      return null;
-    }
   }
 
   /** The endpoints' targets, comma-separated, for messages. */
@@ -710,7 +298,7 @@ public final class Pipeline<T> {
    * fanout the signal and the endpoint ({@code traces/collector-a:4317}).
    */
   private String adminName() {
-    return fanoutMember() ? signal().configName() + "/" + endpoints.targets() : signal().configName();
+    return fanoutMember() ? signal.configName() + "/" + endpoints.targets() : signal.configName();
   }
 
   /** The port of the admin endpoint serving this exporter, or -1. */
@@ -719,61 +307,12 @@ public final class Pipeline<T> {
   }
 
   /** The exporter's health now: state, reasons and advice. */
-  public dev.levee.exporter.LeveeHealth health() {
-    return health.evaluate(stats(), clock.nanoTime());
-  }
-
-  /** Every half second: memory and journal thresholds (logged) and the listeners. */
-  private void notifyListenersIfDue() {
-    long now = clock.nanoTime();
-    if (now - lastListenerCheckNanos < LISTENER_INTERVAL_NANOS) {
-      return;
-    }
-    lastListenerCheckNanos = now;
-    LeveeStats snapshot = stats();
-    listeners.notify(snapshot);
-    dropLog.observe(snapshot, now);
-  }
-
-  /** Logs once when memory or the journal passes 80% of its limit, and once when back below. */
-  private void logThresholdCrossing(String what, long used, long limit, boolean above) {
-    if (above) {
-      logger.warning(
-          String.format(
-              java.util.Locale.ROOT,
-              "Levee %s for %s is %d%% full (%.1f of %.1f MiB) while the backend at %s is slow or down;"
-                  + " past the limit, data is dropped and counted. Raise %s or check the backend.",
-              what,
-              signal().itemNoun(),
-              Math.round(100.0 * used / limit),
-              used / 1048576.0,
-              limit / 1048576.0,
-              endpoints.targets(),
-              "otel.exporter.levee." + what + ".limit"));
-    } else {
-      logger.info("Levee " + what + " for " + signal().itemNoun() + " is below 80% of its limit again.");
-    }
-  }
-
-  /** Judges health every few seconds on the dispatcher thread; logs when it changes. */
-  private void checkHealthIfDue() {
-    long now = clock.nanoTime();
-    if (now - lastHealthCheckNanos < HEALTH_INTERVAL_NANOS) {
-      return;
-    }
-    lastHealthCheckNanos = now;
-    dev.levee.exporter.LeveeHealth current = health();
-    if (current.state() == loggedHealth) {
-      return;
-    }
-    loggedHealth = current.state();
-    logger.log(
-        current.state() == dev.levee.exporter.LeveeHealth.State.OK ? Level.INFO : Level.WARNING,
-        "Levee " + signal().lowerName() + " exporter is " + current.describe());
+  public LeveeHealth health() {
+    return watch.health(clock.nanoTime());
   }
 
   /** The JMX name this exporter is registered under, or null if it could not be. */
-  public javax.management.ObjectName mxBeanName() {
+  public ObjectName mxBeanName() {
     return mxBean.name();
   }
 
@@ -782,9 +321,9 @@ public final class Pipeline<T> {
   }
 
   /** Registers the self-metrics. */
-  public dev.levee.exporter.LeveeMetrics registerMetrics(io.opentelemetry.api.metrics.MeterProvider meterProvider) {
-    dev.levee.exporter.LeveeMetrics metrics =
-        dev.levee.exporter.LeveeMetrics.register(
+  public LeveeMetrics registerMetrics(MeterProvider meterProvider) {
+    LeveeMetrics metrics =
+        LeveeMetrics.register(
             meterProvider,
             componentName,
             this::stats,
@@ -796,7 +335,7 @@ public final class Pipeline<T> {
   }
 
   public LeveeStats stats() {
-    ChunkJournal open = journal;
+    ChunkJournal open = doorState.journal();
     boolean journalOpen = open != null && !shutdownResult.isDone();
     long journalBytes = 0;
     if (journalOpen) {
@@ -816,10 +355,9 @@ public final class Pipeline<T> {
         journalOpen ? settings.journalLimitBytes() : 0);
   }
 
-  private long lastRetentionNanos;
-
+  /** Dispatcher thread: the journal's age limit and consumed files, once a minute when idle. */
   private void applyJournalRetentionIfDue() {
-    ChunkJournal open = journal;
+    ChunkJournal open = doorState.journal();
     long now = clock.nanoTime();
     if (open != null && now - lastRetentionNanos >= RETENTION_INTERVAL_NANOS) {
       lastRetentionNanos = now;
@@ -828,22 +366,22 @@ public final class Pipeline<T> {
   }
 
   /**
-   * Opens the journal on the dispatcher thread as soon as it starts. Not later, on demand: the
-   * exporter is shut down from a JVM shutdown hook, when Chronicle Queue can no longer be
-   * initialised (it registers shutdown hooks of its own), so a short-lived application with its
-   * backend down would lose what it could not send.
+   * Dispatcher thread, as soon as it starts: opens the journal. Not later, on demand: the exporter
+   * is shut down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it
+   * registers shutdown hooks of its own), so a short-lived application with its backend down would
+   * lose what it could not send.
    */
   private void openJournal() {
     if ("off".equals(settings.journalMode()) || settings.journalDirectory() == null) {
       return;
     }
-    java.nio.file.Path directory = settings.journalDirectory().resolve(signal().configName());
+    Path directory = settings.journalDirectory().resolve(signal.configName());
     try {
       ChunkJournal opened =
           JournalLoader.open(
               new JournalOptions(
                   directory,
-                  signal(),
+                  signal,
                   settings.journalLimitBytes(),
                   settings.journalMaxAge(),
                   settings.journalFsync(),
@@ -854,14 +392,14 @@ public final class Pipeline<T> {
               "newest_first".equals(settings.journalDrainOrder())
                   ? ChunkJournal.ReadOrder.NEWEST_FIRST
                   : ChunkJournal.ReadOrder.OLDEST_FIRST);
-      journal = opened;
+      doorState.journalOpened(opened);
       logger.info(
           "Levee journal for "
-              + signal().itemNoun()
+              + signal.itemNoun()
               + " at "
               + directory
               + (recovered > 0
-                  ? ": " + recovered + " " + signal().itemNoun() + " left by an earlier run will be delivered"
+                  ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
                   : ""));
     } catch (IOException | RuntimeException | LinkageError e) {
       logger.log(
@@ -869,13 +407,14 @@ public final class Pipeline<T> {
           "Levee cannot use its journal at "
               + directory
               + " and runs memory-only for "
-              + signal().itemNoun()
+              + signal.itemNoun()
               + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
               + " counted. Check otel.exporter.levee.journal.directory. Cause: "
               + e);
     }
   }
 
+  /** The dispatcher thread's body: steps until the dispatcher has finished, then closes. */
   private void run() {
     try {
       openJournal();
@@ -888,15 +427,15 @@ public final class Pipeline<T> {
           throttled.log(
               Level.SEVERE,
               "dispatcher",
-              () -> "Levee " + signal().lowerName() + " dispatcher failed a step: " + t);
+              () -> "Levee " + signal.lowerName() + " dispatcher failed a step: " + t);
           step = Dispatcher.Step.IDLE;
         }
         if (step == Dispatcher.Step.FINISHED) {
           break;
         }
-        checkHealthIfDue();
-        notifyListenersIfDue();
-        endpoints.probeEarlyIfReconnected(clock.nanoTime());
+        long now = clock.nanoTime();
+        watch.tick(now);
+        endpoints.probeEarlyIfReconnected(now);
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue();
           LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
@@ -907,16 +446,17 @@ public final class Pipeline<T> {
     }
   }
 
+  /** Dispatcher thread, last: settles what is left, releases the endpoints, says what happened. */
   private void close() {
     try {
       long dropped = dispatcher.finish();
-      listeners.notify(stats()); // what shutdown dropped or moved to the journal
+      watch.last();
       if (dropped > 0) {
         logger.warning(
             "Levee dropped "
                 + dropped
                 + " "
-                + signal().itemNoun()
+                + signal.itemNoun()
                 + " at shutdown: the backend at "
                 + endpoints.targets()
                 + " did not take them within otel.exporter.levee.shutdown.timeout ("
@@ -926,12 +466,11 @@ public final class Pipeline<T> {
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
       mxBean.unregister();
       if (admin != null) {
-        admin.unregister(adminName(), mxBean);
-        AdminServer.release(admin);
+        admin.stop();
       }
       logger.info(
           "Levee "
-              + signal().lowerName()
+              + signal.lowerName()
               + " exporter "
               + (fanoutMember() ? "to " + endpoints.targets() + " " : "")
               + "stopped: "
@@ -943,6 +482,6 @@ public final class Pipeline<T> {
 
   @Override
   public String toString() {
-    return "signal=" + signal().lowerName() + ", " + settings;
+    return "signal=" + signal.lowerName() + ", " + settings;
   }
 }

@@ -1,5 +1,6 @@
 package dev.levee.exporter.internal.dispatch;
 
+import dev.levee.exporter.internal.ListJournal;
 import dev.levee.exporter.internal.flow.Adaptive;
 import dev.levee.exporter.internal.flow.Backoff;
 import dev.levee.exporter.internal.flow.Breaker;
@@ -93,71 +94,6 @@ class DispatcherTest {
   private void assertReconciled() {
     LeveeStats s = snapshot();
     assertThat(s.offered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
-  }
-
-  /**
-   * A journal in a list: enough to see what the dispatcher reads and commits. Like the real
-   * cursor, it takes commits out of order and, after a rewind, reads again only what is not done.
-   */
-  private static final class ListJournal implements ChunkJournal {
-    final List<Chunk> records = new ArrayList<>();
-    final java.util.Set<Integer> done = new java.util.HashSet<>();
-    int committed; // every record before this index is done with
-    int read;
-
-    @Override
-    public boolean append(Chunk chunk) {
-      records.add(chunk);
-      return true;
-    }
-
-    @Override
-    public Cursor cursor(String name, ReadOrder order) {
-      return new Cursor() {
-        @Override
-        public Batch read(int maxRecords, long maxBytes) {
-          while (read < records.size() && done.contains(read)) {
-            read++;
-          }
-          if (read >= records.size()) {
-            return new Batch(List.of(), -1, -1, 0);
-          }
-          int index = read++;
-          return new Batch(List.of(records.get(index)), index, index, 1);
-        }
-
-        @Override
-        public void commit(Batch batch) {
-          for (long i = batch.firstIndex(); i <= batch.throughIndex(); i++) {
-            done.add((int) i);
-          }
-          while (done.contains(committed)) {
-            committed++;
-          }
-        }
-
-        @Override
-        public void rewind() {
-          read = committed;
-        }
-
-        @Override
-        public long lagRecords() {
-          return records.size() - done.size();
-        }
-      };
-    }
-
-    @Override
-    public void applyRetention() {}
-
-    @Override
-    public Stats stats() {
-      return new Stats(records.size(), 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

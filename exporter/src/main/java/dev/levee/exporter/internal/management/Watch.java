@@ -1,0 +1,115 @@
+package dev.levee.exporter.internal.management;
+
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.LeveeHealth;
+import dev.levee.exporter.LeveeStats;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the dispatcher thread looks at between steps: every half second the listeners, the drop
+ * log and the 80% thresholds of memory and journal; every ten seconds the exporter's health,
+ * logged when it changes. Times come from the caller (the injected clock).
+ *
+ * <p>Internal, may change. Confined to the dispatcher thread, except {@link #health}.
+ */
+public final class Watch {
+  private static final Logger logger = Logger.getLogger(Watch.class.getName());
+  /** How often the listeners and the drop log are given the counters. */
+  static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** How often health is judged, and logged if it changed. */
+  static final long HEALTH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final Signal signal;
+  private final Supplier<LeveeStats> stats;
+  private final Supplier<String> targets;
+  private final HealthTracker health;
+  private final ListenerNotifier listeners;
+  private final DropLog dropLog;
+  private long lastListenerCheckNanos;
+  private long lastHealthCheckNanos;
+  private LeveeHealth.State loggedHealth = LeveeHealth.State.OK;
+
+  /**
+   * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
+   *     (named in drop logs); else null
+   */
+  public Watch(
+      Signal signal,
+      Supplier<LeveeStats> stats,
+      Supplier<String> targets,
+      String fanoutTarget,
+      ThrottledLogger throttled) {
+    this.signal = signal;
+    this.stats = stats;
+    this.targets = targets;
+    this.health = new HealthTracker(signal.itemNoun());
+    this.dropLog = new DropLog(logger, signal, DropLog.DEFAULT_INTERVAL_NANOS, fanoutTarget);
+    this.listeners =
+        new ListenerNotifier(
+            signal,
+            ListenerNotifier.load(Watch.class.getClassLoader()),
+            throttled,
+            this::logThresholdCrossing);
+  }
+
+  /** The exporter's health now: state, reasons and advice. Any thread. */
+  public LeveeHealth health(long nowNanos) {
+    return health.evaluate(stats.get(), nowNanos);
+  }
+
+  /** Looks at what is due. */
+  public void tick(long nowNanos) {
+    checkHealthIfDue(nowNanos);
+    if (nowNanos - lastListenerCheckNanos >= LISTENER_INTERVAL_NANOS) {
+      lastListenerCheckNanos = nowNanos;
+      LeveeStats snapshot = stats.get();
+      listeners.notify(snapshot);
+      dropLog.observe(snapshot, nowNanos);
+    }
+  }
+
+  /** Tells the listeners the final counters (what shutdown dropped or moved to the journal). */
+  public void last() {
+    listeners.notify(stats.get());
+  }
+
+  private void checkHealthIfDue(long nowNanos) {
+    if (nowNanos - lastHealthCheckNanos < HEALTH_INTERVAL_NANOS) {
+      return;
+    }
+    lastHealthCheckNanos = nowNanos;
+    LeveeHealth current = health(nowNanos);
+    if (current.state() == loggedHealth) {
+      return;
+    }
+    loggedHealth = current.state();
+    logger.log(
+        current.state() == LeveeHealth.State.OK ? Level.INFO : Level.WARNING,
+        "Levee " + signal.lowerName() + " exporter is " + current.describe());
+  }
+
+  /** Logs once when memory or the journal passes 80% of its limit, and once when back below. */
+  private void logThresholdCrossing(String what, long used, long limit, boolean above) {
+    if (!above) {
+      logger.info("Levee " + what + " for " + signal.itemNoun() + " is below 80% of its limit again.");
+      return;
+    }
+    logger.warning(
+        String.format(
+            Locale.ROOT,
+            "Levee %s for %s is %d%% full (%.1f of %.1f MiB) while the backend at %s is slow or"
+                + " down; past the limit, data is dropped and counted. Raise %s or check the"
+                + " backend.",
+            what,
+            signal.itemNoun(),
+            Math.round(100.0 * used / limit),
+            used / 1048576.0,
+            limit / 1048576.0,
+            targets.get(),
+            "otel.exporter.levee." + what + ".limit"));
+  }
+}
