@@ -1,0 +1,214 @@
+package dev.levee.exporter.internal.dispatch;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.buffer.ChunkBuffer;
+import dev.levee.exporter.internal.flow.Adaptive;
+import dev.levee.exporter.internal.transport.Endpoints;
+import io.opentelemetry.sdk.common.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the next request comes from: a failed memory request first, then the priority lane, then
+ * the journal's backlog and live data in memory taking turns, so the backlog drains while live
+ * data keeps flowing and stays fresh. Requests from memory are filled up to the adaptive size, and
+ * a smaller one lingers while its oldest chunk is younger than {@code batch.linger}.
+ *
+ * <p>Confined to the dispatcher thread.
+ */
+final class RequestSource {
+  private final ChunkBuffer buffer;
+  /** The priority lane (overflow.policy=priority), sent before anything else; or null. */
+  private final ChunkBuffer priorityBuffer;
+  private final Adaptive adaptive;
+  private final JournalFeed journal;
+  private final Endpoints endpoints;
+  private final FlushTracker flush;
+  private final Clock clock;
+  private final long lingerNanos;
+
+  /** Memory requests that failed without a journal to park them in: sent again first. */
+  private final ArrayDeque<Request> retries = new ArrayDeque<>();
+  /** Chunks taken from memory for the next request, still filling (linger). */
+  private final List<Chunk> filling = new ArrayList<>();
+  private long fillingBytes;
+  /** A chunk taken from memory that did not fit the last request. */
+  private Chunk carry;
+  /** Whether the journal's backlog has the next turn when memory holds live data too. */
+  private boolean journalTurn;
+
+  RequestSource(
+      ChunkBuffer buffer,
+      ChunkBuffer priorityBuffer,
+      Adaptive adaptive,
+      JournalFeed journal,
+      Endpoints endpoints,
+      FlushTracker flush,
+      Clock clock,
+      long lingerNanos) {
+    this.buffer = buffer;
+    this.priorityBuffer = priorityBuffer;
+    this.adaptive = adaptive;
+    this.journal = journal;
+    this.endpoints = endpoints;
+    this.flush = flush;
+    this.clock = clock;
+    this.lingerNanos = lingerNanos;
+  }
+
+  /** A memory request to send again before anything newer. */
+  void retryLater(Request request) {
+    retries.addLast(request);
+  }
+
+  /** Takes the oldest request waiting for a retry, or null. */
+  Request pollRetry() {
+    return retries.pollFirst();
+  }
+
+  /** Whether nothing is waiting: no retry, nothing filling, both memory lanes empty. */
+  boolean isEmpty() {
+    return retries.isEmpty()
+        && filling.isEmpty()
+        && carry == null
+        && buffer.isEmpty()
+        && (priorityBuffer == null || priorityBuffer.isEmpty());
+  }
+
+  /**
+   * The next request, or null when there is nothing to send yet (or the request is lingering). At
+   * shutdown ({@code stopping}) the journal's backlog stays where it is.
+   */
+  Request next(boolean stopping) {
+    if (!retries.isEmpty()) {
+      return retries.pollFirst();
+    }
+    Request urgent = takePriority();
+    if (urgent != null) {
+      return urgent;
+    }
+    // While every breaker is open the backlog stays where it is (reading it only to put it back
+    // would be wasted work); live data is still taken, to be parked in the journal.
+    journal.rewindIfDue();
+    boolean journalReadable = journal.readable() && !stopping && !endpoints.allOpen();
+    if (journalReadable && journalTurn) {
+      Request fromJournal = journal.read(adaptive.batchBytes());
+      if (fromJournal != null) {
+        journalTurn = false;
+        return fromJournal;
+      }
+    }
+    Request fromMemory = takeMemory(stopping);
+    if (fromMemory != null) {
+      journalTurn = true;
+      return fromMemory;
+    }
+    if (journalReadable && filling.isEmpty()) {
+      journalTurn = false;
+      return journal.read(adaptive.batchBytes());
+    }
+    return null;
+  }
+
+  /** A request from the priority lane, at once (no linger), up to the adaptive size. */
+  private Request takePriority() {
+    if (priorityBuffer == null) {
+      return null;
+    }
+    List<Chunk> chunks = new ArrayList<>();
+    long bytes = 0;
+    long target = adaptive.batchBytes();
+    Chunk chunk;
+    while (bytes < target && (chunk = priorityBuffer.poll()) != null) {
+      chunks.add(chunk);
+      bytes += chunk.sizeBytes();
+    }
+    return chunks.isEmpty() ? null : Request.fromMemory(chunks, priorityBuffer);
+  }
+
+  /**
+   * Fills a request from memory up to the adaptive size. A request smaller than that waits while
+   * its oldest chunk is younger than the linger time, unless a flush or shutdown is waiting.
+   */
+  private Request takeMemory(boolean stopping) {
+    long target = adaptive.batchBytes();
+    if (carry != null) {
+      if (!filling.isEmpty() && fillingBytes + carry.sizeBytes() > target) {
+        return cut();
+      }
+      addToFilling(carry);
+      carry = null;
+    }
+    Chunk chunk;
+    while (fillingBytes < target && (chunk = buffer.poll()) != null) {
+      if (!filling.isEmpty() && fillingBytes + chunk.sizeBytes() > target) {
+        carry = chunk;
+        return cut();
+      }
+      addToFilling(chunk);
+    }
+    if (filling.isEmpty()) {
+      return null;
+    }
+    boolean full = fillingBytes >= target || carry != null;
+    if (!full && lingerNanos > 0 && !stopping && !flush.waiting()) {
+      if (lingeredNanos() < lingerNanos) {
+        return null; // lingering: more may come to fill the request
+      }
+    }
+    return cut();
+  }
+
+  private long lingeredNanos() {
+    return clock.now() - filling.get(0).acceptedAtEpochNanos();
+  }
+
+  private void addToFilling(Chunk chunk) {
+    filling.add(chunk);
+    fillingBytes += chunk.sizeBytes();
+  }
+
+  private Request cut() {
+    Request request = Request.fromMemory(new ArrayList<>(filling), buffer);
+    filling.clear();
+    fillingBytes = 0;
+    return request;
+  }
+
+  /** How long until a lingering request is due (at least 1), or {@code Long.MAX_VALUE}. */
+  long lingerDueNanos() {
+    if (filling.isEmpty() || lingerNanos <= 0) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(1, lingerNanos - lingeredNanos());
+  }
+
+  /** At the end: everything ordinary memory still holds, filling and carried chunks first. */
+  List<Chunk> takeAllOrdinary() {
+    List<Chunk> held = new ArrayList<>(filling);
+    filling.clear();
+    fillingBytes = 0;
+    if (carry != null) {
+      held.add(carry);
+      carry = null;
+    }
+    Chunk chunk;
+    while ((chunk = buffer.poll()) != null) {
+      held.add(chunk);
+    }
+    return held;
+  }
+
+  /** At the end: everything the priority lane still holds (empty without one). */
+  List<Chunk> takeAllUrgent() {
+    List<Chunk> urgent = new ArrayList<>();
+    if (priorityBuffer != null) {
+      Chunk chunk;
+      while ((chunk = priorityBuffer.poll()) != null) {
+        urgent.add(chunk);
+      }
+    }
+    return urgent;
+  }
+}
