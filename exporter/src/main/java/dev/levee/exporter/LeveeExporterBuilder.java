@@ -2,24 +2,32 @@ package dev.levee.exporter;
 
 import dev.levee.buffer.BufferProvider;
 import dev.levee.buffer.BufferProviders;
-import dev.levee.buffer.BufferSettings;
-import dev.levee.buffer.ChunkBuffer;
-import dev.levee.buffer.Signal;
-import dev.levee.exporter.internal.flow.Breaker;
-import dev.levee.exporter.internal.encode.ChunkEncoder;
-import dev.levee.exporter.internal.transport.Endpoints;
+import dev.levee.buffer.ChunkJournal;
+import dev.levee.buffer.JournalOptions;
+import dev.levee.exporter.internal.Choices;
 import dev.levee.exporter.internal.ExporterSettings;
-import dev.levee.exporter.internal.transport.GrpcSender;
-import dev.levee.exporter.internal.transport.LazySender;
-import dev.levee.exporter.internal.admission.OverflowPolicy;
 import dev.levee.exporter.internal.Fanout;
+import dev.levee.exporter.internal.JournalMode;
+import dev.levee.exporter.internal.JournalSetup;
 import dev.levee.exporter.internal.Pipeline;
+import dev.levee.exporter.internal.Pipelines;
+import dev.levee.exporter.internal.admission.AdmissionSettings;
+import dev.levee.exporter.internal.admission.OverflowPolicy;
+import dev.levee.exporter.internal.dispatch.BatchSettings;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.flow.RateLimiter;
-import dev.levee.exporter.internal.transport.Sender;
+import dev.levee.exporter.internal.management.AdminSettings;
+import dev.levee.exporter.internal.transport.Compression;
+import dev.levee.exporter.internal.transport.Endpoints;
+import dev.levee.exporter.internal.transport.TransportSettings;
 import io.opentelemetry.sdk.common.Clock;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,9 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 
 /**
  * Settings shared by the three Levee exporters. Every setter validates at once and names the
@@ -44,6 +49,12 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** The default compression: none, as the OTLP exporter. */
   public static final String DEFAULT_COMPRESSION = "none";
+  /** The default journal mode once a directory is set. */
+  public static final String DEFAULT_JOURNAL_MODE = "overflow";
+  /** The default drain order of the journal's backlog. */
+  public static final String DEFAULT_JOURNAL_DRAIN_ORDER = "oldest_first";
+  /** The default compression of journaled payloads. */
+  public static final String DEFAULT_JOURNAL_COMPRESSION = "none";
   /** The default bound of the memory tier, per signal: 32 MiB of encoded OTLP. */
   public static final long DEFAULT_MEMORY_LIMIT_BYTES = 32L * 1024 * 1024;
   /**
@@ -61,13 +72,35 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public static final String DEFAULT_JOURNAL_FSYNC = "interval";
   /** The default time shutdown may spend delivering what is left: 5 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  /** The default spread of requests over several endpoints. */
+  public static final String DEFAULT_ENDPOINT_MODE = "failover";
+  /** The default latency the adaptive request size and concurrency aim under. */
+  public static final Duration DEFAULT_BATCH_TARGET_LATENCY = Duration.ofMillis(200);
+  /** The default wait of a small request for more data. */
+  public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
+  /** The default most requests in flight at once. */
+  public static final int DEFAULT_MAX_CONCURRENCY = 4;
+  /** The default of what {@code export()} does when memory is full. */
+  public static final String DEFAULT_OVERFLOW_POLICY = "spill";
+  /** The default longest wait of the {@code block} overflow policy. */
+  public static final Duration DEFAULT_OVERFLOW_BLOCK_TIMEOUT = Duration.ofMillis(500);
+  /** The default ratio of the {@code downsample} overflow policy: one trace in ten. */
+  public static final int DEFAULT_DOWNSAMPLE_RATIO = 10;
+  /** The default of what happens to data over the rate limit. */
+  public static final String DEFAULT_RATE_LIMIT_POLICY = "spill";
+  /** The default burst of the rate limit, as time at the rate. */
+  public static final Duration DEFAULT_RATE_LIMIT_BURST = Duration.ofSeconds(1);
+  /** The default address of the admin endpoint. */
+  public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
 
   private URI endpoint = URI.create(DEFAULT_ENDPOINT);
   private List<URI> endpoints = List.of();
-  private Endpoints.Mode endpointMode = Endpoints.Mode.FAILOVER;
+  private Endpoints.Mode endpointMode =
+      Choices.parse(Endpoints.Mode.class, "endpointMode", DEFAULT_ENDPOINT_MODE);
   private final Map<String, String> headers = new LinkedHashMap<>();
   private Duration timeout = DEFAULT_TIMEOUT;
-  private String compression = DEFAULT_COMPRESSION;
+  private Compression compression =
+      Choices.parse(Compression.class, "compression", DEFAULT_COMPRESSION);
   private byte[] trustedCertificatesPem;
   private byte[] clientKeyPem;
   private byte[] clientCertificatePem;
@@ -75,37 +108,33 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private String bufferProvider = BufferProviders.DEFAULT_PROVIDER;
-  private String journalMode = "off";
+  private JournalMode journalMode = JournalMode.OFF;
   private Path journalDirectory;
   private long journalLimitBytes = DEFAULT_JOURNAL_LIMIT_BYTES;
   private Duration journalMaxAge = DEFAULT_JOURNAL_MAX_AGE;
-  private String journalFsync = DEFAULT_JOURNAL_FSYNC;
-  private String journalDrainOrder = "oldest_first";
-  private String journalCompression = "none";
-  private boolean breakerEnabled = Breaker.Settings.DEFAULT.enabled();
-  private float breakerFailureRate = Breaker.Settings.DEFAULT.failureRatePercent();
-  private float breakerSlowCallRate = Breaker.Settings.DEFAULT.slowCallRatePercent();
-  private Duration breakerSlowCallDuration = Breaker.Settings.DEFAULT.slowCallDuration();
-  private boolean breakerTimeWindow = Breaker.Settings.DEFAULT.timeBasedWindow();
-  private int breakerWindowSize = Breaker.Settings.DEFAULT.windowSize();
-  private int breakerMinimumCalls = Breaker.Settings.DEFAULT.minimumCalls();
-  private Duration breakerOpenWait = Breaker.Settings.DEFAULT.openWait();
-  private int breakerHalfOpenCalls = Breaker.Settings.DEFAULT.halfOpenCalls();
+  private JournalOptions.Fsync journalFsync =
+      Choices.parse(JournalOptions.Fsync.class, "journalFsync", DEFAULT_JOURNAL_FSYNC);
+  private ChunkJournal.ReadOrder journalDrainOrder =
+      Choices.parse(ChunkJournal.ReadOrder.class, "journalDrainOrder", DEFAULT_JOURNAL_DRAIN_ORDER);
+  private JournalOptions.Compression journalCompression =
+      Choices.parse(
+          JournalOptions.Compression.class, "journalCompression", DEFAULT_JOURNAL_COMPRESSION);
+  private final BreakerSettings breaker = new BreakerSettings();
   private long rateLimitItems;
   private long rateLimitBytes;
-  private Duration rateLimitBurst = RateLimiter.Settings.NONE.burst();
-  private RateLimiter.Policy rateLimitPolicy = RateLimiter.Policy.SPILL;
-  private OverflowPolicy overflowPolicy = OverflowPolicy.SPILL;
+  private Duration rateLimitBurst = DEFAULT_RATE_LIMIT_BURST;
+  private RateLimiter.Policy rateLimitPolicy =
+      Choices.parse(RateLimiter.Policy.class, "rateLimitPolicy", DEFAULT_RATE_LIMIT_POLICY);
+  private OverflowPolicy overflowPolicy =
+      Choices.parse(OverflowPolicy.class, "overflowPolicy", DEFAULT_OVERFLOW_POLICY);
   private long minBatchBytes = DEFAULT_MIN_BATCH_BYTES;
-  private Duration batchTargetLatency = Duration.ofMillis(200);
-  private Duration batchLinger = Duration.ofMillis(10);
-  private int maxConcurrency = 4;
-  private Duration overflowBlockTimeout = Duration.ofMillis(500);
-  private int downsampleRatio = 10;
+  private Duration batchTargetLatency = DEFAULT_BATCH_TARGET_LATENCY;
+  private Duration batchLinger = DEFAULT_BATCH_LINGER;
+  private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+  private Duration overflowBlockTimeout = DEFAULT_OVERFLOW_BLOCK_TIMEOUT;
+  private int downsampleRatio = DEFAULT_DOWNSAMPLE_RATIO;
   private Duration retryMaxElapsed = Duration.ZERO;
-  private String adminAddress = "127.0.0.1";
-  private int adminPort = -1;
-  private String adminToken;
+  private AdminSettings admin = new AdminSettings(DEFAULT_ADMIN_ADDRESS, -1, null);
   private Clock clock = Clock.getDefault();
 
   LeveeExporterBuilder() {}
@@ -152,16 +181,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * backend being down or slow holds back only its own copy.
    */
   public B setEndpointMode(String mode) {
-    Objects.requireNonNull(mode, "mode");
-    this.endpointMode =
-        switch (mode) {
-          case "failover" -> Endpoints.Mode.FAILOVER;
-          case "round_robin" -> Endpoints.Mode.ROUND_ROBIN;
-          case "fanout" -> Endpoints.Mode.FANOUT;
-          default ->
-              throw new IllegalArgumentException(
-                  "endpointMode must be failover, round_robin or fanout, was '" + mode + "'");
-        };
+    this.endpointMode = Choices.parse(Endpoints.Mode.class, "endpointMode", mode);
     return self();
   }
 
@@ -200,11 +220,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** {@code gzip} or {@code none}. Default {@code none}. */
   public B setCompression(String compression) {
-    Objects.requireNonNull(compression, "compression");
-    checkArgument(
-        compression.equals("gzip") || compression.equals("none"),
-        "compression must be gzip or none, was '" + compression + "'");
-    this.compression = compression;
+    this.compression = Choices.parse(Compression.class, "compression", compression);
     return self();
   }
 
@@ -263,8 +279,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setJournalDirectory(Path directory) {
     this.journalDirectory = Objects.requireNonNull(directory, "directory");
-    if (journalMode.equals("off")) {
-      this.journalMode = "overflow";
+    if (journalMode == JournalMode.OFF) {
+      this.journalMode = JournalMode.OVERFLOW;
     }
     return self();
   }
@@ -276,11 +292,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * (memory-only).
    */
   public B setJournalMode(String mode) {
-    Objects.requireNonNull(mode, "mode");
-    checkArgument(
-        mode.equals("off") || mode.equals("overflow") || mode.equals("write_ahead"),
-        "journalMode must be off, overflow or write_ahead, was '" + mode + "'");
-    this.journalMode = mode;
+    this.journalMode = Choices.parse(JournalMode.class, "journalMode", mode);
     return self();
   }
 
@@ -304,11 +316,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * (every write).
    */
   public B setJournalFsync(String policy) {
-    Objects.requireNonNull(policy, "policy");
-    checkArgument(
-        policy.equals("none") || policy.equals("interval") || policy.equals("always"),
-        "journalFsync must be none, interval or always, was '" + policy + "'");
-    this.journalFsync = policy;
+    this.journalFsync = Choices.parse(JournalOptions.Fsync.class, "journalFsync", policy);
     return self();
   }
 
@@ -318,11 +326,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * before the past). Either way the backlog shares the connection with live data.
    */
   public B setJournalDrainOrder(String order) {
-    Objects.requireNonNull(order, "order");
-    checkArgument(
-        order.equals("oldest_first") || order.equals("newest_first"),
-        "journalDrainOrder must be oldest_first or newest_first, was '" + order + "'");
-    this.journalDrainOrder = order;
+    this.journalDrainOrder = Choices.parse(ChunkJournal.ReadOrder.class, "journalDrainOrder", order);
     return self();
   }
 
@@ -333,11 +337,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * BENCHMARKS.md.
    */
   public B setJournalCompression(String compression) {
-    Objects.requireNonNull(compression, "compression");
-    checkArgument(
-        compression.equals("none") || compression.equals("lz4"),
-        "journalCompression must be none or lz4, was '" + compression + "'");
-    this.journalCompression = compression;
+    this.journalCompression =
+        Choices.parse(JournalOptions.Compression.class, "journalCompression", compression);
     return self();
   }
 
@@ -347,14 +348,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * then lets a few probes through.
    */
   public B setCircuitBreakerEnabled(boolean enabled) {
-    this.breakerEnabled = enabled;
+    breaker.enabled = enabled;
     return self();
   }
 
   /** The failure rate, in percent, at or above which the breaker opens. Default 50. */
   public B setCircuitBreakerFailureRate(float percent) {
     checkArgument(percent > 0 && percent <= 100, "circuitBreakerFailureRate must be in (0, 100], was " + percent);
-    this.breakerFailureRate = percent;
+    breaker.failureRate = percent;
     return self();
   }
 
@@ -367,16 +368,16 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     checkArgument(
         ratePercent > 0 && ratePercent <= 100,
         "circuitBreakerSlowCallRate must be in (0, 100], was " + ratePercent);
-    this.breakerSlowCallDuration = duration;
-    this.breakerSlowCallRate = ratePercent;
+    breaker.slowCallDuration = duration;
+    breaker.slowCallRate = ratePercent;
     return self();
   }
 
   /** Judges the last {@code calls} requests (default 20). */
   public B setCircuitBreakerWindow(int calls) {
     checkArgument(calls > 0, "circuitBreakerWindow must be positive, was " + calls);
-    this.breakerTimeWindow = false;
-    this.breakerWindowSize = calls;
+    breaker.timeWindow = false;
+    breaker.windowSize = calls;
     return self();
   }
 
@@ -384,29 +385,29 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public B setCircuitBreakerTimeWindow(Duration window) {
     checkPositive(window, "circuitBreakerTimeWindow");
     checkArgument(window.toSeconds() >= 1, "circuitBreakerTimeWindow must be at least 1s, was " + window);
-    this.breakerTimeWindow = true;
-    this.breakerWindowSize = (int) Math.min(Integer.MAX_VALUE, window.toSeconds());
+    breaker.timeWindow = true;
+    breaker.windowSize = (int) Math.min(Integer.MAX_VALUE, window.toSeconds());
     return self();
   }
 
   /** No judgement before this many requests in the window. Default 10. */
   public B setCircuitBreakerMinimumCalls(int calls) {
     checkArgument(calls > 0, "circuitBreakerMinimumCalls must be positive, was " + calls);
-    this.breakerMinimumCalls = calls;
+    breaker.minimumCalls = calls;
     return self();
   }
 
   /** How long an open breaker sends nothing before probing. Default 10 s. */
   public B setCircuitBreakerOpenWait(Duration wait) {
     checkPositive(wait, "circuitBreakerOpenWait");
-    this.breakerOpenWait = wait;
+    breaker.openWait = wait;
     return self();
   }
 
   /** Probes a half-open breaker lets through; all must go well for it to close. Default 2. */
   public B setCircuitBreakerHalfOpenCalls(int calls) {
     checkArgument(calls > 0, "circuitBreakerHalfOpenCalls must be positive, was " + calls);
-    this.breakerHalfOpenCalls = calls;
+    breaker.halfOpenCalls = calls;
     return self();
   }
 
@@ -432,11 +433,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * has room for, by trace id so traces stay whole; the rest counted as {@code rate_limited}).
    */
   public B setRateLimitPolicy(String policy) {
-    Objects.requireNonNull(policy, "policy");
-    checkArgument(
-        policy.equals("spill") || policy.equals("drop") || policy.equals("sample"),
-        "rateLimitPolicy must be spill, drop or sample, was '" + policy + "'");
-    this.rateLimitPolicy = RateLimiter.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
+    this.rateLimitPolicy = Choices.parse(RateLimiter.Policy.class, "rateLimitPolicy", policy);
     return self();
   }
 
@@ -451,8 +448,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * downsampled}). Other drops count as {@code memory_full}.
    */
   public B setOverflowPolicy(String policy) {
-    Objects.requireNonNull(policy, "policy");
-    this.overflowPolicy = OverflowPolicy.parse(policy);
+    this.overflowPolicy = Choices.parse(OverflowPolicy.class, "overflowPolicy", policy);
     return self();
   }
 
@@ -475,9 +471,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("adminAddress '" + address + "' cannot be resolved", e);
     }
-    this.adminAddress = address;
-    this.adminPort = port;
-    this.adminToken = token == null || token.isEmpty() ? null : token;
+    this.admin = new AdminSettings(address, port, token == null || token.isEmpty() ? null : token);
     return self();
   }
 
@@ -555,42 +549,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
-  /** The journal mode chosen so far: {@code off}, {@code overflow} or {@code write_ahead}. */
-  String journalMode() {
-    return journalMode;
+  /** Whether {@code journal.mode} is {@code write_ahead}. */
+  boolean writeAhead() {
+    return journalMode == JournalMode.WRITE_AHEAD;
   }
 
   /** One pipeline, or with {@code fanout} over several endpoints one per endpoint. */
   <T> List<Pipeline<T>> buildPipelines(ChunkEncoder<T> encoder) {
-    List<URI> targets = endpoints.isEmpty() ? List.of(endpoint) : endpoints;
-    if (endpointMode != Endpoints.Mode.FANOUT || targets.size() < 2) {
-      Endpoints.Mode mode = endpointMode == Endpoints.Mode.FANOUT ? Endpoints.Mode.FAILOVER : endpointMode;
-      return List.of(buildPipeline(encoder, targets, mode, memoryLimitBytes, journalLimitBytes, journalDirectory));
-    }
-    int count = targets.size();
-    List<Pipeline<T>> pipelines = new ArrayList<>();
-    try {
-      for (URI target : targets) {
-        Path directory =
-            journalDirectory == null
-                ? null
-                : journalDirectory
-                    .resolve("fanout")
-                    .resolve(ExporterSettings.authority(target).replaceAll("[^A-Za-z0-9._-]", "_"));
-        pipelines.add(
-            buildPipeline(
-                encoder,
-                List.of(target),
-                Endpoints.Mode.FANOUT,
-                Math.max(1, memoryLimitBytes / count),
-                Math.max(1, journalLimitBytes / count),
-                directory));
-      }
-    } catch (RuntimeException e) {
-      pipelines.forEach(Pipeline::shutdown); // the threads of those already started
-      throw e;
-    }
-    return pipelines;
+    return Pipelines.build(encoder, settings());
   }
 
   /** What a builder hands its exporter: the pipelines, and with several the fanout over them. */
@@ -598,77 +564,70 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return pipelines.size() == 1 ? null : new Fanout<>(encoder, pipelines, clock);
   }
 
-  private <T> Pipeline<T> buildPipeline(
-      ChunkEncoder<T> encoder,
-      List<URI> targets,
-      Endpoints.Mode mode,
-      long memoryLimitBytes,
-      long journalLimitBytes,
-      Path journalDirectory) {
-    ExporterSettings settings =
-        new ExporterSettings(
-            targets.get(0),
-            targets,
-            mode,
+  private ExporterSettings settings() {
+    return new ExporterSettings(
+        new TransportSettings(
+            endpoints.isEmpty() ? List.of(endpoint) : endpoints,
+            endpointMode,
             headers,
             timeout,
             compression,
             trustedCertificatesPem,
             clientKeyPem,
-            clientCertificatePem,
-            memoryLimitBytes,
+            clientCertificatePem),
+        memoryLimitBytes,
+        bufferProvider,
+        new AdmissionSettings(
+            new RateLimiter.Settings(rateLimitItems, rateLimitBytes, rateLimitBurst, rateLimitPolicy),
+            overflowPolicy,
+            overflowBlockTimeout,
+            downsampleRatio),
+        new BatchSettings(
             maxBatchBytes,
             Math.min(minBatchBytes, maxBatchBytes),
             batchTargetLatency,
             batchLinger,
             maxConcurrency,
-            shutdownTimeout,
-            bufferProvider,
+            retryMaxElapsed),
+        breaker.settings(),
+        new JournalSetup(
             journalMode,
             journalDirectory,
             journalLimitBytes,
             journalMaxAge,
             journalFsync,
             journalDrainOrder,
-            journalCompression,
-            new Breaker.Settings(
-                breakerEnabled,
-                breakerFailureRate,
-                breakerSlowCallRate,
-                breakerSlowCallDuration,
-                breakerTimeWindow,
-                breakerWindowSize,
-                breakerMinimumCalls,
-                breakerOpenWait,
-                breakerHalfOpenCalls),
-            new RateLimiter.Settings(rateLimitItems, rateLimitBytes, rateLimitBurst, rateLimitPolicy),
-            overflowPolicy,
-            overflowBlockTimeout,
-            downsampleRatio,
-            retryMaxElapsed,
-            adminAddress,
-            adminPort,
-            adminToken,
-            clock);
-    Signal signal = encoder.signal();
-    BufferProvider provider =
-        BufferProviders.find(bufferProvider, LeveeExporterBuilder.class.getClassLoader());
-    ChunkBuffer buffer;
-    ChunkBuffer priorityBuffer = null;
-    if (overflowPolicy == OverflowPolicy.PRIORITY && signal != Signal.METRICS) {
-      // A quarter of the memory is kept for the priority lane.
-      long lane = Math.max(1, memoryLimitBytes / 4);
-      priorityBuffer = provider.create(new BufferSettings(signal, lane));
-      buffer = provider.create(new BufferSettings(signal, Math.max(1, memoryLimitBytes - lane)));
-    } else {
-      buffer = provider.create(new BufferSettings(signal, memoryLimitBytes));
+            journalCompression),
+        admin,
+        shutdownTimeout,
+        clock);
+  }
+
+  /** The circuit breaker's settings as the setters leave them. */
+  private static final class BreakerSettings {
+    private static final Breaker.Settings DEFAULT = Breaker.Settings.DEFAULT;
+    boolean enabled = DEFAULT.enabled();
+    float failureRate = DEFAULT.failureRatePercent();
+    float slowCallRate = DEFAULT.slowCallRatePercent();
+    Duration slowCallDuration = DEFAULT.slowCallDuration();
+    boolean timeWindow = DEFAULT.timeBasedWindow();
+    int windowSize = DEFAULT.windowSize();
+    int minimumCalls = DEFAULT.minimumCalls();
+    Duration openWait = DEFAULT.openWait();
+    int halfOpenCalls = DEFAULT.halfOpenCalls();
+
+    Breaker.Settings settings() {
+      return new Breaker.Settings(
+          enabled,
+          failureRate,
+          slowCallRate,
+          slowCallDuration,
+          timeWindow,
+          windowSize,
+          minimumCalls,
+          openWait,
+          halfOpenCalls);
     }
-    List<Sender> senders = new ArrayList<>();
-    for (URI target : settings.endpoints()) {
-      senders.add(
-          new LazySender(ExporterSettings.authority(target), () -> GrpcSender.create(signal, settings, target)));
-    }
-    return new Pipeline<>(encoder, buffer, priorityBuffer, senders, settings);
   }
 
   /** Fails now, with the setting's name, rather than at the first connection. */

@@ -68,7 +68,7 @@ public final class LeveeMetricExporterBuilder
     ChunkEncoder<MetricData> encoder = ChunkEncoder.metrics();
     java.util.List<Pipeline<MetricData>> pipelines = buildPipelines(encoder);
     if (compaction) {
-      if (journalMode().equals("write_ahead")) {
+      if (writeAhead()) {
         logger.warning(
             "Levee does not compact metric data with journal.mode=write_ahead (every collection"
                 + " goes to disk before export() returns); otel.exporter.levee.metrics.compaction=latest"

@@ -453,7 +453,7 @@ class LeveeExportersTest {
     assertThatThrownBy(() -> LeveeSpanExporter.builder().setMemoryLimitBytes(-1))
         .hasMessage("memoryLimitBytes must be positive, was -1");
     assertThatThrownBy(() -> LeveeSpanExporter.builder().setCompression("zstd"))
-        .hasMessage("compression must be gzip or none, was 'zstd'");
+        .hasMessage("compression must be none or gzip, was 'zstd'");
     assertThatThrownBy(() -> LeveeSpanExporter.builder().setTimeout(Duration.ZERO))
         .hasMessage("timeout must be positive, was PT0S");
   }

@@ -8,7 +8,6 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.LeveeHealth;
 import dev.levee.exporter.LeveeMetrics;
 import dev.levee.exporter.LeveeStats;
-import dev.levee.exporter.internal.admission.AdmissionSettings;
 import dev.levee.exporter.internal.admission.Delivery;
 import dev.levee.exporter.internal.admission.Door;
 import dev.levee.exporter.internal.admission.DoorState;
@@ -26,11 +25,11 @@ import dev.levee.exporter.internal.management.ThrottledLogger;
 import dev.levee.exporter.internal.management.Watch;
 import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.Sender;
+import dev.levee.exporter.internal.transport.TransportSettings;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -112,21 +111,16 @@ public final class Pipeline<T> {
     for (Sender sender : senders) {
       list.add(new Endpoints.Endpoint(sender, new Breaker(sender.target(), settings.breaker(), clock)));
     }
-    this.endpoints = new Endpoints(list, settings.endpointMode());
-    this.limiter = new RateLimiter(settings.rateLimit(), clock);
+    this.endpoints = new Endpoints(list, settings.transport().mode());
+    this.limiter = new RateLimiter(settings.admission().rateLimit(), clock);
     this.dispatcher = newDispatcher();
-    dispatcher.setRetryMaxElapsed(settings.retryMaxElapsed().toNanos());
+    dispatcher.setRetryMaxElapsed(settings.batch().retryMaxElapsed().toNanos());
     this.door =
         new Door<>(
             encoder,
             buffer,
             priorityBuffer,
-            new AdmissionSettings(
-                settings.rateLimit(),
-                settings.overflowPolicy(),
-                settings.overflowBlockTimeout(),
-                settings.downsampleRatio(),
-                "write_ahead".equals(settings.journalMode())),
+            settings.admission(),
             doorState,
             stats,
             limiter,
@@ -138,9 +132,7 @@ public final class Pipeline<T> {
         new Watch(signal, this::stats, endpoints::targets, fanoutMember() ? endpoints.targets() : null, throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
-    this.admin =
-        AdminBinding.start(
-            settings.adminAddress(), settings.adminPort(), settings.adminToken(), adminName(), mxBean);
+    this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
     this.thread = new Thread(this::run, "levee-" + signal.lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
@@ -161,12 +153,12 @@ public final class Pipeline<T> {
         new Backoff(
             INITIAL_BACKOFF_NANOS, MAX_BACKOFF_NANOS, bound -> ThreadLocalRandom.current().nextLong(bound)),
         new Adaptive(
-            settings.minBatchBytes(),
-            settings.maxBatchBytes(),
-            settings.batchTargetLatency().toNanos(),
-            settings.maxConcurrency()),
-        settings.batchLinger().toNanos(),
-        settings.timeout().toNanos(),
+            settings.batch().minBatchBytes(),
+            settings.batch().maxBatchBytes(),
+            settings.batch().targetLatency().toNanos(),
+            settings.batch().maxConcurrency()),
+        settings.batch().linger().toNanos(),
+        settings.transport().timeout().toNanos(),
         () -> exportsInProgress.get() > 0,
         this::wakeDispatcher);
   }
@@ -254,7 +246,7 @@ public final class Pipeline<T> {
       return CompletableResultCode.ofSuccess();
     }
     door.releaseHeld();
-    CompletableResultCode result = dispatcher.flush(settings.timeout().toNanos());
+    CompletableResultCode result = dispatcher.flush(settings.transport().timeout().toNanos());
     wakeDispatcher();
     return result;
   }
@@ -290,7 +282,7 @@ public final class Pipeline<T> {
 
   /** Whether this pipeline is one endpoint's of several that each get everything. */
   private boolean fanoutMember() {
-    return settings.endpointMode() == Endpoints.Mode.FANOUT;
+    return settings.transport().mode() == Endpoints.Mode.FANOUT;
   }
 
   /**
@@ -317,7 +309,7 @@ public final class Pipeline<T> {
   }
 
   public long timeoutNanos() {
-    return settings.timeout().toNanos();
+    return settings.transport().timeout().toNanos();
   }
 
   /** Registers the self-metrics. */
@@ -328,8 +320,8 @@ public final class Pipeline<T> {
             componentName,
             this::stats,
             this::health,
-            settings.endpoint().getHost(),
-            settings.port());
+            settings.transport().endpoint().getHost(),
+            TransportSettings.port(settings.transport().endpoint()));
     dispatcher.setRequestObserver(metrics::recordRequest);
     return metrics;
   }
@@ -352,7 +344,7 @@ public final class Pipeline<T> {
         endpoints,
         dispatcher.adaptive(),
         journalBytes,
-        journalOpen ? settings.journalLimitBytes() : 0);
+        journalOpen ? settings.journal().limitBytes() : 0);
   }
 
   /** Dispatcher thread: the journal's age limit and consumed files, once a minute when idle. */
@@ -372,32 +364,20 @@ public final class Pipeline<T> {
    * lose what it could not send.
    */
   private void openJournal() {
-    if ("off".equals(settings.journalMode()) || settings.journalDirectory() == null) {
+    JournalSetup setup = settings.journal();
+    if (!setup.enabled()) {
       return;
     }
-    Path directory = settings.journalDirectory().resolve(signal.configName());
+    JournalOptions options = setup.options(signal);
     try {
-      ChunkJournal opened =
-          JournalLoader.open(
-              new JournalOptions(
-                  directory,
-                  signal,
-                  settings.journalLimitBytes(),
-                  settings.journalMaxAge(),
-                  settings.journalFsync(),
-                  settings.journalCompression()));
-      long recovered =
-          dispatcher.attachJournal(
-              opened,
-              "newest_first".equals(settings.journalDrainOrder())
-                  ? ChunkJournal.ReadOrder.NEWEST_FIRST
-                  : ChunkJournal.ReadOrder.OLDEST_FIRST);
-      doorState.journalOpened(opened);
+      ChunkJournal opened = JournalLoader.open(options);
+      long recovered = dispatcher.attachJournal(opened, setup.drainOrder());
+      doorState.journalOpened(opened, setup.mode() == JournalMode.WRITE_AHEAD);
       logger.info(
           "Levee journal for "
               + signal.itemNoun()
               + " at "
-              + directory
+              + options.directory()
               + (recovered > 0
                   ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
                   : ""));
@@ -405,7 +385,7 @@ public final class Pipeline<T> {
       logger.log(
           Level.SEVERE,
           "Levee cannot use its journal at "
-              + directory
+              + options.directory()
               + " and runs memory-only for "
               + signal.itemNoun()
               + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"

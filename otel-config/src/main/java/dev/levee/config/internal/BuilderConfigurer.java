@@ -1,10 +1,13 @@
 package dev.levee.config.internal;
 
-import dev.levee.buffer.BufferProviders;
 import dev.levee.buffer.Signal;
 import dev.levee.config.internal.LeveeProperties.Found;
 import dev.levee.exporter.LeveeExporterBuilder;
 import dev.levee.exporter.LeveeMetricExporterBuilder;
+import dev.levee.exporter.internal.Choices;
+import dev.levee.exporter.internal.JournalMode;
+import dev.levee.exporter.internal.flow.Breaker;
+import dev.levee.exporter.internal.transport.Endpoints;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -47,6 +50,29 @@ public final class BuilderConfigurer {
 
   /** Applies the settings every signal shares. */
   public <B extends LeveeExporterBuilder<B>> B configure(B builder) {
+    configureEndpoints(builder);
+    applyAll(PropertyKeys.SHARED, builder);
+    configureClientTls(builder);
+    configureJournal(builder);
+    applyAll(PropertyKeys.BREAKER, builder);
+    configureBreakerWindows(builder);
+    configureRateLimit(builder);
+    configureAdmin(builder);
+    return builder;
+  }
+
+  private void applyAll(List<PropertyKeys.Key<?>> keys, LeveeExporterBuilder<?> builder) {
+    for (PropertyKeys.Key<?> key : keys) {
+      apply(key, builder);
+    }
+  }
+
+  private <V> void apply(PropertyKeys.Key<V> key, LeveeExporterBuilder<?> builder) {
+    Optional<Found> found = key.inherited() ? properties.inherited(key.name()) : properties.levee(key.name());
+    apply(found, key.parse(), value -> key.set().accept(builder, value), key.fallback());
+  }
+
+  private void configureEndpoints(LeveeExporterBuilder<?> builder) {
     Optional<Found> endpoint = properties.inherited("endpoint");
     apply(endpoint, Found::value, builder::setEndpoint, LeveeExporterBuilder.DEFAULT_ENDPOINT);
     endpoint.ifPresent(this::warnIfOtlpHttpEndpoint);
@@ -59,123 +85,36 @@ public final class BuilderConfigurer {
                 .toList(),
         builder::setEndpoints,
         endpoint.map(Found::value).orElse(LeveeExporterBuilder.DEFAULT_ENDPOINT));
-    apply(
-        properties.levee("endpoints.mode"),
-        f -> LeveeProperties.parseChoice(f, "failover", "round_robin", "fanout"),
-        builder::setEndpointMode,
-        "failover");
-    apply(
-        properties.inherited("headers"),
-        LeveeProperties::parseHeaders,
-        headers -> headers.forEach(builder::addHeader),
-        "no headers");
-    apply(
-        properties.inherited("timeout"),
-        LeveeProperties::parseDuration,
-        builder::setTimeout,
-        "10s");
-    apply(
-        properties.inherited("compression"),
-        f -> LeveeProperties.parseChoice(f, "gzip", "none"),
-        builder::setCompression,
-        "none");
-    apply(
-        properties.inherited("certificate"),
-        LeveeProperties::readFile,
-        builder::setTrustedCertificates,
-        "the JDK's trusted certificates");
+  }
+
+  private void configureClientTls(LeveeExporterBuilder<?> builder) {
     Optional<Found> clientKey = properties.inherited("client.key");
     Optional<Found> clientCertificate = properties.inherited("client.certificate");
     if (clientKey.isPresent() != clientCertificate.isPresent()) {
       Found given = clientKey.orElseGet(clientCertificate::get);
       report(
-          LeveeProperties.invalid(
-              given, "client.key and client.certificate must be set together"),
+          LeveeProperties.invalid(given, "client.key and client.certificate must be set together"),
           "no client certificate");
     } else if (clientKey.isPresent()) {
       apply(
           clientKey,
-          key -> new byte[][] {LeveeProperties.readFile(key), LeveeProperties.readFile(clientCertificate.get())},
+          key ->
+              new byte[][] {
+                LeveeProperties.readFile(key), LeveeProperties.readFile(clientCertificate.get())
+              },
           pair -> builder.setClientTls(pair[0], pair[1]),
           "no client certificate");
     }
-    apply(
-        properties.levee("memory.limit"),
-        LeveeProperties::parseSize,
-        builder::setMemoryLimitBytes,
-        "32MiB");
-    apply(
-        properties.levee("batch.max.size"),
-        LeveeProperties::parseSize,
-        builder::setMaxBatchBytes,
-        "2MiB");
-    apply(
-        properties.levee("batch.min.size"),
-        LeveeProperties::parseSize,
-        builder::setMinBatchBytes,
-        "64KiB");
-    apply(
-        properties.levee("batch.target.latency"),
-        LeveeProperties::parseDuration,
-        builder::setBatchTargetLatency,
-        "200ms");
-    apply(
-        properties.levee("batch.linger"),
-        LeveeProperties::parseDurationOrZero,
-        builder::setBatchLinger,
-        "10ms");
-    apply(
-        properties.levee("max.concurrency"),
-        LeveeProperties::parsePositiveInt,
-        builder::setMaxConcurrency,
-        "4");
-    apply(
-        properties.levee("shutdown.timeout"),
-        LeveeProperties::parseDuration,
-        builder::setShutdownTimeout,
-        "5s");
-    configureJournal(builder);
-    configureBreaker(builder);
-    configureRateLimit(builder);
-    configureAdmin(builder);
-    apply(
-        properties.levee("overflow.policy"),
-        f ->
-            LeveeProperties.parseChoice(
-                f, "spill", "drop_newest", "drop_oldest", "block", "priority", "downsample"),
-        builder::setOverflowPolicy,
-        "spill");
-    apply(
-        properties.levee("retry.max.elapsed"),
-        LeveeProperties::parseDurationOrZero,
-        builder::setRetryMaxElapsed,
-        "0 (no limit)");
-    apply(
-        properties.levee("overflow.downsample.ratio"),
-        LeveeProperties::parsePositiveInt,
-        builder::setDownsampleRatio,
-        "10");
-    apply(
-        properties.levee("overflow.block.timeout"),
-        LeveeProperties::parseDuration,
-        builder::setOverflowBlockTimeout,
-        "500ms");
-    apply(
-        properties.levee("buffer.provider"),
-        BuilderConfigurer::bufferProvider,
-        builder::setBufferProvider,
-        "memory");
-    return builder;
   }
 
-  private <B extends LeveeExporterBuilder<B>> void configureJournal(B builder) {
-    String mode = "overflow";
+  private void configureJournal(LeveeExporterBuilder<?> builder) {
+    String mode = LeveeExporterBuilder.DEFAULT_JOURNAL_MODE;
     Optional<Found> modeFound = properties.levee("journal.mode");
     if (modeFound.isPresent()) {
       try {
-        mode = LeveeProperties.parseChoice(modeFound.get(), "overflow", "write_ahead", "off");
+        mode = LeveeProperties.parseChoice(modeFound.get(), Choices.names(JournalMode.class));
       } catch (ConfigurationException e) {
-        report(e, "overflow");
+        report(e, mode);
       }
     }
     if (mode.equals("off")) {
@@ -191,34 +130,10 @@ public final class BuilderConfigurer {
       }
     }
     builder.setJournalMode(mode).setJournalDirectory(directory);
-    apply(
-        properties.levee("journal.limit"),
-        LeveeProperties::parseSize,
-        builder::setJournalLimitBytes,
-        "1GiB");
-    apply(
-        properties.levee("journal.max.age"),
-        LeveeProperties::parseDuration,
-        builder::setJournalMaxAge,
-        "7d");
-    apply(
-        properties.levee("journal.fsync"),
-        f -> LeveeProperties.parseChoice(f, "none", "interval", "always"),
-        builder::setJournalFsync,
-        "interval");
-    apply(
-        properties.levee("journal.drain.order"),
-        f -> LeveeProperties.parseChoice(f, "oldest_first", "newest_first"),
-        builder::setJournalDrainOrder,
-        "oldest_first");
-    apply(
-        properties.levee("journal.compression"),
-        f -> LeveeProperties.parseChoice(f, "none", "lz4"),
-        builder::setJournalCompression,
-        "none");
+    applyAll(PropertyKeys.JOURNAL, builder);
   }
 
-  private <B extends LeveeExporterBuilder<B>> void configureAdmin(B builder) {
+  private void configureAdmin(LeveeExporterBuilder<?> builder) {
     Optional<Found> port = properties.levee("admin.port");
     Optional<Found> address = properties.levee("admin.address");
     Optional<Found> token = properties.levee("admin.token");
@@ -230,7 +145,7 @@ public final class BuilderConfigurer {
       if (number > 65535) {
         throw LeveeProperties.invalid(port.get(), "a port is at most 65535");
       }
-      String bind = address.map(Found::value).orElse("127.0.0.1");
+      String bind = address.map(Found::value).orElse(LeveeExporterBuilder.DEFAULT_ADMIN_ADDRESS);
       try {
         builder.setAdminEndpoint(bind, number, token.map(Found::value).orElse(null));
       } catch (IllegalArgumentException e) {
@@ -241,10 +156,10 @@ public final class BuilderConfigurer {
     }
   }
 
-  private <B extends LeveeExporterBuilder<B>> void configureRateLimit(B builder) {
+  private void configureRateLimit(LeveeExporterBuilder<?> builder) {
     long items = 0;
     long bytes = 0;
-    Duration burst = Duration.ofSeconds(1);
+    Duration burst = LeveeExporterBuilder.DEFAULT_RATE_LIMIT_BURST;
     Optional<Found> itemsFound = properties.levee("rate.limit.items");
     Optional<Found> bytesFound = properties.levee("rate.limit.bytes");
     Optional<Found> burstFound = properties.levee("rate.limit.burst");
@@ -267,30 +182,20 @@ public final class BuilderConfigurer {
         burst = LeveeProperties.parseDuration(burstFound.get());
       }
     } catch (ConfigurationException e) {
-      report(e, "1s");
+      report(e, PropertyKeys.text(burst));
     }
     if (items > 0 || bytes > 0) {
       builder.setRateLimit(items, bytes, burst);
     }
-    apply(
-        properties.levee("rate.limit.policy"),
-        f -> LeveeProperties.parseChoice(f, "spill", "drop", "sample"),
-        builder::setRateLimitPolicy,
-        "spill");
   }
 
-  private <B extends LeveeExporterBuilder<B>> void configureBreaker(B builder) {
-    apply(properties.levee("breaker.enabled"), LeveeProperties::parseBoolean, builder::setCircuitBreakerEnabled, "true");
-    apply(
-        properties.levee("breaker.failure.rate"),
-        LeveeProperties::parsePercent,
-        builder::setCircuitBreakerFailureRate,
-        "50");
+  /** The slow-call pair and the window, whose keys depend on each other. */
+  private void configureBreakerWindows(LeveeExporterBuilder<?> builder) {
     Optional<Found> slowDuration = properties.levee("breaker.slow.call.duration");
     Optional<Found> slowRate = properties.levee("breaker.slow.call.rate");
     if (slowDuration.isPresent() || slowRate.isPresent()) {
-      Duration duration = Duration.ofSeconds(5);
-      float rate = 100;
+      Duration duration = Breaker.Settings.DEFAULT.slowCallDuration();
+      float rate = Breaker.Settings.DEFAULT.slowCallRatePercent();
       try {
         if (slowDuration.isPresent()) {
           duration = LeveeProperties.parseDuration(slowDuration.get());
@@ -300,7 +205,11 @@ public final class BuilderConfigurer {
         }
         builder.setCircuitBreakerSlowCall(duration, rate);
       } catch (ConfigurationException e) {
-        report(e, "5s and 100");
+        report(
+            e,
+            PropertyKeys.text(Breaker.Settings.DEFAULT.slowCallDuration())
+                + " and "
+                + PropertyKeys.percent(Breaker.Settings.DEFAULT.slowCallRatePercent()));
       }
     }
     String windowType = "count";
@@ -323,25 +232,10 @@ public final class BuilderConfigurer {
             builder.setCircuitBreakerWindow(size);
           }
         },
-        "20");
+        String.valueOf(Breaker.Settings.DEFAULT.windowSize()));
     if (timeWindow && properties.levee("breaker.window.size").isEmpty()) {
-      builder.setCircuitBreakerTimeWindow(Duration.ofSeconds(20));
+      builder.setCircuitBreakerTimeWindow(Duration.ofSeconds(Breaker.Settings.DEFAULT.windowSize()));
     }
-    apply(
-        properties.levee("breaker.minimum.calls"),
-        LeveeProperties::parsePositiveInt,
-        builder::setCircuitBreakerMinimumCalls,
-        "10");
-    apply(
-        properties.levee("breaker.open.wait"),
-        LeveeProperties::parseDuration,
-        builder::setCircuitBreakerOpenWait,
-        "10s");
-    apply(
-        properties.levee("breaker.half.open.calls"),
-        LeveeProperties::parsePositiveInt,
-        builder::setCircuitBreakerHalfOpenCalls,
-        "2");
   }
 
   /**
@@ -380,14 +274,6 @@ public final class BuilderConfigurer {
         builder::setCompaction,
         "none");
     return builder;
-  }
-
-  private static String bufferProvider(Found found) {
-    try {
-      return BufferProviders.find(found.value(), BuilderConfigurer.class.getClassLoader()).name();
-    } catch (IllegalArgumentException e) {
-      throw LeveeProperties.invalid(found, e.getMessage());
-    }
   }
 
   private static AggregationTemporalitySelector temporality(String choice) {

@@ -167,6 +167,31 @@ public final class LeveeProperties {
     return duration;
   }
 
+  /** A size as {@link #parseSize} reads it, in the largest whole unit: {@code 32MiB}. */
+  public static String formatSize(long bytes) {
+    String[] units = {"GiB", "MiB", "KiB"};
+    int[] shifts = {30, 20, 10};
+    for (int i = 0; i < units.length; i++) {
+      if (bytes > 0 && bytes % (1L << shifts[i]) == 0) {
+        return (bytes >> shifts[i]) + units[i];
+      }
+    }
+    return String.valueOf(bytes);
+  }
+
+  /** A duration as {@link #parseDuration} reads it, in the largest whole unit: {@code 10s}. */
+  public static String formatDuration(Duration duration) {
+    long millis = duration.toMillis();
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis > 0 && millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
+  }
+
   /** Parses a duration as {@link #parseDuration} does, but allows zero. */
   public static Duration parseDurationOrZero(Found found) {
     if (found.value().matches("0+\\s*(ms|s|m|h|d|)")) {

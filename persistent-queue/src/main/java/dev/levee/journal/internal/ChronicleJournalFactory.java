@@ -13,7 +13,6 @@ import dev.levee.journal.JournalSettings;
 import dev.levee.journal.JournalStats;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@link ChunkJournalFactory} of this module, over {@link Journal}.
@@ -28,8 +27,8 @@ public final class ChronicleJournalFactory implements ChunkJournalFactory {
         JournalSettings.defaults(options.directory(), options.signal())
             .withLimitBytes(options.limitBytes())
             .withMaxAge(options.maxAge())
-            .withFsync(FsyncPolicy.valueOf(options.fsync().toUpperCase(Locale.ROOT)))
-            .withCompression(Compression.valueOf(options.compression().toUpperCase(Locale.ROOT)));
+            .withFsync(FsyncPolicy.valueOf(options.fsync().name()))
+            .withCompression(Compression.valueOf(options.compression().name()));
     try {
       return new Adapter(Journal.open(settings));
     } catch (JournalException e) {

@@ -11,6 +11,7 @@ import dev.levee.buffer.ChunkJournal;
 public final class DoorState {
   private volatile boolean closed;
   private volatile ChunkJournal journal;
+  private volatile boolean writeAhead;
 
   /** Shutdown has begun: from now on the door takes nothing (counted {@code shutdown}). */
   public void close() {
@@ -21,9 +22,19 @@ public final class DoorState {
     return closed;
   }
 
-  /** Called once by the dispatcher thread when the journal is open. */
-  public void journalOpened(ChunkJournal opened) {
-    journal = opened;
+  /**
+   * Called once by the dispatcher thread when the journal is open; {@code writeAhead} with {@code
+   * journal.mode=write_ahead}: from now on it takes every chunk.
+   */
+  public void journalOpened(ChunkJournal opened, boolean writeAhead) {
+    this.writeAhead = writeAhead;
+    this.journal = opened;
+  }
+
+  /** The open journal when it takes every chunk ({@code write_ahead}), else null. */
+  public ChunkJournal writeAheadJournal() {
+    ChunkJournal open = journal;
+    return open != null && writeAhead ? open : null;
   }
 
   /** The open journal, or null (memory-only, or not open yet). */

@@ -71,8 +71,8 @@ final class Intake<T> {
   CompletableResultCode accept(Collection<T> items, int count, Chunk chunk, boolean priority) {
     // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
     stats.accepted(count);
-    ChunkJournal durable = state.journal();
-    if (durable != null && settings.writeAhead()) {
+    ChunkJournal durable = state.writeAheadJournal();
+    if (durable != null) {
       // Write-ahead: success means the chunk is in the journal (the page cache: it survives the
       // process being killed; journal.fsync decides about power loss).
       if (durable.append(chunk)) {

@@ -41,17 +41,4 @@ public enum OverflowPolicy {
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
   }
-
-  /** Parses {@code spill}, {@code drop_newest}, {@code drop_oldest}, {@code block}, {@code priority} or {@code downsample}. */
-  public static OverflowPolicy parse(String name) {
-    for (OverflowPolicy policy : values()) {
-      if (policy.lowerName().equals(name)) {
-        return policy;
-      }
-    }
-    throw new IllegalArgumentException(
-        "overflowPolicy must be spill, drop_newest, drop_oldest, block, priority or downsample, was '"
-            + name
-            + "'");
-  }
 }

@@ -24,25 +24,24 @@ public final class AdminBinding {
   }
 
   /**
-   * Serves {@code mxBean} under {@code name}, or returns null when {@code port} is negative (no
-   * admin endpoint) or the endpoint cannot be served.
+   * Serves {@code mxBean} under {@code name}, or returns null when the admin endpoint is off or
+   * cannot be served.
    */
-  public static AdminBinding start(
-      String address, int port, String token, String name, ExporterMXBean mxBean) {
-    if (port < 0) {
+  public static AdminBinding start(AdminSettings settings, String name, ExporterMXBean mxBean) {
+    if (!settings.enabled()) {
       return null;
     }
     try {
-      AdminServer server = AdminServer.acquire(address, port, token);
+      AdminServer server = AdminServer.acquire(settings.address(), settings.port(), settings.token());
       server.register(name, mxBean);
       return new AdminBinding(server, name, mxBean);
     } catch (IOException | RuntimeException e) {
       logger.log(
           Level.SEVERE,
           "Levee cannot serve its admin endpoint on "
-              + address
+              + settings.address()
               + ":"
-              + port
+              + settings.port()
               + "; exporting goes on without it. Cause: "
               + e);
       return null;

@@ -1,6 +1,5 @@
 package dev.levee.exporter.internal.transport;
 
-import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import io.grpc.CallOptions;
@@ -106,7 +105,7 @@ public final class GrpcSender implements Sender {
   }
 
   /** Builds a sender to the first endpoint; the channel connects lazily, on the first request. */
-  public static GrpcSender create(Signal signal, ExporterSettings settings) throws SSLException {
+  public static GrpcSender create(Signal signal, TransportSettings settings) throws SSLException {
     return create(signal, settings, settings.endpoint());
   }
 
@@ -115,24 +114,24 @@ public final class GrpcSender implements Sender {
    * alone, for the benchmarks (a configured exporter builds its senders from its settings).
    */
   public static GrpcSender createPlaintext(Signal signal, java.net.URI endpoint) {
-    if (ExporterSettings.isTls(endpoint)) {
+    if (TransportSettings.isTls(endpoint)) {
       throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
     }
     try {
-      return create(signal, endpoint, false, Map.of(), "none", null);
+      return create(signal, endpoint, false, Map.of(), Compression.NONE, null);
     } catch (SSLException e) {
       throw new IllegalStateException("No TLS was asked for", e);
     }
   }
 
   /** Builds a sender to {@code endpoint}; the channel connects lazily, on the first request. */
-  public static GrpcSender create(Signal signal, ExporterSettings settings, java.net.URI endpoint)
+  public static GrpcSender create(Signal signal, TransportSettings settings, java.net.URI endpoint)
       throws SSLException {
     // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
     // resolves every address of the name and spreads requests over them, re-resolving as the
     // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
     boolean fleet =
-        settings.endpointMode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
+        settings.mode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
     return create(
         signal, endpoint, fleet, settings.headers(), settings.compression(), settings);
   }
@@ -142,8 +141,8 @@ public final class GrpcSender implements Sender {
       java.net.URI endpoint,
       boolean fleet,
       Map<String, String> headers,
-      String compression,
-      ExporterSettings tls)
+      Compression compression,
+      TransportSettings tls)
       throws SSLException {
     String prefix = "levee-" + signal.lowerName() + "-grpc";
     NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
@@ -154,16 +153,16 @@ public final class GrpcSender implements Sender {
       NettyChannelBuilder builder =
           (fleet
                   ? NettyChannelBuilder.forTarget(
-                          "dns:///" + endpoint.getHost() + ":" + ExporterSettings.port(endpoint))
+                          "dns:///" + endpoint.getHost() + ":" + TransportSettings.port(endpoint))
                       .defaultLoadBalancingPolicy("round_robin")
-                  : NettyChannelBuilder.forAddress(endpoint.getHost(), ExporterSettings.port(endpoint)))
+                  : NettyChannelBuilder.forAddress(endpoint.getHost(), TransportSettings.port(endpoint)))
               .eventLoopGroup(eventLoop)
               .channelType(NioSocketChannel.class)
               .directExecutor()
               .offloadExecutor(offload)
               .userAgent(USER_AGENT)
               .maxInboundMessageSize(MAX_RESPONSE_BYTES);
-      if (ExporterSettings.isTls(endpoint)) {
+      if (TransportSettings.isTls(endpoint)) {
         builder.sslContext(sslContext(tls));
       } else {
         builder.usePlaintext();
@@ -174,7 +173,7 @@ public final class GrpcSender implements Sender {
         builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata));
       }
       CallOptions options = CallOptions.DEFAULT;
-      if ("gzip".equals(compression)) {
+      if (compression == Compression.GZIP) {
         options = options.withCompression("gzip");
       }
       MethodDescriptor<List<Chunk>, byte[]> method =
@@ -185,7 +184,7 @@ public final class GrpcSender implements Sender {
               .setResponseMarshaller(new BytesMarshaller())
               .build();
       return new GrpcSender(
-          builder.build(), eventLoop, offload, method, options, ExporterSettings.authority(endpoint));
+          builder.build(), eventLoop, offload, method, options, TransportSettings.authority(endpoint));
     } catch (SSLException | RuntimeException e) {
       eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       offload.shutdownNow();
@@ -193,7 +192,7 @@ public final class GrpcSender implements Sender {
     }
   }
 
-  private static SslContext sslContext(ExporterSettings settings) throws SSLException {
+  private static SslContext sslContext(TransportSettings settings) throws SSLException {
     SslContextBuilder ssl = GrpcSslContexts.forClient();
     if (settings.trustedCertificatesPem() != null) {
       ssl.trustManager(new ByteArrayInputStream(settings.trustedCertificatesPem()));

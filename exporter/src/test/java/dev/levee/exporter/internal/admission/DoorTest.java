@@ -147,12 +147,12 @@ class DoorTest {
     return list;
   }
 
-  private Door<SpanData> door(OverflowPolicy policy, RateLimiter.Settings limit, boolean writeAhead) {
+  private Door<SpanData> door(OverflowPolicy policy, RateLimiter.Settings limit) {
     return new Door<>(
         encoder,
         memory,
         priorityLane,
-        new AdmissionSettings(limit, policy, Duration.ofSeconds(2), 10, writeAhead),
+        new AdmissionSettings(limit, policy, Duration.ofSeconds(2), 10),
         state,
         stats,
         new RateLimiter(limit, clock),
@@ -167,7 +167,7 @@ class DoorTest {
   }
 
   private Door<SpanData> door(OverflowPolicy policy) {
-    return door(policy, RateLimiter.Settings.NONE, false);
+    return door(policy, RateLimiter.Settings.NONE);
   }
 
   /** Fills memory with one-span batches; returns how many it took. */
@@ -199,7 +199,7 @@ class DoorTest {
   @Test
   void spillSendsWhatMemoryCannotTakeToTheJournalAndDropsOnlyWhenBothAreFull() {
     Door<SpanData> door = door(OverflowPolicy.SPILL);
-    state.journalOpened(journal);
+    state.journalOpened(journal, false);
     journal.limit = 2;
     int inMemory = fillMemory(door);
 
@@ -231,7 +231,7 @@ class DoorTest {
   @Test
   void dropNewestKeepsTheJournalOutOfIt() {
     Door<SpanData> door = door(OverflowPolicy.DROP_NEWEST);
-    state.journalOpened(journal);
+    state.journalOpened(journal, false);
     fillMemory(door);
 
     assertThat(door.export(spans(1)).isSuccess()).isFalse();
@@ -282,7 +282,7 @@ class DoorTest {
   @Test
   void blockGivesUpAtItsTimeoutAndSpills() {
     Door<SpanData> door = door(OverflowPolicy.BLOCK);
-    state.journalOpened(journal);
+    state.journalOpened(journal, false);
     fillMemory(door);
     long before = clock.nanoTime();
 
@@ -310,7 +310,7 @@ class DoorTest {
   @Test
   void downsampleKeepsWholeTracesAtTheRatioAndCountsTheRest() {
     Door<SpanData> door = door(OverflowPolicy.DOWNSAMPLE);
-    state.journalOpened(journal);
+    state.journalOpened(journal, false);
     fillMemory(door);
     List<SpanData> batch = new ArrayList<>();
     int keptTraces = 0;
@@ -367,8 +367,8 @@ class DoorTest {
   void overTheRateLimitDropTurnsDataAwayAtTheDoor() {
     RateLimiter.Settings limit =
         new RateLimiter.Settings(10, 0, Duration.ofSeconds(1), RateLimiter.Policy.DROP);
-    Door<SpanData> door = door(OverflowPolicy.SPILL, limit, false);
-    state.journalOpened(journal); // what memory cannot hold spills: only the limit drops
+    Door<SpanData> door = door(OverflowPolicy.SPILL, limit);
+    state.journalOpened(journal, false); // what memory cannot hold spills: only the limit drops
 
     assertThat(door.export(spans(10)).isSuccess()).isTrue();
     assertThat(door.export(spans(1)).isSuccess()).isFalse();
@@ -385,8 +385,8 @@ class DoorTest {
   void overTheRateLimitSampleKeepsWhatTheLimitHasRoomFor() {
     RateLimiter.Settings limit =
         new RateLimiter.Settings(100, 0, Duration.ofSeconds(1), RateLimiter.Policy.SAMPLE);
-    Door<SpanData> door = door(OverflowPolicy.SPILL, limit, false);
-    state.journalOpened(journal);
+    Door<SpanData> door = door(OverflowPolicy.SPILL, limit);
+    state.journalOpened(journal, false);
 
     assertThat(door.export(spans(50)).isSuccess()).isTrue(); // half the bucket
     // 500 more where 50 fit: about one trace in ten is kept, the rest counted.
@@ -400,8 +400,8 @@ class DoorTest {
 
   @Test
   void writeAheadPutsEveryChunkInTheJournalAndCountsARefusal() {
-    Door<SpanData> door = door(OverflowPolicy.SPILL, RateLimiter.Settings.NONE, true);
-    state.journalOpened(journal);
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+    state.journalOpened(journal, true);
     journal.limit = 1;
 
     assertThat(door.export(spans(2)).isSuccess()).isTrue();

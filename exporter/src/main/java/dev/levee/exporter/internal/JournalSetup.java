@@ -1,0 +1,64 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.ChunkJournal;
+import dev.levee.buffer.JournalOptions;
+import dev.levee.buffer.Signal;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Whether and how an exporter keeps a journal. Internal, may change.
+ *
+ * @param mode how the journal is used
+ * @param directory where each signal's journal directory is created; null: no journal
+ * @param limitBytes the journal's byte cap
+ * @param maxAge the journal's maximum data age
+ * @param fsync when writes are forced to the device
+ * @param drainOrder the order the backlog is delivered in
+ * @param compression how payloads are stored on disk
+ */
+public record JournalSetup(
+    JournalMode mode,
+    Path directory,
+    long limitBytes,
+    Duration maxAge,
+    JournalOptions.Fsync fsync,
+    ChunkJournal.ReadOrder drainOrder,
+    JournalOptions.Compression compression) {
+
+  /** Whether there is a journal to open. */
+  public boolean enabled() {
+    return mode != JournalMode.OFF && directory != null;
+  }
+
+  /** The same with another directory and cap (one endpoint's share with fanout). */
+  public JournalSetup share(Path directory, long limitBytes) {
+    return new JournalSetup(mode, directory, limitBytes, maxAge, fsync, drainOrder, compression);
+  }
+
+  /** The options of {@code signal}'s journal, in its own subdirectory. */
+  public JournalOptions options(Signal signal) {
+    return new JournalOptions(
+        directory.resolve(signal.configName()), signal, limitBytes, maxAge, fsync, compression);
+  }
+
+  @Override
+  public String toString() {
+    return mode == JournalMode.OFF || directory == null
+        ? "off"
+        : mode.configName()
+            + " at "
+            + directory
+            + " (limit "
+            + limitBytes
+            + " bytes, max age "
+            + maxAge
+            + ", fsync "
+            + fsync.configName()
+            + ", "
+            + drainOrder.name().toLowerCase(java.util.Locale.ROOT)
+            + ", compression "
+            + compression.configName()
+            + ")";
+  }
+}
