@@ -63,7 +63,7 @@ public final class Journal implements AutoCloseable {
   private long droppedJournalFull;
   private long droppedExpired;
   private long corruptRecords;
-  private long lastForceNanos = System.nanoTime();
+  private long lastForceMillis = Long.MIN_VALUE;
   private boolean closed;
   /** Set when a write failed at the OS level (a full disk); no more appends after that. */
   private boolean broken;
@@ -305,10 +305,12 @@ public final class Journal implements AutoCloseable {
     if (settings.fsync() != FsyncPolicy.INTERVAL) {
       return;
     }
-    long now = System.nanoTime();
-    if (now - lastForceNanos >= settings.fsyncInterval().toNanos()) {
+    long now = settings.clock().millis();
+    if (lastForceMillis == Long.MIN_VALUE) {
+      lastForceMillis = now;
+    } else if (now - lastForceMillis >= settings.fsyncInterval().toMillis()) {
       appender.sync();
-      lastForceNanos = now;
+      lastForceMillis = now;
     }
   }
 
@@ -334,16 +336,46 @@ public final class Journal implements AutoCloseable {
   }
 
   void deleteConsumedCycles() {
+    for (int cycle : takeConsumedCycles()) {
+      deleteCycleFile(cycle);
+    }
+  }
+
+  /**
+   * Under the lock: takes the cycles every cursor has moved past out of the accounting, and
+   * returns them for {@link #deleteCycleFiles}, which deletes their files outside the lock.
+   */
+  List<Integer> takeConsumedCycles() {
     if (cursors.isEmpty()) {
-      return;
+      return List.of();
     }
     int slowest = Integer.MAX_VALUE;
     for (JournalCursor cursor : cursors.values()) {
       slowest = Math.min(slowest, cursor.committedCycle());
     }
     int current = queue.cycle();
+    List<Integer> consumed = new ArrayList<>();
     while (!cycles.isEmpty() && cycles.firstKey() < slowest && cycles.firstKey() < current) {
-      deleteCycleFile(cycles.pollFirstEntry().getKey());
+      consumed.add(cycles.pollFirstEntry().getKey());
+    }
+    return consumed;
+  }
+
+  /**
+   * Without the lock: deletes the files of consumed cycles (an unlink of a large file takes a
+   * while), then, briefly under the lock, has Chronicle list the directory again.
+   */
+  void deleteCycleFiles(List<Integer> consumed) {
+    if (consumed.isEmpty()) {
+      return;
+    }
+    for (int cycle : consumed) {
+      deleteFile(cycleFile(cycle));
+    }
+    synchronized (lock) {
+      if (!closed) {
+        queue.refreshDirectoryListing();
+      }
     }
   }
 
@@ -415,13 +447,16 @@ public final class Journal implements AutoCloseable {
   }
 
   private void deleteCycleFile(int cycle) {
-    Path file = cycleFile(cycle);
+    deleteFile(cycleFile(cycle));
+    queue.refreshDirectoryListing();
+  }
+
+  private static void deleteFile(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       logger.log(Level.WARNING, "Levee could not delete journal file " + file, e);
     }
-    queue.refreshDirectoryListing();
   }
 
   Path cycleFile(int cycle) {

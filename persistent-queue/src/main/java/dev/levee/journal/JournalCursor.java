@@ -57,6 +57,13 @@ public final class JournalCursor {
   /** Newest-first: ranges handed out and neither committed nor rewound, by first index. */
   private final TreeMap<Long, Range> inFlight = new TreeMap<>();
 
+  /** Guards the cursor file; taken without the journal's lock, or inside it (never the reverse). */
+  private final Object fileLock = new Object();
+  /** Under the journal's lock. */
+  private long snapshotVersion;
+  /** Under {@link #fileLock}. */
+  private long writtenVersion;
+
   JournalCursor(Journal journal, String name, Path file, ReadOrder order) {
     this.journal = journal;
     this.name = name;
@@ -251,11 +258,17 @@ public final class JournalCursor {
   /**
    * Records that every record of {@code batch} is done with; durable per the fsync policy. Cycle
    * files every cursor's low mark has passed are then deleted.
+   *
+   * <p>Only the bookkeeping holds the journal's lock: the cursor file is written, and consumed
+   * files deleted, after it is released, so that appends on the SDK's threads never wait on this
+   * file I/O.
    */
   public void commit(Batch batch) {
     if (batch.isEmpty()) {
       return;
     }
+    Snapshot snapshot;
+    List<Integer> consumed;
     synchronized (journal.lock) {
       if (journal.isClosed()) {
         return;
@@ -265,9 +278,12 @@ public final class JournalCursor {
       if (!done.commit(range, this::nextAfter)) {
         return; // already done (a retention pass moved the mark)
       }
-      persist();
-      journal.deleteConsumedCycles();
+      snapshot = snapshot();
+      consumed = journal.takeConsumedCycles();
     }
+    // The cursor file first: once a file is deleted, the saved position must already be past it.
+    write(snapshot);
+    journal.deleteCycleFiles(consumed);
   }
 
   /**
@@ -384,32 +400,61 @@ public final class JournalCursor {
     boolean changed = done.forgetThrough(cycle, index -> journal.queue.rollCycle().toCycle(index));
     inFlight.values().removeIf(r -> journal.queue.rollCycle().toCycle(r.last()) <= cycle);
     if (changed) {
-      persist();
+      write(snapshot());
     }
     if (tailer.cycle() <= cycle) {
       tailer.toStart();
     }
   }
 
-  private void persist() {
-    ByteBuffer buffer = ByteBuffer.wrap(done.encode());
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(
-            temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+  /** What is done with, encoded, and its place in the order of snapshots. */
+  private record Snapshot(byte[] encoded, long version) {}
+
+  /** Under the journal's lock. */
+  private Snapshot snapshot() {
+    return new Snapshot(done.encode(), ++snapshotVersion);
+  }
+
+  /**
+   * Writes a snapshot to the cursor file (temporary file, then an atomic rename), unless a newer
+   * one was written already: commits on two threads may finish their writes out of order.
+   */
+  private void write(Snapshot snapshot) {
+    synchronized (fileLock) {
+      if (snapshot.version() <= writtenVersion) {
+        return;
       }
-      if (journal.settings.fsync() == FsyncPolicy.ALWAYS) {
-        channel.force(false);
+      writtenVersion = snapshot.version();
+      ByteBuffer buffer = ByteBuffer.wrap(snapshot.encoded());
+      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+      try (FileChannel channel =
+          FileChannel.open(
+              temporary,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        if (journal.settings.fsync() == FsyncPolicy.ALWAYS) {
+          channel.force(false);
+        }
+        restrict(temporary);
+        Files.move(
+            temporary,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        logger.log(
+            Level.WARNING,
+            "Levee cannot save journal cursor "
+                + name
+                + " to "
+                + file
+                + "; after a restart some records may be sent twice",
+            e);
       }
-      restrict(temporary);
-      Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      logger.log(
-          Level.WARNING,
-          "Levee cannot save journal cursor " + name + " to " + file + "; after a restart some records may be sent twice",
-          e);
     }
   }
 
