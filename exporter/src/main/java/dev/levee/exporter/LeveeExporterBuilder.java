@@ -4,6 +4,7 @@ import dev.levee.buffer.BufferProvider;
 import dev.levee.buffer.BufferProviders;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
+import dev.levee.exporter.internal.Checks;
 import dev.levee.exporter.internal.Choices;
 import dev.levee.exporter.internal.ExporterSettings;
 import dev.levee.exporter.internal.Fanout;
@@ -146,7 +147,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * Default {@value #DEFAULT_ENDPOINT}.
    */
   public B setEndpoint(String endpoint) {
-    this.endpoint = parseEndpoint(endpoint);
+    this.endpoint = Checks.endpoint(endpoint);
     this.endpoints = List.of();
     return self();
   }
@@ -157,12 +158,12 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setEndpoints(List<String> endpoints) {
     Objects.requireNonNull(endpoints, "endpoints");
-    checkArgument(!endpoints.isEmpty(), "endpoints must not be empty");
+    Checks.argument(!endpoints.isEmpty(), "endpoints must not be empty");
     List<URI> parsed = new ArrayList<>();
     for (String each : endpoints) {
-      URI uri = parseEndpoint(each);
+      URI uri = Checks.endpoint(each);
       // Twice the same backend would get everything twice with fanout, and share a journal.
-      checkArgument(!parsed.contains(uri), "endpoints lists '" + each + "' twice");
+      Checks.argument(!parsed.contains(uri), "endpoints lists '" + each + "' twice");
       parsed.add(uri);
     }
     this.endpoints = List.copyOf(parsed);
@@ -185,35 +186,18 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
-  private static URI parseEndpoint(String endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    URI uri;
-    try {
-      uri = new URI(endpoint);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("endpoint must be a URL, was '" + endpoint + "'", e);
-    }
-    if (uri.getScheme() == null
-        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-        || uri.getHost() == null) {
-      throw new IllegalArgumentException(
-          "endpoint must be a URL with scheme http or https and a host, was '" + endpoint + "'");
-    }
-    return uri;
-  }
-
   /** Adds a header sent with every request, e.g. an authorization token. */
   public B addHeader(String key, String value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
-    checkArgument(!key.isEmpty(), "header key must not be empty");
+    Checks.argument(!key.isEmpty(), "header key must not be empty");
     headers.put(key.toLowerCase(Locale.ROOT), value);
     return self();
   }
 
   /** The deadline of one request. Default 10 s. */
   public B setTimeout(Duration timeout) {
-    checkPositive(timeout, "timeout");
+    Checks.positive(timeout, "timeout");
     this.timeout = timeout;
     return self();
   }
@@ -227,7 +211,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   /** CA certificates (PEM) to trust for an {@code https} endpoint instead of the JDK's. */
   public B setTrustedCertificates(byte[] pem) {
     Objects.requireNonNull(pem, "pem");
-    checkCertificates(pem, "trustedCertificates");
+    Checks.certificates(pem, "trustedCertificates");
     this.trustedCertificatesPem = pem.clone();
     return self();
   }
@@ -235,7 +219,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   /** The client's private key and certificate chain (PEM) for mutual TLS. */
   public B setClientTls(byte[] privateKeyPem, byte[] certificatePem) {
     Objects.requireNonNull(certificatePem, "certificatePem");
-    checkCertificates(certificatePem, "clientCertificate");
+    Checks.certificates(certificatePem, "clientCertificate");
     this.clientKeyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem").clone();
     this.clientCertificatePem = Objects.requireNonNull(certificatePem, "certificatePem").clone();
     return self();
@@ -246,21 +230,21 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * 32 MiB.
    */
   public B setMemoryLimitBytes(long bytes) {
-    checkArgument(bytes > 0, "memoryLimitBytes must be positive, was " + bytes);
+    Checks.argument(bytes > 0, "memoryLimitBytes must be positive, was " + bytes);
     this.memoryLimitBytes = bytes;
     return self();
   }
 
   /** The largest request built by merging chunks, in bytes. Default 2 MiB. */
   public B setMaxBatchBytes(long bytes) {
-    checkArgument(bytes > 0, "maxBatchBytes must be positive, was " + bytes);
+    Checks.argument(bytes > 0, "maxBatchBytes must be positive, was " + bytes);
     this.maxBatchBytes = bytes;
     return self();
   }
 
   /** How long shutdown may spend delivering what is left. Default 5 s. */
   public B setShutdownTimeout(Duration timeout) {
-    checkPositive(timeout, "shutdownTimeout");
+    Checks.positive(timeout, "shutdownTimeout");
     this.shutdownTimeout = timeout;
     return self();
   }
@@ -298,14 +282,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** The journal's cap on bytes held for this signal; over it the oldest data goes first. */
   public B setJournalLimitBytes(long bytes) {
-    checkArgument(bytes > 0, "journalLimitBytes must be positive, was " + bytes);
+    Checks.argument(bytes > 0, "journalLimitBytes must be positive, was " + bytes);
     this.journalLimitBytes = bytes;
     return self();
   }
 
   /** Journaled data older than this is deleted, counted as expired. Default 7 days. */
   public B setJournalMaxAge(Duration age) {
-    checkPositive(age, "journalMaxAge");
+    Checks.positive(age, "journalMaxAge");
     this.journalMaxAge = age;
     return self();
   }
@@ -354,7 +338,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** The failure rate, in percent, at or above which the breaker opens. Default 50. */
   public B setCircuitBreakerFailureRate(float percent) {
-    checkArgument(percent > 0 && percent <= 100, "circuitBreakerFailureRate must be in (0, 100], was " + percent);
+    Checks.argument(percent > 0 && percent <= 100, "circuitBreakerFailureRate must be in (0, 100], was " + percent);
     breaker.failureRate = percent;
     return self();
   }
@@ -364,8 +348,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * requests the breaker opens. Default 5 s and 100 (only when every request is slow).
    */
   public B setCircuitBreakerSlowCall(Duration duration, float ratePercent) {
-    checkPositive(duration, "circuitBreakerSlowCallDuration");
-    checkArgument(
+    Checks.positive(duration, "circuitBreakerSlowCallDuration");
+    Checks.argument(
         ratePercent > 0 && ratePercent <= 100,
         "circuitBreakerSlowCallRate must be in (0, 100], was " + ratePercent);
     breaker.slowCallDuration = duration;
@@ -375,7 +359,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** Judges the last {@code calls} requests (default 20). */
   public B setCircuitBreakerWindow(int calls) {
-    checkArgument(calls > 0, "circuitBreakerWindow must be positive, was " + calls);
+    Checks.argument(calls > 0, "circuitBreakerWindow must be positive, was " + calls);
     breaker.timeWindow = false;
     breaker.windowSize = calls;
     return self();
@@ -383,8 +367,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** Judges the requests of the last {@code window} instead, in whole seconds. */
   public B setCircuitBreakerTimeWindow(Duration window) {
-    checkPositive(window, "circuitBreakerTimeWindow");
-    checkArgument(window.toSeconds() >= 1, "circuitBreakerTimeWindow must be at least 1s, was " + window);
+    Checks.positive(window, "circuitBreakerTimeWindow");
+    Checks.argument(window.toSeconds() >= 1, "circuitBreakerTimeWindow must be at least 1s, was " + window);
     breaker.timeWindow = true;
     breaker.windowSize = (int) Math.min(Integer.MAX_VALUE, window.toSeconds());
     return self();
@@ -392,21 +376,21 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** No judgement before this many requests in the window. Default 10. */
   public B setCircuitBreakerMinimumCalls(int calls) {
-    checkArgument(calls > 0, "circuitBreakerMinimumCalls must be positive, was " + calls);
+    Checks.argument(calls > 0, "circuitBreakerMinimumCalls must be positive, was " + calls);
     breaker.minimumCalls = calls;
     return self();
   }
 
   /** How long an open breaker sends nothing before probing. Default 10 s. */
   public B setCircuitBreakerOpenWait(Duration wait) {
-    checkPositive(wait, "circuitBreakerOpenWait");
+    Checks.positive(wait, "circuitBreakerOpenWait");
     breaker.openWait = wait;
     return self();
   }
 
   /** Probes a half-open breaker lets through; all must go well for it to close. Default 2. */
   public B setCircuitBreakerHalfOpenCalls(int calls) {
-    checkArgument(calls > 0, "circuitBreakerHalfOpenCalls must be positive, was " + calls);
+    Checks.argument(calls > 0, "circuitBreakerHalfOpenCalls must be positive, was " + calls);
     breaker.halfOpenCalls = calls;
     return self();
   }
@@ -417,9 +401,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * burst} worth of the rate. Default: no limit.
    */
   public B setRateLimit(long itemsPerSecond, long bytesPerSecond, Duration burst) {
-    checkArgument(itemsPerSecond >= 0, "rateLimitItems must not be negative, was " + itemsPerSecond);
-    checkArgument(bytesPerSecond >= 0, "rateLimitBytes must not be negative, was " + bytesPerSecond);
-    checkPositive(burst, "rateLimitBurst");
+    Checks.argument(itemsPerSecond >= 0, "rateLimitItems must not be negative, was " + itemsPerSecond);
+    Checks.argument(bytesPerSecond >= 0, "rateLimitBytes must not be negative, was " + bytesPerSecond);
+    Checks.positive(burst, "rateLimitBurst");
     this.rateLimitItems = itemsPerSecond;
     this.rateLimitBytes = bytesPerSecond;
     this.rateLimitBurst = burst;
@@ -461,9 +445,9 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setAdminEndpoint(String address, int port, String token) {
     Objects.requireNonNull(address, "address");
-    checkArgument(port >= 0 && port <= 65535, "adminPort must be 0 to 65535, was " + port);
+    Checks.argument(port >= 0 && port <= 65535, "adminPort must be 0 to 65535, was " + port);
     try {
-      checkArgument(
+      Checks.argument(
           java.net.InetAddress.getByName(address).isLoopbackAddress(),
           "the admin endpoint listens on loopback addresses only (127.0.0.1, ::1, localhost); '"
               + address
@@ -483,7 +467,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setRetryMaxElapsed(Duration maxElapsed) {
     Objects.requireNonNull(maxElapsed, "retryMaxElapsed");
-    checkArgument(!maxElapsed.isNegative(), "retryMaxElapsed must not be negative, was " + maxElapsed);
+    Checks.argument(!maxElapsed.isNegative(), "retryMaxElapsed must not be negative, was " + maxElapsed);
     this.retryMaxElapsed = maxElapsed;
     return self();
   }
@@ -493,14 +477,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * Default 10.
    */
   public B setDownsampleRatio(int ratio) {
-    checkArgument(ratio >= 2, "downsampleRatio must be at least 2, was " + ratio);
+    Checks.argument(ratio >= 2, "downsampleRatio must be at least 2, was " + ratio);
     this.downsampleRatio = ratio;
     return self();
   }
 
   /** With {@code overflowPolicy=block}, the longest {@code export()} waits for room. Default 500 ms. */
   public B setOverflowBlockTimeout(Duration timeout) {
-    checkPositive(timeout, "overflowBlockTimeout");
+    Checks.positive(timeout, "overflowBlockTimeout");
     this.overflowBlockTimeout = timeout;
     return self();
   }
@@ -510,7 +494,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * 64 KiB (at most the maximum batch size).
    */
   public B setMinBatchBytes(long bytes) {
-    checkArgument(bytes > 0, "minBatchBytes must be positive, was " + bytes);
+    Checks.argument(bytes > 0, "minBatchBytes must be positive, was " + bytes);
     this.minBatchBytes = bytes;
     return self();
   }
@@ -520,7 +504,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * grow while they do and shrink when they do not. Default 200 ms.
    */
   public B setBatchTargetLatency(Duration latency) {
-    checkPositive(latency, "batchTargetLatency");
+    Checks.positive(latency, "batchTargetLatency");
     this.batchTargetLatency = latency;
     return self();
   }
@@ -531,14 +515,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    */
   public B setBatchLinger(Duration linger) {
     Objects.requireNonNull(linger, "batchLinger");
-    checkArgument(!linger.isNegative(), "batchLinger must not be negative, was " + linger);
+    Checks.argument(!linger.isNegative(), "batchLinger must not be negative, was " + linger);
     this.batchLinger = linger;
     return self();
   }
 
   /** The most requests in flight at once; the actual number adapts from 1 up to it. Default 4. */
   public B setMaxConcurrency(int requests) {
-    checkArgument(requests > 0, "maxConcurrency must be positive, was " + requests);
+    Checks.argument(requests > 0, "maxConcurrency must be positive, was " + requests);
     this.maxConcurrency = requests;
     return self();
   }
@@ -628,32 +612,5 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
           openWait,
           halfOpenCalls);
     }
-  }
-
-  /** Fails now, with the setting's name, rather than at the first connection. */
-  private static void checkCertificates(byte[] pem, String name) {
-    try {
-      if (CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem))
-          .isEmpty()) {
-        throw new IllegalArgumentException(name + " must hold PEM X.509 certificates, found none");
-      }
-    } catch (CertificateException e) {
-      throw new IllegalArgumentException(
-          name + " must hold PEM X.509 certificates: " + e.getMessage(), e);
-    }
-  }
-
-  private static void checkArgument(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
-  }
-
-  private static void checkPositive(Duration duration, String name) {
-    Objects.requireNonNull(duration, name);
-    checkArgument(
-        !duration.isNegative() && !duration.isZero(),
-        name + " must be positive, was " + duration);
   }
 }

@@ -44,10 +44,6 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class Journal implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Journal.class.getName());
-  static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS =
-      PosixFilePermissions.fromString("rwx------");
-  static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
-  private static final String QUEUE_SUFFIX = ".cq4";
 
   final Object lock = new Object();
   final JournalSettings settings;
@@ -57,25 +53,23 @@ public final class Journal implements AutoCloseable {
   private final Path cursorDirectory;
 
   // Guarded by lock.
-  private final TreeMap<Integer, CycleStats> cycles = new TreeMap<>();
-  private final Map<String, JournalCursor> cursors = new LinkedHashMap<>();
+  final TreeMap<Integer, CycleStats> cycles = new TreeMap<>();
+  final Map<String, JournalCursor> cursors = new LinkedHashMap<>();
   private final Set<Integer> quarantined = new HashSet<>();
-  private long droppedJournalFull;
-  private long droppedExpired;
   private long corruptRecords;
   private long lastForceMillis = Long.MIN_VALUE;
   private boolean closed;
   /** Set when a write failed at the OS level (a full disk); no more appends after that. */
   private boolean broken;
-  private long usableSpace = Long.MAX_VALUE;
-  private long usableSpaceCheckedMillis = Long.MIN_VALUE;
-  private long bytesSinceSpaceCheck;
+  final DiskSpace diskSpace;
+  final Retention retention = new Retention(this);
 
   private Journal(JournalSettings settings, SingleChronicleQueue queue, Path cursorDirectory) {
     this.settings = settings;
     this.queue = queue;
     this.cursorDirectory = cursorDirectory;
     this.appender = queue.createAppender();
+    this.diskSpace = new DiskSpace(settings.directory(), settings.usableSpace(), settings.clock());
     // Every use is under the journal's lock, from whichever thread holds it.
     appender.singleThreadedCheckDisabled(true);
     this.cycleFormat =
@@ -92,15 +86,15 @@ public final class Journal implements AutoCloseable {
     Path directory = settings.directory();
     Path cursorDirectory = directory.resolve("cursors");
     try {
-      createPrivateDirectory(directory);
-      createPrivateDirectory(cursorDirectory);
+      JournalFiles.createPrivateDirectory(directory);
+      JournalFiles.createPrivateDirectory(cursorDirectory);
       if (!Files.isWritable(directory)) {
         throw new JournalException("Journal directory " + directory + " is not writable");
       }
     } catch (IOException | UncheckedIOException | SecurityException e) {
       throw new JournalException("Cannot create the journal directory " + directory + ": " + e, e);
     }
-    quarantineForeignQueueFiles(directory, settings.rollCycle().format());
+    JournalFiles.quarantineForeignQueueFiles(directory, settings.rollCycle().format());
     SingleChronicleQueue queue;
     try {
       queue =
@@ -115,51 +109,13 @@ public final class Journal implements AutoCloseable {
     Journal journal = new Journal(settings, queue, cursorDirectory);
     try {
       journal.scan();
-      journal.restrictFiles();
+      JournalFiles.restrictFiles(journal.settings.directory());
       journal.loadCursors();
     } catch (RuntimeException e) {
       journal.close();
       throw new JournalException("Cannot read the journal in " + directory + ": " + e, e);
     }
     return journal;
-  }
-
-  /**
-   * Moves aside {@code .cq4} files whose names are not cycle names: Chronicle refuses to open a
-   * queue directory holding one, which would cost the journal for good.
-   */
-  private static void quarantineForeignQueueFiles(Path directory, String cycleFormat) {
-    DateTimeFormatter format = DateTimeFormatter.ofPattern(cycleFormat).withZone(ZoneOffset.UTC);
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        String name = file.getFileName().toString();
-        if (!name.endsWith(QUEUE_SUFFIX)) {
-          continue;
-        }
-        try {
-          format.parse(name.substring(0, name.length() - QUEUE_SUFFIX.length()));
-        } catch (java.time.format.DateTimeParseException e) {
-          Path target = directory.resolve("quarantine").resolve(name);
-          createPrivateDirectory(target.getParent());
-          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-          logger.warning(
-              "Levee moved " + file + " out of its journal to " + target + ": not a journal file.");
-        }
-      }
-    } catch (IOException e) {
-      logger.log(Level.WARNING, "Levee could not check its journal directory " + directory, e);
-    }
-  }
-
-  static void createPrivateDirectory(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      Files.createDirectories(directory);
-    }
-    try {
-      Files.setPosixFilePermissions(directory, DIRECTORY_PERMISSIONS);
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the platform's defaults apply.
-    }
   }
 
   /** Rebuilds the per-cycle accounting from the records on disk. */
@@ -175,9 +131,9 @@ public final class Journal implements AutoCloseable {
           if (dc.isMetaData()) {
             continue;
           }
-          byte[] raw = readRaw(dc);
+          byte[] raw = JournalRecord.readRaw(dc);
           CycleStats stats = cycles.computeIfAbsent(tailer.cycle(), c -> new CycleStats());
-          stats.add(raw.length, headerItems(raw), headerAcceptedAt(raw));
+          stats.add(raw.length, JournalRecord.headerItems(raw), JournalRecord.headerAcceptedAt(raw));
         }
       }
     }
@@ -196,34 +152,6 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** Makes every file of the journal readable by its owner only. */
-  private void restrictFiles() {
-    try (Stream<Path> files = Files.walk(settings.directory())) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(file)) {
-          Files.setPosixFilePermissions(file, FILE_PERMISSIONS);
-        }
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      logger.log(Level.FINE, "Could not restrict journal file permissions", e);
-    }
-  }
-
-  static byte[] readRaw(DocumentContext dc) {
-    Bytes<?> bytes = dc.wire().bytes();
-    byte[] raw = new byte[(int) bytes.readRemaining()];
-    bytes.read(raw);
-    return raw;
-  }
-
-  static int headerItems(byte[] raw) {
-    return raw.length >= JournalRecord.HEADER_BYTES ? Math.max(0, ByteBuffer.wrap(raw).getInt(3)) : 0;
-  }
-
-  static long headerAcceptedAt(byte[] raw) {
-    return raw.length >= JournalRecord.HEADER_BYTES ? ByteBuffer.wrap(raw).getLong(7) : 0;
-  }
-
   /**
    * Appends a chunk, first making room under the byte cap and the age limit by deleting the oldest
    * cycle files.
@@ -239,10 +167,10 @@ public final class Journal implements AutoCloseable {
       if (closed || broken) {
         return false;
       }
-      expireOldCycles();
+      retention.expireOldCycles();
       int current = queue.cycle();
       while (!fits(record.length) && !cycles.isEmpty() && cycles.firstKey() < current) {
-        evict(cycles.firstKey(), true);
+        retention.evict(cycles.firstKey(), true);
       }
       if (!fits(record.length)) {
         return false;
@@ -262,13 +190,13 @@ public final class Journal implements AutoCloseable {
             e);
         return false;
       }
-      bytesSinceSpaceCheck += record.length;
+      diskSpace.written(record.length);
       int cycle = appender.cycle();
       CycleStats stats = cycles.get(cycle);
       if (stats == null) {
         stats = new CycleStats();
         cycles.put(cycle, stats);
-        restrictFiles();
+        JournalFiles.restrictFiles(settings.directory());
       }
       stats.add(record.length, chunk.itemCount(), chunk.acceptedAtEpochNanos());
       forceIfDue();
@@ -276,29 +204,12 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** Bytes kept free on the file system: room for Chronicle's index and the next file's header. */
-  static final long DISK_HEADROOM_BYTES = 8L << 20;
-  private static final long SPACE_CHECK_INTERVAL_MILLIS = 1000;
-  private static final long SPACE_CHECK_BYTES = 1L << 20;
+  /** Bytes kept free on the file system (see {@link DiskSpace}). */
+  static final long DISK_HEADROOM_BYTES = DiskSpace.HEADROOM_BYTES;
 
-  /**
-   * Whether a record fits under the byte cap and in the file system's free space, less a
-   * headroom. Writing into a memory-mapped file on a full disk crashes the write (SIGBUS), so the
-   * journal treats a nearly full disk like its own cap: the oldest data goes first.
-   */
+  /** Whether a record fits under the byte cap and in the file system's free space. */
   private boolean fits(int recordBytes) {
-    if (totalBytes() + recordBytes > settings.limitBytes()) {
-      return false;
-    }
-    long now = settings.clock().millis();
-    if (bytesSinceSpaceCheck >= SPACE_CHECK_BYTES
-        || usableSpaceCheckedMillis == Long.MIN_VALUE
-        || now - usableSpaceCheckedMillis >= SPACE_CHECK_INTERVAL_MILLIS) {
-      usableSpace = settings.usableSpace().applyAsLong(settings.directory());
-      usableSpaceCheckedMillis = now;
-      bytesSinceSpaceCheck = 0;
-    }
-    return usableSpace - bytesSinceSpaceCheck - recordBytes >= DISK_HEADROOM_BYTES;
+    return totalBytes() + recordBytes <= settings.limitBytes() && diskSpace.hasRoomFor(recordBytes);
   }
 
   private void forceIfDue() {
@@ -320,148 +231,14 @@ public final class Journal implements AutoCloseable {
       if (closed) {
         return;
       }
-      expireOldCycles();
-      deleteConsumedCycles();
-    }
-  }
-
-  private void expireOldCycles() {
-    long cutoff =
-        toEpochNanos(settings.clock().instant()) - settings.maxAge().toNanos();
-    while (!cycles.isEmpty()
-        && cycles.firstKey() < queue.cycle()
-        && cycles.firstEntry().getValue().newestAcceptedEpochNanos < cutoff) {
-      evict(cycles.firstKey(), false);
-    }
-  }
-
-  void deleteConsumedCycles() {
-    for (int cycle : takeConsumedCycles()) {
-      deleteCycleFile(cycle);
-    }
-  }
-
-  /**
-   * Under the lock: takes the cycles every cursor has moved past out of the accounting, and
-   * returns them for {@link #deleteCycleFiles}, which deletes their files outside the lock.
-   */
-  List<Integer> takeConsumedCycles() {
-    if (cursors.isEmpty()) {
-      return List.of();
-    }
-    int slowest = Integer.MAX_VALUE;
-    for (JournalCursor cursor : cursors.values()) {
-      slowest = Math.min(slowest, cursor.committedCycle());
-    }
-    int current = queue.cycle();
-    List<Integer> consumed = new ArrayList<>();
-    while (!cycles.isEmpty() && cycles.firstKey() < slowest && cycles.firstKey() < current) {
-      consumed.add(cycles.pollFirstEntry().getKey());
-    }
-    return consumed;
-  }
-
-  /**
-   * Without the lock: deletes the files of consumed cycles (an unlink of a large file takes a
-   * while), then, briefly under the lock, has Chronicle list the directory again.
-   */
-  void deleteCycleFiles(List<Integer> consumed) {
-    if (consumed.isEmpty()) {
-      return;
-    }
-    for (int cycle : consumed) {
-      deleteFile(cycleFile(cycle));
-    }
-    synchronized (lock) {
-      if (!closed) {
-        queue.refreshDirectoryListing();
-      }
-    }
-  }
-
-  /** Deletes the oldest cycle, counting the items some cursor had not consumed as dropped. */
-  private void evict(int cycle, boolean full) {
-    long unconsumed = unconsumedItems(cycle);
-    if (full) {
-      droppedJournalFull += unconsumed;
-    } else {
-      droppedExpired += unconsumed;
-    }
-    cycles.remove(cycle);
-    deleteCycleFile(cycle);
-    usableSpaceCheckedMillis = Long.MIN_VALUE; // space was freed: look again
-    for (JournalCursor cursor : cursors.values()) {
-      cursor.onCycleDeleted(cycle);
-    }
-    logger.warning(
-        "Levee journal "
-            + settings.directory()
-            + (full
-                ? " reached its limit of "
-                    + settings.limitBytes()
-                    + " bytes, or its disk has less than "
-                    + DISK_HEADROOM_BYTES / (1 << 20)
-                    + " MiB free,"
-                : " held data older than " + settings.maxAge())
-            + "; deleted its oldest file and dropped "
-            + unconsumed
-            + " undelivered "
-            + settings.signal().itemNoun()
-            + (full ? " (journal_full)." : " (expired)."));
-  }
-
-  /** Items in {@code cycle} some cursor is not done with (all of them when there is no cursor). */
-  private long unconsumedItems(int cycle) {
-    long fromIndex = queue.rollCycle().toIndex(cycle, 0);
-    long items = 0;
-    try (ExcerptTailer tailer = queue.createTailer()) {
-      tailer.singleThreadedCheckDisabled(true);
-      if (!tailer.moveToIndex(fromIndex)) {
-        return 0;
-      }
-      while (true) {
-        try (DocumentContext dc = tailer.readingDocument()) {
-          if (!dc.isPresent() || tailer.cycle() != cycle) {
-            dc.rollbackOnClose();
-            break;
-          }
-          if (!dc.isMetaData() && !doneByEveryCursor(dc.index())) {
-            items += headerItems(readRaw(dc));
-          }
-        }
-      }
-    }
-    return items;
-  }
-
-  private boolean doneByEveryCursor(long index) {
-    if (cursors.isEmpty()) {
-      return false;
-    }
-    for (JournalCursor cursor : cursors.values()) {
-      if (!cursor.isDone(index)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void deleteCycleFile(int cycle) {
-    deleteFile(cycleFile(cycle));
-    queue.refreshDirectoryListing();
-  }
-
-  private static void deleteFile(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      logger.log(Level.WARNING, "Levee could not delete journal file " + file, e);
+      retention.expireOldCycles();
+      retention.deleteConsumedCycles();
     }
   }
 
   Path cycleFile(int cycle) {
     long millis = (long) cycle * queue.rollCycle().lengthInMillis();
-    return settings.directory().resolve(cycleFormat.format(Instant.ofEpochMilli(millis)) + QUEUE_SUFFIX);
+    return settings.directory().resolve(cycleFormat.format(Instant.ofEpochMilli(millis)) + JournalFiles.QUEUE_SUFFIX);
   }
 
   /** Copies a damaged cycle file aside once, for inspection; the journal keeps serving. */
@@ -473,7 +250,7 @@ public final class Journal implements AutoCloseable {
     Path file = cycleFile(cycle);
     Path target = settings.directory().resolve("quarantine").resolve(file.getFileName());
     try {
-      createPrivateDirectory(target.getParent());
+      JournalFiles.createPrivateDirectory(target.getParent());
       Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
       logger.warning(
           "Levee journal file "
@@ -568,8 +345,8 @@ public final class Journal implements AutoCloseable {
           cycles.size(),
           oldest,
           newest,
-          droppedJournalFull,
-          droppedExpired,
+          retention.droppedJournalFull(),
+          retention.droppedExpired(),
           corruptRecords);
     }
   }
@@ -603,22 +380,5 @@ public final class Journal implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
-  }
-
-  /** Counts for one cycle file. */
-  static final class CycleStats {
-    long records;
-    long bytes;
-    long items;
-    long oldestAcceptedEpochNanos = Long.MAX_VALUE;
-    long newestAcceptedEpochNanos = Long.MIN_VALUE;
-
-    void add(long recordBytes, long recordItems, long acceptedAt) {
-      records++;
-      bytes += recordBytes;
-      items += recordItems;
-      oldestAcceptedEpochNanos = Math.min(oldestAcceptedEpochNanos, acceptedAt);
-      newestAcceptedEpochNanos = Math.max(newestAcceptedEpochNanos, acceptedAt);
-    }
   }
 }

@@ -46,7 +46,7 @@ public final class JournalCursor {
 
   private final Journal journal;
   private final String name;
-  private final Path file;
+  private final CursorFile cursorFile;
   private final ReadOrder order;
   /** Oldest-first reading position; kept between reads. */
   private final ExcerptTailer tailer;
@@ -57,44 +57,20 @@ public final class JournalCursor {
   /** Newest-first: ranges handed out and neither committed nor rewound, by first index. */
   private final TreeMap<Long, Range> inFlight = new TreeMap<>();
 
-  /** Guards the cursor file; taken without the journal's lock, or inside it (never the reverse). */
-  private final Object fileLock = new Object();
   /** Under the journal's lock. */
   private long snapshotVersion;
-  /** Under {@link #fileLock}. */
-  private long writtenVersion;
 
   JournalCursor(Journal journal, String name, Path file, ReadOrder order) {
     this.journal = journal;
     this.name = name;
-    this.file = file;
+    this.cursorFile = new CursorFile(file, name, journal.settings.fsync());
     this.order = order;
-    load(file);
+    this.done = cursorFile.load();
     this.tailer = journal.queue.createTailer();
     tailer.singleThreadedCheckDisabled(true);
     this.probe = journal.queue.createTailer();
     probe.singleThreadedCheckDisabled(true);
     position();
-  }
-
-  private void load(Path file) {
-    done = new DoneRecords();
-    if (!Files.exists(file)) {
-      return;
-    }
-    try {
-      DoneRecords read = DoneRecords.decode(Files.readAllBytes(file));
-      if (read != null) {
-        done = read;
-        return;
-      }
-      logger.warning(
-          "Levee journal cursor file "
-              + file
-              + " is damaged; reading from the start of the journal (records may be sent twice).");
-    } catch (IOException e) {
-      logger.log(Level.WARNING, "Levee cannot read journal cursor file " + file + "; reading from the start", e);
-    }
   }
 
   /** Puts the oldest-first read position just after the low mark. */
@@ -156,7 +132,7 @@ public final class JournalCursor {
           }
           continue; // done already: committed out of order, or by an earlier newest-first run
         }
-        byte[] raw = Journal.readRaw(dc);
+        byte[] raw = JournalRecord.readRaw(dc);
         if (records > 0 && bytes + raw.length > maxBytes) {
           dc.rollbackOnClose();
           break;
@@ -202,7 +178,7 @@ public final class JournalCursor {
           skip = taken;
           continue; // jumps below the range once this document is closed
         }
-        byte[] raw = Journal.readRaw(dc);
+        byte[] raw = JournalRecord.readRaw(dc);
         if (records > 0 && bytes + raw.length > maxBytes) {
           dc.rollbackOnClose();
           break;
@@ -267,7 +243,7 @@ public final class JournalCursor {
     if (batch.isEmpty()) {
       return;
     }
-    Snapshot snapshot;
+    CursorFile.Snapshot snapshot;
     List<Integer> consumed;
     synchronized (journal.lock) {
       if (journal.isClosed()) {
@@ -279,11 +255,11 @@ public final class JournalCursor {
         return; // already done (a retention pass moved the mark)
       }
       snapshot = snapshot();
-      consumed = journal.takeConsumedCycles();
+      consumed = journal.retention.takeConsumedCycles();
     }
     // The cursor file first: once a file is deleted, the saved position must already be past it.
-    write(snapshot);
-    journal.deleteCycleFiles(consumed);
+    cursorFile.write(snapshot);
+    journal.retention.deleteCycleFiles(consumed);
   }
 
   /**
@@ -363,9 +339,9 @@ public final class JournalCursor {
             if (dc.isMetaData() || isDone(dc.index())) {
               continue;
             }
-            byte[] raw = Journal.readRaw(dc);
+            byte[] raw = JournalRecord.readRaw(dc);
             if (records == 0) {
-              oldest = Journal.headerAcceptedAt(raw);
+              oldest = JournalRecord.headerAcceptedAt(raw);
             }
             records++;
             bytes += raw.length;
@@ -400,70 +376,16 @@ public final class JournalCursor {
     boolean changed = done.forgetThrough(cycle, index -> journal.queue.rollCycle().toCycle(index));
     inFlight.values().removeIf(r -> journal.queue.rollCycle().toCycle(r.last()) <= cycle);
     if (changed) {
-      write(snapshot());
+      cursorFile.write(snapshot());
     }
     if (tailer.cycle() <= cycle) {
       tailer.toStart();
     }
   }
 
-  /** What is done with, encoded, and its place in the order of snapshots. */
-  private record Snapshot(byte[] encoded, long version) {}
-
   /** Under the journal's lock. */
-  private Snapshot snapshot() {
-    return new Snapshot(done.encode(), ++snapshotVersion);
-  }
-
-  /**
-   * Writes a snapshot to the cursor file (temporary file, then an atomic rename), unless a newer
-   * one was written already: commits on two threads may finish their writes out of order.
-   */
-  private void write(Snapshot snapshot) {
-    synchronized (fileLock) {
-      if (snapshot.version() <= writtenVersion) {
-        return;
-      }
-      writtenVersion = snapshot.version();
-      ByteBuffer buffer = ByteBuffer.wrap(snapshot.encoded());
-      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-      try (FileChannel channel =
-          FileChannel.open(
-              temporary,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        if (journal.settings.fsync() == FsyncPolicy.ALWAYS) {
-          channel.force(false);
-        }
-        restrict(temporary);
-        Files.move(
-            temporary,
-            file,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        logger.log(
-            Level.WARNING,
-            "Levee cannot save journal cursor "
-                + name
-                + " to "
-                + file
-                + "; after a restart some records may be sent twice",
-            e);
-      }
-    }
-  }
-
-  private static void restrict(Path path) {
-    try {
-      Files.setPosixFilePermissions(path, Journal.FILE_PERMISSIONS);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort, as for the queue files
-    }
+  private CursorFile.Snapshot snapshot() {
+    return new CursorFile.Snapshot(done.encode(), ++snapshotVersion);
   }
 
   void closeTailer() {

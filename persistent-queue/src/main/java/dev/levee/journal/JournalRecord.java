@@ -1,5 +1,7 @@
 package dev.levee.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.wire.DocumentContext;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import java.nio.ByteBuffer;
@@ -182,5 +184,21 @@ public final class JournalRecord {
     public CorruptRecordException(String message) {
       super(message);
     }
+  }
+
+  /** The raw bytes of the record a document holds. */
+  static byte[] readRaw(DocumentContext dc) {
+    Bytes<?> bytes = dc.wire().bytes();
+    byte[] raw = new byte[(int) bytes.readRemaining()];
+    bytes.read(raw);
+    return raw;
+  }
+
+  static int headerItems(byte[] raw) {
+    return raw.length >= JournalRecord.HEADER_BYTES ? Math.max(0, ByteBuffer.wrap(raw).getInt(3)) : 0;
+  }
+
+  static long headerAcceptedAt(byte[] raw) {
+    return raw.length >= JournalRecord.HEADER_BYTES ? ByteBuffer.wrap(raw).getLong(7) : 0;
   }
 }

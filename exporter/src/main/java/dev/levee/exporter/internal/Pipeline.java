@@ -3,7 +3,6 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.ChunkJournal;
-import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.LeveeHealth;
 import dev.levee.exporter.LeveeMetrics;
@@ -29,7 +28,6 @@ import dev.levee.exporter.internal.transport.TransportSettings;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
 
@@ -49,21 +46,17 @@ import javax.management.ObjectName;
  * this.
  *
  * <p>{@link #export}, {@link #exportEncoded}, {@link #flush} and {@link #shutdown} run on the SDK's
- * threads and never block on I/O or throw; {@link #run} is the dispatcher thread's body; the rest
- * may be called from any thread.
+ * threads and never block on I/O or throw; {@link DispatcherThread} is the dispatcher thread's
+ * body; the rest may be called from any thread.
  *
  * <p>Internal, may change. Thread-safe.
  */
 public final class Pipeline<T> {
   private static final Logger logger = Logger.getLogger(Pipeline.class.getName());
-  /** How long an idle dispatcher sleeps between checks when nobody wakes it. */
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** The longest single wait of the dispatcher thread. */
   private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long INITIAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
-  private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** The longest single wait of the {@code block} overflow policy. */
   private static final long BLOCK_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -90,8 +83,6 @@ public final class Pipeline<T> {
   private final AtomicInteger exportsInProgress = new AtomicInteger();
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private final CompletableResultCode shutdownResult = new CompletableResultCode();
-  /** Dispatcher thread only. */
-  private long lastRetentionNanos;
 
   public Pipeline(
       ChunkEncoder<T> encoder,
@@ -133,7 +124,10 @@ public final class Pipeline<T> {
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
-    this.thread = new Thread(this::run, "levee-" + signal.lowerName() + "-dispatcher");
+    DispatcherThread body =
+        new DispatcherThread(
+            signal, dispatcher, endpoints, watch, doorState, settings.journal(), clock, throttled, this::close);
+    this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();
   }
@@ -347,86 +341,10 @@ public final class Pipeline<T> {
         journalOpen ? settings.journal().limitBytes() : 0);
   }
 
-  /** Dispatcher thread: the journal's age limit and consumed files, once a minute when idle. */
-  private void applyJournalRetentionIfDue() {
-    ChunkJournal open = doorState.journal();
-    long now = clock.nanoTime();
-    if (open != null && now - lastRetentionNanos >= RETENTION_INTERVAL_NANOS) {
-      lastRetentionNanos = now;
-      open.applyRetention();
-    }
-  }
-
   /**
-   * Dispatcher thread, as soon as it starts: opens the journal. Not later, on demand: the exporter
-   * is shut down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it
-   * registers shutdown hooks of its own), so a short-lived application with its backend down would
-   * lose what it could not send.
+   * Dispatcher thread, last (see {@link DispatcherThread}): settles what is left, releases the
+   * endpoints, says what happened.
    */
-  private void openJournal() {
-    JournalSetup setup = settings.journal();
-    if (!setup.enabled()) {
-      return;
-    }
-    JournalOptions options = setup.options(signal);
-    try {
-      ChunkJournal opened = JournalLoader.open(options);
-      long recovered = dispatcher.attachJournal(opened, setup.drainOrder());
-      doorState.journalOpened(opened, setup.mode() == JournalMode.WRITE_AHEAD);
-      logger.info(
-          "Levee journal for "
-              + signal.itemNoun()
-              + " at "
-              + options.directory()
-              + (recovered > 0
-                  ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
-                  : ""));
-    } catch (IOException | RuntimeException | LinkageError e) {
-      logger.log(
-          Level.SEVERE,
-          "Levee cannot use its journal at "
-              + options.directory()
-              + " and runs memory-only for "
-              + signal.itemNoun()
-              + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
-              + " counted. Check otel.exporter.levee.journal.directory. Cause: "
-              + e);
-    }
-  }
-
-  /** The dispatcher thread's body: steps until the dispatcher has finished, then closes. */
-  private void run() {
-    try {
-      openJournal();
-      while (true) {
-        Dispatcher.Step step;
-        try {
-          step = dispatcher.step();
-        } catch (Throwable t) {
-          // A bug must not end delivery for the life of the host: report it and carry on.
-          throttled.log(
-              Level.SEVERE,
-              "dispatcher",
-              () -> "Levee " + signal.lowerName() + " dispatcher failed a step: " + t);
-          step = Dispatcher.Step.IDLE;
-        }
-        if (step == Dispatcher.Step.FINISHED) {
-          break;
-        }
-        long now = clock.nanoTime();
-        watch.tick(now);
-        endpoints.probeEarlyIfReconnected(now);
-        if (step == Dispatcher.Step.IDLE) {
-          applyJournalRetentionIfDue();
-          LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
-        }
-      }
-    } finally {
-      close();
-    }
-  }
-
-  /** Dispatcher thread, last: settles what is left, releases the endpoints, says what happened. */
   private void close() {
     try {
       long dropped = dispatcher.finish();

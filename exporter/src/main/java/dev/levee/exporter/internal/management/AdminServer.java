@@ -157,8 +157,8 @@ public final class AdminServer implements AutoCloseable {
     Map<String, String> query = query(question < 0 ? "" : target.substring(question + 1));
     try {
       return switch (method + " " + path) {
-        case "GET /levee/stats" -> new Response(200, stats());
-        case "GET /levee/health" -> new Response(200, health());
+        case "GET /levee/stats" -> new Response(200, AdminJson.stats(exporters));
+        case "GET /levee/health" -> new Response(200, AdminJson.health(exporters));
         case "POST /levee/breaker/reset" -> {
           for (LeveeExporterMXBean exporter : select(query)) {
             exporter.resetBreaker();
@@ -261,106 +261,8 @@ public final class AdminServer implements AutoCloseable {
     return query;
   }
 
-  /** {@code {"traces":{...},...}}, each exporter's fields written by {@code fields}. */
-  private String perSignal(java.util.function.BiConsumer<StringBuilder, LeveeExporterMXBean> fields) {
-    StringBuilder json = new StringBuilder("{");
-    exporters.forEach(
-        (signal, exporter) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append(quote(signal)).append(":{");
-          fields.accept(json, exporter);
-          json.append('}');
-        });
-    return json.append('}').toString();
-  }
-
-  private String stats() {
-    return perSignal(
-        (json, e) ->
-          json.append("\"offered\":")
-              .append(e.getOffered())
-              .append(",\"recovered\":")
-              .append(e.getRecovered())
-              .append(",\"delivered\":")
-              .append(e.getDelivered())
-              .append(",\"dropped\":")
-              .append(object(e.getDropped()))
-              .append(",\"pending\":")
-              .append(e.getPending())
-              .append(",\"journaled\":")
-              .append(e.getJournaled())
-              .append(",\"retries\":")
-              .append(e.getRetries())
-              .append(",\"throttled\":")
-              .append(e.getThrottled())
-              .append(",\"memory_used_bytes\":")
-              .append(e.getMemoryUsedBytes())
-              .append(",\"memory_limit_bytes\":")
-              .append(e.getMemoryLimitBytes())
-              .append(",\"journal_open\":")
-              .append(e.isJournalOpen())
-              .append(",\"breaker\":")
-              .append(quote(e.getBreakerState()))
-              .append(",\"breakers\":")
-              .append(object(e.getBreakerStates()))
-              .append(",\"batch_bytes\":")
-              .append(e.getBatchBytes())
-              .append(",\"concurrency\":")
-              .append(e.getConcurrency())
-              .append(",\"rate_limit_items_per_second\":")
-              .append(e.getRateLimitItemsPerSecond())
-              .append(",\"rate_limit_bytes_per_second\":")
-              .append(e.getRateLimitBytesPerSecond())
-              .append(",\"paused\":")
-              .append(e.isPaused()));
-  }
-
-  private String health() {
-    return perSignal(
-        (json, e) ->
-            json.append("\"state\":")
-                .append(quote(e.getHealth()))
-                .append(",\"detail\":")
-                .append(quote(e.getHealthDetail())));
-  }
-
-  private static String object(Map<String, ?> map) {
-    StringBuilder json = new StringBuilder("{");
-    map.forEach(
-        (key, value) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append(quote(key)).append(':').append(value instanceof Number ? value.toString() : quote(String.valueOf(value)));
-        });
-    return json.append('}').toString();
-  }
-
-  static String quote(String text) {
-    StringBuilder json = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        case '\r' -> json.append("\\r");
-        case '\t' -> json.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    return json.append('"').toString();
-  }
-
   private static Response error(int status, String message) {
-    return new Response(status, "{\"error\":" + quote(message) + "}");
+    return new Response(status, "{\"error\":" + AdminJson.quote(message) + "}");
   }
 
   private static String reason(int status) {

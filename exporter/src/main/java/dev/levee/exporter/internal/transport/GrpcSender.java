@@ -5,8 +5,6 @@ import dev.levee.buffer.Signal;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
-import io.grpc.Drainable;
-import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -24,7 +22,6 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -224,12 +221,9 @@ public final class GrpcSender implements Sender {
               method,
               callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS),
               chunks);
-      PartialSuccess partial = PartialSuccess.parse(response);
-      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
-          ? SendOutcome.success()
-          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+      return GrpcOutcomes.answered(response);
     } catch (StatusRuntimeException e) {
-      return classify(e.getStatus(), e.getTrailers());
+      return GrpcOutcomes.classify(e.getStatus(), e.getTrailers());
     } catch (RuntimeException e) {
       // A malformed response or a transport bug: the data may not have arrived, so keep it.
       return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
@@ -264,12 +258,12 @@ public final class GrpcSender implements Sender {
 
             @Override
             public void onError(Throwable t) {
-              outcome.complete(classify(Status.fromThrowable(t), Status.trailersFromThrowable(t)));
+              outcome.complete(GrpcOutcomes.classify(Status.fromThrowable(t), Status.trailersFromThrowable(t)));
             }
 
             @Override
             public void onCompleted() {
-              outcome.complete(answered(response));
+              outcome.complete(GrpcOutcomes.answered(response));
             }
           });
       outcome.whenComplete(
@@ -332,57 +326,6 @@ public final class GrpcSender implements Sender {
     }
   }
 
-  private static SendOutcome answered(byte[] response) {
-    try {
-      PartialSuccess partial = PartialSuccess.parse(response);
-      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
-          ? SendOutcome.success()
-          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
-    } catch (RuntimeException e) {
-      // A malformed response: the data may not have arrived, so keep it.
-      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
-    }
-  }
-
-  private static final Metadata.Key<byte[]> STATUS_DETAILS =
-      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
-
-  /**
-   * Which gRPC codes are worth retrying, per the OTLP specification, and after how long if the
-   * server said so with {@code RetryInfo}.
-   *
-   * <p>The specification makes {@code RESOURCE_EXHAUSTED} retryable only with {@code RetryInfo}.
-   * Levee retries it without, too, on its own backoff: a throttling backend is a temporary state,
-   * and dropping accepted data for it would break Levee's first promise.
-   */
-  static SendOutcome classify(Status status, Metadata trailers) {
-    SendOutcome outcome = classify(status);
-    if (outcome.kind() == SendOutcome.Kind.RETRYABLE && trailers != null) {
-      byte[] details = trailers.get(STATUS_DETAILS);
-      if (details != null) {
-        long delay = RetryInfo.retryDelayNanos(details);
-        if (delay != SendOutcome.NO_RETRY_DELAY) {
-          return SendOutcome.retryableAfter(outcome.status(), outcome.message(), delay);
-        }
-      }
-    }
-    return outcome;
-  }
-
-  /** Which gRPC codes are worth retrying, per the OTLP specification. */
-  static SendOutcome classify(Status status) {
-    String message = status.getDescription() != null ? status.getDescription() : "";
-    if (status.getCause() != null && message.isEmpty()) {
-      message = String.valueOf(status.getCause());
-    }
-    String code = status.getCode().name();
-    return switch (status.getCode()) {
-      case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
-          RESOURCE_EXHAUSTED -> SendOutcome.retryable(code, message);
-      default -> SendOutcome.permanent(code, message);
-    };
-  }
-
   @Override
   public String target() {
     return target;
@@ -433,78 +376,6 @@ public final class GrpcSender implements Sender {
       } catch (IOException e) {
         throw Status.INTERNAL.withDescription("Cannot read the response").withCause(e).asRuntimeException();
       }
-    }
-  }
-
-  /**
-   * The request body. grpc-java asks {@link Drainable} streams to write themselves, so the
-   * payloads go to the transport without an intermediate copy.
-   */
-  static final class ChunksInputStream extends InputStream implements Drainable, KnownLength {
-    private final List<Chunk> chunks;
-    private int index;
-    private int offset;
-    private int remaining;
-
-    ChunksInputStream(List<Chunk> chunks) {
-      this.chunks = chunks;
-      for (Chunk chunk : chunks) {
-        remaining += chunk.sizeBytes();
-      }
-    }
-
-    @Override
-    public int drainTo(OutputStream target) throws IOException {
-      int written = 0;
-      while (index < chunks.size()) {
-        byte[] payload = chunks.get(index).payload();
-        target.write(payload, offset, payload.length - offset);
-        written += payload.length - offset;
-        index++;
-        offset = 0;
-      }
-      remaining = 0;
-      return written;
-    }
-
-    @Override
-    public int read() {
-      while (index < chunks.size()) {
-        byte[] payload = chunks.get(index).payload();
-        if (offset < payload.length) {
-          remaining--;
-          return payload[offset++] & 0xff;
-        }
-        index++;
-        offset = 0;
-      }
-      return -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      int read = 0;
-      while (read < len && index < chunks.size()) {
-        byte[] payload = chunks.get(index).payload();
-        int n = Math.min(len - read, payload.length - offset);
-        System.arraycopy(payload, offset, b, off + read, n);
-        read += n;
-        offset += n;
-        if (offset == payload.length) {
-          index++;
-          offset = 0;
-        }
-      }
-      remaining -= read;
-      return read == 0 ? -1 : read;
-    }
-
-    @Override
-    public int available() {
-      return remaining;
     }
   }
 }

@@ -31,7 +31,7 @@ class GrpcSenderTest {
             Status.Code.UNAVAILABLE,
             Status.Code.DATA_LOSS,
             Status.Code.RESOURCE_EXHAUSTED)) {
-      assertThat(GrpcSender.classify(Status.fromCode(code)).kind())
+      assertThat(GrpcOutcomes.classify(Status.fromCode(code)).kind())
           .as(code.name())
           .isEqualTo(SendOutcome.Kind.RETRYABLE);
     }
@@ -45,7 +45,7 @@ class GrpcSenderTest {
             Status.Code.INTERNAL,
             Status.Code.UNKNOWN,
             Status.Code.FAILED_PRECONDITION)) {
-      assertThat(GrpcSender.classify(Status.fromCode(code)).kind())
+      assertThat(GrpcOutcomes.classify(Status.fromCode(code)).kind())
           .as(code.name())
           .isEqualTo(SendOutcome.Kind.PERMANENT);
     }
@@ -54,7 +54,7 @@ class GrpcSenderTest {
   @Test
   void keepsTheServerMessage() {
     SendOutcome outcome =
-        GrpcSender.classify(Status.INVALID_ARGUMENT.withDescription("span name too long"));
+        GrpcOutcomes.classify(Status.INVALID_ARGUMENT.withDescription("span name too long"));
     assertThat(outcome)
         .isEqualTo(SendOutcome.permanent("INVALID_ARGUMENT", "span name too long"));
   }
@@ -71,8 +71,8 @@ class GrpcSenderTest {
 
   @Test
   void requestStreamDrainsTheChunksEndToEnd() throws Exception {
-    GrpcSender.ChunksInputStream stream =
-        new GrpcSender.ChunksInputStream(List.of(chunk("abc"), chunk(""), chunk("defg")));
+    ChunksInputStream stream =
+        new ChunksInputStream(List.of(chunk("abc"), chunk(""), chunk("defg")));
     assertThat(stream.available()).isEqualTo(7);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -84,8 +84,8 @@ class GrpcSenderTest {
 
   @Test
   void requestStreamReadsAcrossChunkBoundaries() {
-    GrpcSender.ChunksInputStream stream =
-        new GrpcSender.ChunksInputStream(List.of(chunk("abc"), chunk("defg")));
+    ChunksInputStream stream =
+        new ChunksInputStream(List.of(chunk("abc"), chunk("defg")));
     byte[] buffer = new byte[5];
     assertThat(stream.read(buffer, 0, 5)).isEqualTo(5);
     assertThat(new String(buffer, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcde");

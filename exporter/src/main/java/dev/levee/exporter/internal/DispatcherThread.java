@@ -1,0 +1,141 @@
+package dev.levee.exporter.internal;
+
+import dev.levee.buffer.ChunkJournal;
+import dev.levee.buffer.JournalOptions;
+import dev.levee.buffer.Signal;
+import dev.levee.exporter.internal.admission.DoorState;
+import dev.levee.exporter.internal.dispatch.Dispatcher;
+import dev.levee.exporter.internal.management.ThrottledLogger;
+import dev.levee.exporter.internal.management.Watch;
+import dev.levee.exporter.internal.transport.Endpoints;
+import io.opentelemetry.sdk.common.Clock;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The body of one exporter's dispatcher thread: opens the journal as soon as it starts, runs the
+ * dispatcher's steps and, between them, the watch and the early probe of a reconnected endpoint,
+ * and when idle the journal's retention; when the dispatcher has finished, hands over to the
+ * pipeline's close. Everything here runs on that one thread.
+ *
+ * <p>Internal, may change.
+ */
+final class DispatcherThread implements Runnable {
+  private static final Logger logger = Logger.getLogger(Pipeline.class.getName());
+  /** How long an idle dispatcher sleeps between checks when nobody wakes it. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
+  private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  private final Signal signal;
+  private final Dispatcher dispatcher;
+  private final Endpoints endpoints;
+  private final Watch watch;
+  private final DoorState doorState;
+  private final JournalSetup journal;
+  private final Clock clock;
+  private final ThrottledLogger throttled;
+  private final Runnable close;
+  private long lastRetentionNanos;
+
+  DispatcherThread(
+      Signal signal,
+      Dispatcher dispatcher,
+      Endpoints endpoints,
+      Watch watch,
+      DoorState doorState,
+      JournalSetup journal,
+      Clock clock,
+      ThrottledLogger throttled,
+      Runnable close) {
+    this.signal = signal;
+    this.dispatcher = dispatcher;
+    this.endpoints = endpoints;
+    this.watch = watch;
+    this.doorState = doorState;
+    this.journal = journal;
+    this.clock = clock;
+    this.throttled = throttled;
+    this.close = close;
+  }
+
+  @Override
+  public void run() {
+    try {
+      openJournal();
+      while (true) {
+        Dispatcher.Step step;
+        try {
+          step = dispatcher.step();
+        } catch (Throwable t) {
+          // A bug must not end delivery for the life of the host: report it and carry on.
+          throttled.log(
+              Level.SEVERE,
+              "dispatcher",
+              () -> "Levee " + signal.lowerName() + " dispatcher failed a step: " + t);
+          step = Dispatcher.Step.IDLE;
+        }
+        if (step == Dispatcher.Step.FINISHED) {
+          break;
+        }
+        long now = clock.nanoTime();
+        watch.tick(now);
+        endpoints.probeEarlyIfReconnected(now);
+        if (step == Dispatcher.Step.IDLE) {
+          applyJournalRetentionIfDue(now);
+          LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
+        }
+      }
+    } finally {
+      close.run();
+    }
+  }
+
+  /**
+   * Opens the journal as soon as the thread starts. Not later, on demand: the exporter is shut
+   * down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it registers
+   * shutdown hooks of its own), so a short-lived application with its backend down would lose what
+   * it could not send.
+   */
+  private void openJournal() {
+    if (!journal.enabled()) {
+      return;
+    }
+    JournalOptions options = journal.options(signal);
+    try {
+      ChunkJournal opened = JournalLoader.open(options);
+      long recovered = dispatcher.attachJournal(opened, journal.drainOrder());
+      doorState.journalOpened(opened, journal.mode() == JournalMode.WRITE_AHEAD);
+      logger.info(
+          "Levee journal for "
+              + signal.itemNoun()
+              + " at "
+              + options.directory()
+              + (recovered > 0
+                  ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
+                  : ""));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot use its journal at "
+              + options.directory()
+              + " and runs memory-only for "
+              + signal.itemNoun()
+              + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
+              + " counted. Check otel.exporter.levee.journal.directory. Cause: "
+              + e);
+    }
+  }
+
+  /** The journal's age limit and consumed files, once a minute when idle. */
+  private void applyJournalRetentionIfDue(long now) {
+    ChunkJournal open = doorState.journal();
+    if (open != null && now - lastRetentionNanos >= RETENTION_INTERVAL_NANOS) {
+      lastRetentionNanos = now;
+      open.applyRetention();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.levee.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The journal's files on disk: private directories and modes, files that are not the journal's
+ * moved aside, deletion. Internal to the journal.
+ */
+final class JournalFiles {
+  private static final Logger logger = Logger.getLogger(Journal.class.getName());
+  static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS =
+      PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+  static final String QUEUE_SUFFIX = ".cq4";
+
+  private JournalFiles() {}
+
+  /**
+   * Moves aside {@code .cq4} files whose names are not cycle names: Chronicle refuses to open a
+   * queue directory holding one, which would cost the journal for good.
+   */
+  static void quarantineForeignQueueFiles(Path directory, String cycleFormat) {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern(cycleFormat).withZone(ZoneOffset.UTC);
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(QUEUE_SUFFIX)) {
+          continue;
+        }
+        try {
+          format.parse(name.substring(0, name.length() - QUEUE_SUFFIX.length()));
+        } catch (java.time.format.DateTimeParseException e) {
+          Path target = directory.resolve("quarantine").resolve(name);
+          createPrivateDirectory(target.getParent());
+          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+          logger.warning(
+              "Levee moved " + file + " out of its journal to " + target + ": not a journal file.");
+        }
+      }
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Levee could not check its journal directory " + directory, e);
+    }
+  }
+
+  static void createPrivateDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+    }
+    try {
+      Files.setPosixFilePermissions(directory, DIRECTORY_PERMISSIONS);
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the platform's defaults apply.
+    }
+  }
+
+  /** Makes every file of the journal readable by its owner only. */
+  static void restrictFiles(Path directory) {
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file)) {
+          Files.setPosixFilePermissions(file, FILE_PERMISSIONS);
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      logger.log(Level.FINE, "Could not restrict journal file permissions", e);
+    }
+  }
+
+  static void deleteFile(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      logger.log(Level.WARNING, "Levee could not delete journal file " + file, e);
+    }
+  }
+}
