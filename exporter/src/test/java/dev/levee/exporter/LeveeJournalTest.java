@@ -85,6 +85,33 @@ class LeveeJournalTest {
   }
 
   @Test
+  void writeAheadShutdownDeliversWhatIsInTheJournalWhenTheBackendTakesIt() throws Exception {
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setJournalMode("write_ahead")
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .setShutdownTimeout(Duration.ofSeconds(10))
+            .build();
+    await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+    for (int i = 0; i < 50; i++) {
+      assertThat(exporter.export(TestData.spans(20, "burst" + i)).isSuccess()).isTrue();
+    }
+
+    // An application that exits right after its burst: shutdown at once.
+    assertThat(exporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+    LeveeStats stats = exporter.stats();
+    assertThat(stats.journaled()).isEqualTo(1000);
+    assertThat(stats.delivered()).as(stats.summary()).isEqualTo(1000);
+    assertThat(stats.pending()).isZero();
+    assertReconciled(stats);
+    assertThat(receiver.spanIds()).hasSize(1000);
+    assertThat(receiver.duplicateSpanCount()).isZero();
+  }
+
+  @Test
   void newestFirstDeliversTheMostRecentBacklogFirst() throws Exception {
     LeveeSpanExporter first =
         LeveeSpanExporter.builder()

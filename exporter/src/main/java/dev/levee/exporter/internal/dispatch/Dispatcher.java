@@ -82,6 +82,8 @@ public final class Dispatcher {
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
   private volatile boolean paused;
+  /** Dispatcher thread: the first step after {@link #stop} has been taken. */
+  private boolean stopSeen;
 
   /** Requests sent and not yet settled, oldest first. */
   private final List<Request> inFlight = new ArrayList<>();
@@ -219,6 +221,10 @@ public final class Dispatcher {
 
   /** Does one unit of work. See {@link Step}. */
   public Step step() {
+    if (stopping && !stopSeen) {
+      stopSeen = true;
+      journal.drainAtStop();
+    }
     flush.settle(clock.nanoTime());
     journal.syncDrops();
     boolean worked = settleCompleted();
@@ -244,7 +250,7 @@ public final class Dispatcher {
   }
 
   private boolean nothingLeft() {
-    return inFlight.isEmpty() && ready == null && source.isEmpty();
+    return inFlight.isEmpty() && ready == null && source.isEmpty() && journal.doneAtStop();
   }
 
   /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
@@ -349,6 +355,9 @@ public final class Dispatcher {
       long retryDelay = settlement.settle(request, outcomeOf(request), clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
         pacing.failed(clock.nanoTime(), retryDelay);
+        if (stopping && request.fromJournal()) {
+          journal.stopDraining();
+        }
       }
       worked = true;
     }

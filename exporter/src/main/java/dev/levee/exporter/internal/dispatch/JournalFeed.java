@@ -28,6 +28,10 @@ final class JournalFeed {
   private boolean rewindDue;
   private long dropsSeen;
   private long expiredSeen;
+  /** At shutdown: the backlog is delivered while the backend takes it. */
+  private boolean draining;
+  /** At shutdown: the last read found nothing left to read. */
+  private boolean exhausted;
 
   JournalFeed(PipelineStats stats) {
     this.stats = stats;
@@ -89,9 +93,37 @@ final class JournalFeed {
     return cursor != null && !rewindDue;
   }
 
+  /**
+   * Shutdown has begun: the backlog is delivered too, within the shutdown timeout, for as long as
+   * the backend takes it: a next run may never come (a batch job, a rescheduled pod).
+   */
+  void drainAtStop() {
+    draining = cursor != null;
+    exhausted = false;
+  }
+
+  /** Whether shutdown still delivers the backlog (it has begun and no journal request failed). */
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * A journal request failed at shutdown: the backlog stays in the journal for a next run, and
+   * shutdown does not spend its timeout retrying it.
+   */
+  void stopDraining() {
+    draining = false;
+  }
+
+  /** Whether shutdown has nothing more to deliver from the journal. */
+  boolean doneAtStop() {
+    return !draining || exhausted;
+  }
+
   /** The backlog's next request, up to {@code maxBytes}, in the drain order; or null. */
   Request read(long maxBytes) {
     ChunkJournal.Batch read = cursor.read(MAX_JOURNAL_RECORDS, maxBytes);
+    exhausted = read.isEmpty();
     if (read.isEmpty()) {
       return null;
     }
@@ -131,7 +163,11 @@ final class JournalFeed {
 
   /** Appends a chunk; false when there is no journal or it is full. */
   boolean append(Chunk chunk) {
-    return journal != null && journal.append(chunk);
+    if (journal != null && journal.append(chunk)) {
+      exhausted = false;
+      return true;
+    }
+    return false;
   }
 
   /** At the end: requests in flight are given up, and what they read stays in the journal. */

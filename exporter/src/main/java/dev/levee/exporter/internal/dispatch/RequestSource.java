@@ -78,7 +78,7 @@ final class RequestSource {
 
   /**
    * The next request, or null when there is nothing to send yet (or the request is lingering). At
-   * shutdown ({@code stopping}) the journal's backlog stays where it is.
+   * shutdown ({@code stopping}) the journal's backlog goes too, until a journal request fails.
    */
   Request next(boolean stopping) {
     if (!retries.isEmpty()) {
@@ -89,9 +89,11 @@ final class RequestSource {
       return urgent;
     }
     // While every breaker is open the backlog stays where it is (reading it only to put it back
-    // would be wasted work); live data is still taken, to be parked in the journal.
+    // would be wasted work); live data is still taken, to be parked in the journal. At shutdown
+    // the breakers are not asked: the backlog goes while the backend takes it.
     journal.rewindIfDue();
-    boolean journalReadable = journal.readable() && !stopping && !endpoints.allOpen();
+    boolean journalReadable =
+        journal.readable() && (stopping ? journal.draining() : !endpoints.allOpen());
     if (journalReadable && journalTurn) {
       Request fromJournal = journal.read(adaptive.batchBytes());
       if (fromJournal != null) {

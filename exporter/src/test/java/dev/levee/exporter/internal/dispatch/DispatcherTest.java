@@ -706,6 +706,59 @@ class DispatcherTest {
   }
 
   @Test
+  void stopDeliversTheJournalBacklogTooWhileTheBackendTakesIt() {
+    ListJournal journal = new ListJournal();
+    for (int i = 0; i < 3; i++) {
+      journal.records.add(Chunk.of(Signal.SPANS, new byte[600], 2, false, clock.now()));
+    }
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    offer(100, 1);
+    long stopAt = clock.nanoTime();
+    dispatcher.stop(5 * SECOND);
+
+    int steps = 0;
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      assertThat(++steps).isLessThan(20);
+    }
+    dispatcher.finish();
+
+    assertThat(journal.committed).isEqualTo(3);
+    assertThat(sender.requests).hasSize(4);
+    assertThat(clock.nanoTime() - stopAt).isLessThan(SECOND);
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(7);
+    assertThat(s.recovered()).isEqualTo(6);
+    assertThat(s.pending()).isZero();
+  }
+
+  @Test
+  void stopLeavesTheBacklogInTheJournalOnceAJournalRequestFails() {
+    ListJournal journal = new ListJournal();
+    for (int i = 0; i < 3; i++) {
+      journal.records.add(Chunk.of(Signal.SPANS, new byte[600], 2, false, clock.now()));
+    }
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    sender.alwaysFail = true;
+    long stopAt = clock.nanoTime();
+    dispatcher.stop(5 * SECOND);
+
+    int steps = 0;
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      assertThat(++steps).isLessThan(20);
+    }
+    long dropped = dispatcher.finish();
+
+    // One prompt attempt, then the backlog is left for a next run: no waiting out the timeout.
+    assertThat(sender.requests).hasSize(1);
+    assertThat(clock.nanoTime() - stopAt).isLessThan(SECOND);
+    assertThat(dropped).isZero();
+    assertThat(journal.committed).isZero();
+    LeveeStats s = snapshot();
+    assertThat(s.pending()).isEqualTo(6);
+    assertThat(s.offered() + s.recovered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
+  }
+
+  @Test
   void finishWaitsForExportsInProgressAndDropsWhatTheyOffered() {
     dispatcher.stop(SECOND);
     exporting.set(true);
