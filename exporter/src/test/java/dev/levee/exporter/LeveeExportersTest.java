@@ -555,4 +555,35 @@ class LeveeExportersTest {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aMemoryLimitSmallerThanOneRequestIsNamedOnceWithTheSmallestThatWorks() {
+    try (dev.levee.testing.LogCapture logged =
+        dev.levee.testing.LogCapture.of(dev.levee.exporter.internal.Pipelines.class.getName())) {
+      LeveeSpanExporter small =
+          LeveeSpanExporter.builder()
+              .setEndpoint(receiver.endpoint())
+              .setMemoryLimitBytes(16 * 1024)
+              .setMinBatchBytes(64 * 1024)
+              .build();
+      LeveeSpanExporter enough =
+          LeveeSpanExporter.builder()
+              .setEndpoint(receiver.endpoint())
+              .setMemoryLimitBytes(64 * 1024)
+              .setMinBatchBytes(64 * 1024)
+              .build();
+      try {
+        assertThat(logged.messages(java.util.logging.Level.WARNING))
+            .containsExactly(
+                "Levee's memory for spans (16384 bytes, otel.exporter.levee.memory.limit) is"
+                    + " smaller than one request (65536 bytes, otel.exporter.levee.batch.min.size):"
+                    + " much of what the backend could take will be journaled or dropped. Set"
+                    + " otel.exporter.levee.memory.limit to at least 65536 bytes, or lower"
+                    + " batch.min.size.");
+      } finally {
+        small.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+        enough.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
 }

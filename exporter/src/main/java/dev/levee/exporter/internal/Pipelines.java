@@ -23,11 +23,16 @@ import java.util.List;
  * and a journal of its own. Internal, may change.
  */
 public final class Pipelines {
+  private static final java.util.logging.Logger logger =
+      java.util.logging.Logger.getLogger(Pipelines.class.getName());
+
   private Pipelines() {}
 
   public static <T> List<Pipeline<T>> build(ChunkEncoder<T> encoder, ExporterSettings settings) {
     TransportSettings transport = settings.transport();
     List<URI> targets = transport.endpoints();
+    boolean fanout = transport.mode() == Endpoints.Mode.FANOUT && targets.size() > 1;
+    warnIfMemoryIsSmallerThanARequest(encoder.signal(), settings, fanout ? targets.size() : 1);
     if (transport.mode() != Endpoints.Mode.FANOUT || targets.size() < 2) {
       Endpoints.Mode mode =
           transport.mode() == Endpoints.Mode.FANOUT ? Endpoints.Mode.FAILOVER : transport.mode();
@@ -44,6 +49,32 @@ public final class Pipelines {
       throw e;
     }
     return pipelines;
+  }
+
+  /**
+   * One WARN line when the memory tier (each endpoint's share with fanout) cannot hold one request
+   * of {@code batch.min.size}: Levee would not fail, but it would spill or drop most of what a
+   * healthy backend could take. Names the smallest {@code memory.limit} that holds one.
+   */
+  static void warnIfMemoryIsSmallerThanARequest(Signal signal, ExporterSettings settings, int shares) {
+    long share = Math.max(1, settings.memoryLimitBytes() / shares);
+    long request = settings.batch().minBatchBytes();
+    if (share >= request) {
+      return;
+    }
+    logger.warning(
+        "Levee's memory for "
+            + signal.itemNoun()
+            + " ("
+            + settings.memoryLimitBytes()
+            + " bytes"
+            + (shares > 1 ? " shared by " + shares + " fanout endpoints" : "")
+            + ", otel.exporter.levee.memory.limit) is smaller than one request ("
+            + request
+            + " bytes, otel.exporter.levee.batch.min.size): much of what the backend could take"
+            + " will be journaled or dropped. Set otel.exporter.levee.memory.limit to at least "
+            + request * shares
+            + " bytes, or lower batch.min.size.");
   }
 
   /** One of {@code count} endpoints' share: its transport, memory, journal cap and directory. */

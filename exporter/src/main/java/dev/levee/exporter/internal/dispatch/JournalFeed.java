@@ -30,6 +30,8 @@ final class JournalFeed {
   private long expiredSeen;
   /** At shutdown: the backlog is delivered while the backend takes it. */
   private boolean draining;
+  /** Shutdown's drain has begun (a step can see the stop before it begins). */
+  private boolean drainStarted;
   /** At shutdown: the last read found nothing left to read. */
   private boolean exhausted;
 
@@ -98,6 +100,7 @@ final class JournalFeed {
    * the backend takes it: a next run may never come (a batch job, a rescheduled pod).
    */
   void drainAtStop() {
+    drainStarted = true;
     draining = cursor != null;
     exhausted = false;
   }
@@ -117,6 +120,9 @@ final class JournalFeed {
 
   /** Whether shutdown has nothing more to deliver from the journal. */
   boolean doneAtStop() {
+    if (!drainStarted) {
+      return cursor == null;
+    }
     return !draining || exhausted;
   }
 
