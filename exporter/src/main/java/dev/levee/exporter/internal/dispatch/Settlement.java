@@ -23,6 +23,9 @@ import java.util.logging.Level;
  * <p>Confined to the dispatcher thread.
  */
 final class Settlement {
+  /** The status a throttling backend answers with (OTLP/gRPC; HTTP 429 maps to it). */
+  static final String THROTTLED = "RESOURCE_EXHAUSTED";
+
   /** The longest wait a server's RetryInfo can impose: a typo there must not stall delivery. */
   static final long MAX_SERVER_RETRY_DELAY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
@@ -99,7 +102,13 @@ final class Settlement {
         return -1;
       }
       default -> {
-        request.endpoint.breaker().onFailure(took, outcome.status());
+        if (THROTTLED.equals(outcome.status())) {
+          // Throttling is back-pressure, not failure: the backend answered. Fewer requests in
+          // flight and the server's delay slow Levee down; the breaker is not told of a failure.
+          request.endpoint.breaker().onAnswer(took);
+        } else {
+          request.endpoint.breaker().onFailure(took, outcome.status());
+        }
         adaptive.onFailure();
         return onRetryableFailure(request, outcome);
       }

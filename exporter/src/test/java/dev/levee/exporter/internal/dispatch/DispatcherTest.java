@@ -133,6 +133,45 @@ class DispatcherTest {
   }
 
   @Test
+  void throttlingSlowsDeliveryDownWithoutOpeningTheBreaker() {
+    useBreaker();
+    for (int i = 0; i < 8; i++) {
+      sender.script.add(SendOutcome.retryableAfter("RESOURCE_EXHAUSTED", "slow down", SECOND / 5));
+    }
+    offer(100, 3);
+    long start = clock.nanoTime();
+
+    for (int i = 0; i < 20 && snapshot().delivered() < 3; i++) {
+      dispatcher.step();
+    }
+
+    // Eight throttled answers in a row: each waited out the server's 200 ms; the breaker (which
+    // opens at 50% failures over 4 calls) stayed closed, and the data went through.
+    assertThat(sender.requests).hasSize(9);
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(breaker.openings()).isZero();
+    assertThat(clock.nanoTime() - start).isGreaterThanOrEqualTo(8 * (SECOND / 5));
+    assertThat(snapshot().delivered()).isEqualTo(3);
+    assertThat(snapshot().retries()).isEqualTo(8);
+    assertReconciled();
+  }
+
+  @Test
+  void unavailableStillCountsAgainstTheBreaker() {
+    useBreaker();
+    for (int i = 0; i < 4; i++) {
+      sender.script.add(SendOutcome.retryable("UNAVAILABLE", "down"));
+    }
+    offer(100, 3);
+
+    for (int i = 0; i < 4; i++) {
+      dispatcher.step();
+    }
+
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+  }
+
+  @Test
   void anOpenBreakerSendsNothingUntilItsWaitIsOverThenProbes() {
     useBreaker();
     sender.alwaysFail = true;
