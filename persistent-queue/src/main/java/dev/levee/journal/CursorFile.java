@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A cursor's file, {@code cursors/<name>.pos}: what the cursor is done with ({@link DoneRecords}'
@@ -18,7 +17,7 @@ import java.util.logging.Logger;
  * <p>Thread-safe. Its lock is taken without the journal's lock, or inside it (never the reverse).
  */
 final class CursorFile {
-  private static final Logger logger = Logger.getLogger(JournalCursor.class.getName());
+  private static final JournalLog logger = JournalLog.of(JournalCursor.class);
 
   /** What is done with, encoded, and its place in the order of snapshots. */
   record Snapshot(byte[] encoded, long version) {}

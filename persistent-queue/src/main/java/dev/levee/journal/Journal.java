@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -43,7 +42,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * and tailers are used only under it.
  */
 public final class Journal implements AutoCloseable {
-  private static final Logger logger = Logger.getLogger(Journal.class.getName());
+  private static final JournalLog logger = JournalLog.of(Journal.class);
 
   final Object lock = new Object();
   final JournalSettings settings;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -39,7 +38,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Thread-safe; operations take the journal's lock.
  */
 public final class JournalCursor {
-  private static final Logger logger = Logger.getLogger(JournalCursor.class.getName());
+  private static final JournalLog logger = JournalLog.of(JournalCursor.class);
   static final String SUFFIX = ".pos";
   /** No record consumed yet. */
   static final long NONE = -1;

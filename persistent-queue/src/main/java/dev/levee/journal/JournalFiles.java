@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +17,7 @@ import java.util.stream.Stream;
  * moved aside, deletion. Internal to the journal.
  */
 final class JournalFiles {
-  private static final Logger logger = Logger.getLogger(Journal.class.getName());
+  private static final JournalLog logger = JournalLog.of(Journal.class);
   static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS =
       PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");

@@ -2,7 +2,6 @@ package dev.levee.journal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -15,7 +14,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * which deletes consumed files outside it.
  */
 final class Retention {
-  private static final Logger logger = Logger.getLogger(Journal.class.getName());
+  private static final JournalLog logger = JournalLog.of(Journal.class);
+
+  private static final java.time.Duration MAX_NANOS = java.time.Duration.ofNanos(Long.MAX_VALUE);
 
   private final Journal journal;
   private long droppedJournalFull;
@@ -35,8 +36,12 @@ final class Retention {
 
   /** Under the lock: deletes files whose newest record is past the maximum age. */
   void expireOldCycles() {
-    long cutoff =
-        Journal.toEpochNanos(journal.settings.clock().instant()) - journal.settings.maxAge().toNanos();
+    // A maximum age beyond what nanoseconds hold (about 292 years) means: never expire.
+    long maxAgeNanos = journal.settings.maxAge().compareTo(MAX_NANOS) >= 0
+        ? Long.MAX_VALUE
+        : journal.settings.maxAge().toNanos();
+    long now = Journal.toEpochNanos(journal.settings.clock().instant());
+    long cutoff = now - maxAgeNanos; // now is positive, so this cannot overflow
     while (!journal.cycles.isEmpty()
         && journal.cycles.firstKey() < journal.queue.cycle()
         && journal.cycles.firstEntry().getValue().newestAcceptedEpochNanos < cutoff) {

@@ -54,6 +54,14 @@ class JournalCrashTest {
       next = found.get(found.size() - 1) + 1;
     }
     assertThat(acknowledgedThrough).isGreaterThan(KILLS);
+    try (Journal journal =
+        Journal.open(
+            JournalSettings.defaults(journalDir, Signal.SPANS)
+                .withFsync(FsyncPolicy.NONE)
+                .withMaxAge(java.time.Duration.ofDays(365L * 200))
+                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
+      assertThat(journal.stats().cycles()).as("the kills spanned several files").isGreaterThan(1);
+    }
   }
 
   /** Runs the writer, kills it, and returns the last number it printed (or -1). */
@@ -105,7 +113,11 @@ class JournalCrashTest {
   private static List<Long> readAll(Path journalDir) throws Exception {
     List<Long> found = new ArrayList<>();
     try (Journal journal =
-        Journal.open(JournalSettings.defaults(journalDir, Signal.SPANS).withFsync(FsyncPolicy.NONE))) {
+        Journal.open(
+            JournalSettings.defaults(journalDir, Signal.SPANS)
+                .withFsync(FsyncPolicy.NONE)
+                .withMaxAge(java.time.Duration.ofDays(365L * 200))
+                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
       JournalCursor cursor = journal.cursor("audit-" + System.nanoTime());
       while (true) {
         JournalCursor.Batch batch = cursor.read(10_000, Long.MAX_VALUE);

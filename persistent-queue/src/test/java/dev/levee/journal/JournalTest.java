@@ -523,4 +523,18 @@ class JournalTest {
       return now;
     }
   }
+
+  @Test
+  void aMaximumAgeBeyondWhatNanosecondsHoldNeverExpiresAndNeverThrows() throws Exception {
+    try (Journal journal =
+        Journal.open(
+            JournalSettings.defaults(dir.resolve("ages"), Signal.SPANS)
+                .withFsync(FsyncPolicy.NONE)
+                .withMaxAge(java.time.Duration.ofDays(365L * 1000)))) {
+      assertThat(journal.append(Chunk.of(Signal.SPANS, new byte[10], 1, false, 0))).isTrue();
+      journal.applyRetention();
+      assertThat(journal.stats().droppedExpired()).isZero();
+      assertThat(journal.stats().records()).isEqualTo(1);
+    }
+  }
 }

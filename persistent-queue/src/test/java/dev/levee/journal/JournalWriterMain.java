@@ -16,7 +16,14 @@ public final class JournalWriterMain {
     Path directory = Path.of(args[0]);
     long first = Long.parseLong(args[1]);
     try (Journal journal =
-        Journal.open(JournalSettings.defaults(directory, Signal.SPANS).withFsync(FsyncPolicy.NONE))) {
+        Journal.open(
+            JournalSettings.defaults(directory, Signal.SPANS)
+                .withFsync(FsyncPolicy.NONE)
+                // The accepted-at field holds the record's number (1970 as a time): without this
+                // a file left behind when the five-minute cycle rolls would be expired at once.
+                .withMaxAge(java.time.Duration.ofDays(365L * 200))
+                // A file a second, so that kills land across file rolls too.
+                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
       System.out.println("ready");
       System.out.flush();
       for (long n = first; ; n++) {
