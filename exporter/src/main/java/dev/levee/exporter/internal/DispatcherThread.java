@@ -16,10 +16,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The body of one exporter's dispatcher thread: opens the journal as soon as it starts, runs the
- * dispatcher's steps and, between them, the watch and the early probe of a reconnected endpoint,
- * and when idle the journal's retention; when the dispatcher has finished, hands over to the
- * pipeline's close. Everything here runs on that one thread.
+ * The body of one exporter's dispatcher thread: has the journal opened beside it as soon as it
+ * starts, runs the dispatcher's steps and, between them, attaches the journal once open, the
+ * watch and the early probe of a reconnected endpoint, and when idle the journal's retention; when
+ * the dispatcher has finished, hands over to the pipeline's close. Everything here runs on that one
+ * thread, except the opening of the journal, on a short-lived thread of its own: Chronicle's first
+ * start takes a second or two, and delivery from memory does not wait for it.
  *
  * <p>Internal, may change.
  */
@@ -39,7 +41,13 @@ final class DispatcherThread implements Runnable {
   private final Clock clock;
   private final ThrottledLogger throttled;
   private final Runnable close;
+  private final long shutdownTimeoutNanos;
   private long lastRetentionNanos;
+  /** The journal once the opening thread has opened it; taken by the dispatcher thread. */
+  private final java.util.concurrent.atomic.AtomicReference<ChunkJournal> opened =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private Thread opener;
+  private Thread dispatcherThread;
 
   DispatcherThread(
       Signal signal,
@@ -50,6 +58,7 @@ final class DispatcherThread implements Runnable {
       JournalSetup journal,
       Clock clock,
       ThrottledLogger throttled,
+      long shutdownTimeoutNanos,
       Runnable close) {
     this.signal = signal;
     this.dispatcher = dispatcher;
@@ -60,13 +69,16 @@ final class DispatcherThread implements Runnable {
     this.clock = clock;
     this.throttled = throttled;
     this.close = close;
+    this.shutdownTimeoutNanos = shutdownTimeoutNanos;
   }
 
   @Override
   public void run() {
+    dispatcherThread = Thread.currentThread();
     try {
-      openJournal();
+      startOpeningJournal();
       while (true) {
+        attachJournalIfOpened();
         Dispatcher.Step step;
         try {
           step = dispatcher.step();
@@ -79,6 +91,7 @@ final class DispatcherThread implements Runnable {
           step = Dispatcher.Step.IDLE;
         }
         if (step == Dispatcher.Step.FINISHED) {
+          awaitJournalForTheEnd();
           break;
         }
         long now = clock.nanoTime();
@@ -95,28 +108,26 @@ final class DispatcherThread implements Runnable {
   }
 
   /**
-   * Opens the journal as soon as the thread starts. Not later, on demand: the exporter is shut
-   * down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it registers
-   * shutdown hooks of its own), so a short-lived application with its backend down would lose what
-   * it could not send.
+   * Has the journal opened as soon as the exporter starts. Not later, on demand: the exporter is
+   * shut down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it
+   * registers shutdown hooks of its own), so a short-lived application with its backend down would
+   * lose what it could not send.
    */
-  private void openJournal() {
+  private void startOpeningJournal() {
     if (!journal.enabled()) {
       return;
     }
+    opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
+    opener.setDaemon(true);
+    opener.start();
+  }
+
+  /** On the opening thread. */
+  private void openJournal() {
     JournalOptions options = journal.options(signal);
     try {
-      ChunkJournal opened = JournalLoader.open(options);
-      long recovered = dispatcher.attachJournal(opened, journal.drainOrder());
-      doorState.journalOpened(opened, journal.mode() == JournalMode.WRITE_AHEAD);
-      logger.info(
-          "Levee journal for "
-              + signal.itemNoun()
-              + " at "
-              + options.directory()
-              + (recovered > 0
-                  ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
-                  : ""));
+      opened.set(JournalLoader.open(options));
+      LockSupport.unpark(dispatcherThread);
     } catch (IOException | RuntimeException | LinkageError e) {
       logger.log(
           Level.SEVERE,
@@ -128,6 +139,53 @@ final class DispatcherThread implements Runnable {
               + " counted. Check otel.exporter.levee.journal.directory. Cause: "
               + e);
     }
+  }
+
+  /** Dispatcher thread: hands the journal to the dispatcher and the door once it is open. */
+  private void attachJournalIfOpened() {
+    ChunkJournal open = opened.getAndSet(null);
+    if (open == null) {
+      return;
+    }
+    try {
+      long recovered = dispatcher.attachJournal(open, journal.drainOrder());
+      doorState.journalOpened(open, journal.mode() == JournalMode.WRITE_AHEAD);
+      logger.info(
+          "Levee journal for "
+              + signal.itemNoun()
+              + " at "
+              + journal.options(signal).directory()
+              + (recovered > 0
+                  ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
+                  : ""));
+    } catch (RuntimeException e) {
+      open.close();
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot read its journal at "
+              + journal.options(signal).directory()
+              + " and runs memory-only for "
+              + signal.itemNoun()
+              + ". Cause: "
+              + e);
+    }
+  }
+
+  /**
+   * Before the end: when memory still holds data and the journal is still opening (a very
+   * short-lived application), the opening is waited for, at most the shutdown timeout, so that the
+   * data can go to the journal rather than be dropped. With nothing left, the exit does not wait.
+   */
+  private void awaitJournalForTheEnd() {
+    Thread opening = opener;
+    if (opening != null && opening.isAlive() && dispatcher.holdsData()) {
+      try {
+        opening.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    attachJournalIfOpened();
   }
 
   /** The journal's age limit and consumed files, once a minute when idle. */

@@ -126,7 +126,16 @@ public final class Pipeline<T> {
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
     DispatcherThread body =
         new DispatcherThread(
-            signal, dispatcher, endpoints, watch, doorState, settings.journal(), clock, throttled, this::close);
+            signal,
+            dispatcher,
+            endpoints,
+            watch,
+            doorState,
+            settings.journal(),
+            clock,
+            throttled,
+            settings.shutdownTimeout().toNanos(),
+            this::close);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
     thread.setDaemon(true);
     thread.start();

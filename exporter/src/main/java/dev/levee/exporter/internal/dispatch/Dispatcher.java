@@ -249,6 +249,11 @@ public final class Dispatcher {
     return worked ? Step.WORKED : Step.IDLE;
   }
 
+  /** Whether memory, a retry or a request still holds data (what {@link #finish} would settle). */
+  public boolean holdsData() {
+    return !inFlight.isEmpty() || ready != null || !source.isEmpty();
+  }
+
   private boolean nothingLeft() {
     return inFlight.isEmpty() && ready == null && source.isEmpty() && journal.doneAtStop();
   }
