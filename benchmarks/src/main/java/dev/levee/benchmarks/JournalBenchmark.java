@@ -80,6 +80,11 @@ public class JournalBenchmark {
   @TearDown(Level.Iteration)
   public void tearDown() throws IOException {
     journal.close();
+    deleteTree(directory);
+  }
+
+  /** Deletes a journal's directory and everything in it. */
+  static void deleteTree(Path directory) throws IOException {
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(file);

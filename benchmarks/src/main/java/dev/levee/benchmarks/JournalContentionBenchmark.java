@@ -11,11 +11,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,11 +77,7 @@ public class JournalContentionBenchmark {
   @TearDown(Level.Iteration)
   public void tearDown() throws IOException {
     journal.close();
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-    }
+    JournalBenchmark.deleteTree(directory);
   }
 
   /** The SDK's thread: one chunk of 64 spans into the journal. */

@@ -55,11 +55,7 @@ class JournalCrashTest {
     }
     assertThat(acknowledgedThrough).isGreaterThan(KILLS);
     try (Journal journal =
-        Journal.open(
-            JournalSettings.defaults(journalDir, Signal.SPANS)
-                .withFsync(FsyncPolicy.NONE)
-                .withMaxAge(java.time.Duration.ofDays(365L * 200))
-                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
+        Journal.open(JournalWriterMain.settings(journalDir))) {
       assertThat(journal.stats().cycles()).as("the kills spanned several files").isGreaterThan(1);
     }
   }
@@ -113,11 +109,7 @@ class JournalCrashTest {
   private static List<Long> readAll(Path journalDir) throws Exception {
     List<Long> found = new ArrayList<>();
     try (Journal journal =
-        Journal.open(
-            JournalSettings.defaults(journalDir, Signal.SPANS)
-                .withFsync(FsyncPolicy.NONE)
-                .withMaxAge(java.time.Duration.ofDays(365L * 200))
-                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
+        Journal.open(JournalWriterMain.settings(journalDir))) {
       JournalCursor cursor = journal.cursor("audit-" + System.nanoTime());
       while (true) {
         JournalCursor.Batch batch = cursor.read(10_000, Long.MAX_VALUE);

@@ -12,18 +12,23 @@ import java.nio.file.Path;
 public final class JournalWriterMain {
   private JournalWriterMain() {}
 
+  /**
+   * The writer's journal settings, also for reading what it wrote: a file a second, so that kills
+   * land across file rolls too; and no expiry, because the accepted-at field holds the record's
+   * number (1970 as a time), so a file left behind by a roll would otherwise expire at once.
+   */
+  static JournalSettings settings(Path directory) {
+    return JournalSettings.defaults(directory, Signal.SPANS)
+        .withFsync(FsyncPolicy.NONE)
+        .withMaxAge(java.time.Duration.ofDays(365L * 200))
+        .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY);
+  }
+
   public static void main(String[] args) throws Exception {
     Path directory = Path.of(args[0]);
     long first = Long.parseLong(args[1]);
     try (Journal journal =
-        Journal.open(
-            JournalSettings.defaults(directory, Signal.SPANS)
-                .withFsync(FsyncPolicy.NONE)
-                // The accepted-at field holds the record's number (1970 as a time): without this
-                // a file left behind when the five-minute cycle rolls would be expired at once.
-                .withMaxAge(java.time.Duration.ofDays(365L * 200))
-                // A file a second, so that kills land across file rolls too.
-                .withRollCycle(net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY))) {
+        Journal.open(settings(directory))) {
       System.out.println("ready");
       System.out.flush();
       for (long n = first; ; n++) {
