@@ -82,8 +82,6 @@ public final class Dispatcher {
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
   private volatile boolean paused;
-  /** Dispatcher thread: the first step after {@link #stop} has been taken. */
-  private boolean stopSeen;
 
   /** Requests sent and not yet settled, oldest first. */
   private final List<Request> inFlight = new ArrayList<>();
@@ -221,9 +219,8 @@ public final class Dispatcher {
 
   /** Does one unit of work. See {@link Step}. */
   public Step step() {
-    if (stopping && !stopSeen) {
-      stopSeen = true;
-      journal.drainAtStop();
+    if (stopping) {
+      journal.drainAtStop(); // once: later calls do nothing
     }
     flush.settle(clock.nanoTime());
     journal.syncDrops();

@@ -97,9 +97,13 @@ final class JournalFeed {
 
   /**
    * Shutdown has begun: the backlog is delivered too, within the shutdown timeout, for as long as
-   * the backend takes it: a next run may never come (a batch job, a rescheduled pod).
+   * the backend takes it: a next run may never come (a batch job, a rescheduled pod). Only the
+   * first call counts.
    */
   void drainAtStop() {
+    if (drainStarted) {
+      return;
+    }
     drainStarted = true;
     draining = cursor != null;
     exhausted = false;
