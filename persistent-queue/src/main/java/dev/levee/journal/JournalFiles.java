@@ -26,8 +26,11 @@ final class JournalFiles {
   private JournalFiles() {}
 
   /**
-   * Moves aside {@code .cq4} files whose names are not cycle names: Chronicle refuses to open a
-   * queue directory holding one, which would cost the journal for good.
+   * Moves aside {@code .cq4} files Chronicle could not open: files whose names are not cycle names
+   * (Chronicle refuses a queue directory holding one, which would cost the journal for good), and
+   * cycle files whose first header was never written, left by a process killed as it created the
+   * file (opening the queue would wait for that header for ever). A file without its first header
+   * holds no records.
    */
   static void quarantineForeignQueueFiles(Path directory, String cycleFormat) {
     DateTimeFormatter format = DateTimeFormatter.ofPattern(cycleFormat).withZone(ZoneOffset.UTC);
@@ -40,16 +43,47 @@ final class JournalFiles {
         try {
           format.parse(name.substring(0, name.length() - QUEUE_SUFFIX.length()));
         } catch (java.time.format.DateTimeParseException e) {
-          Path target = directory.resolve("quarantine").resolve(name);
-          createPrivateDirectory(target.getParent());
-          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-          logger.warning(
-              "Levee moved " + file + " out of its journal to " + target + ": not a journal file.");
+          moveAside(directory, file, "not a journal file");
+          continue;
+        }
+        if (headerNeverWritten(file)) {
+          moveAside(
+              directory,
+              file,
+              "its first header was never written (the process was killed as it created the"
+                  + " file); it held no records");
         }
       }
     } catch (IOException e) {
       logger.log(Level.WARNING, "Levee could not check its journal directory " + directory, e);
     }
+  }
+
+  /** Whether a cycle file's first header is missing or was left incomplete. */
+  static boolean headerNeverWritten(Path file) throws IOException {
+    try (java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+      java.nio.ByteBuffer header =
+          java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      while (header.hasRemaining() && channel.read(header) > 0) {
+        // read the four bytes of the header
+      }
+      if (header.hasRemaining()) {
+        return true; // shorter than a header
+      }
+      int value = header.getInt(0);
+      return value == 0 || (value & NOT_COMPLETE) != 0;
+    }
+  }
+
+  /** The bit Chronicle sets in a header while the message it heads is being written. */
+  private static final int NOT_COMPLETE = 0x80000000;
+
+  private static void moveAside(Path directory, Path file, String why) throws IOException {
+    Path target = directory.resolve("quarantine").resolve(file.getFileName());
+    createPrivateDirectory(target.getParent());
+    Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+    logger.warning("Levee moved " + file + " out of its journal to " + target + ": " + why + ".");
   }
 
   static void createPrivateDirectory(Path directory) throws IOException {

@@ -26,6 +26,7 @@ class JournalCrashTest {
   @TempDir Path dir;
 
   @Test
+  @org.junit.jupiter.api.Timeout(300) // a journal that cannot open must fail the test, not hang CI
   void everyAcknowledgedRecordSurvivesKillNine() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);

@@ -537,4 +537,26 @@ class JournalTest {
       assertThat(journal.stats().records()).isEqualTo(1);
     }
   }
+
+  @Test
+  // Without the fix, opening waits for the missing header for ever: fail instead of hanging.
+  @org.junit.jupiter.api.Timeout(60)
+  void aCycleFileKilledAsItWasCreatedIsMovedAsideAndTheJournalOpens() throws Exception {
+    Path directory = dir.resolve("torn");
+    JournalSettings torn =
+        JournalSettings.defaults(directory, Signal.SPANS).withFsync(FsyncPolicy.NONE);
+    try (Journal journal = Journal.open(torn)) {
+      assertThat(journal.append(Chunk.of(Signal.SPANS, new byte[10], 1, false, 1))).isTrue();
+    }
+    // A file for a later cycle, created by a process killed before it wrote the first header.
+    Path file = directory.resolve("20991231-2355V.cq4");
+    Files.write(file, new byte[64 * 1024]);
+
+    try (Journal journal = Journal.open(torn)) {
+      assertThat(journal.stats().records()).isEqualTo(1);
+      assertThat(journal.append(Chunk.of(Signal.SPANS, new byte[10], 1, false, 2))).isTrue();
+    }
+    assertThat(directory.resolve("quarantine").resolve("20991231-2355V.cq4")).exists();
+    assertThat(file).doesNotExist();
+  }
 }
