@@ -2,6 +2,7 @@ package dev.levee.exporter;
 
 import dev.levee.exporter.internal.Fanout;
 import dev.levee.exporter.internal.Pipeline;
+import dev.levee.exporter.internal.admission.Stage;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What Levee's three exporters share: flush, shutdown, and what they tell about themselves.
@@ -21,6 +24,16 @@ public abstract class LeveeExporter<T> {
   /** With fanout, every endpoint's pipeline and how a batch reaches them all; else null. */
   private final Fanout<T> fanout;
   private final List<Pipeline<T>> pipelines;
+  /** With a Levee processor in front, where it leaves what the application ends; else null. */
+  private volatile Stage<?, T> stage;
+  /**
+   * Set when a Levee processor took the place of the SDK's batch processor around this exporter:
+   * only that processor's shutdown stops the exporter (the retired batch processor's does not).
+   */
+  private volatile boolean ownedByProcessor;
+
+  /** How long shutdown waits for an item an application thread is adding to the stage. */
+  private static final long STAGE_CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   LeveeExporter(Pipeline<T> pipeline) {
     this.pipeline = pipeline;
@@ -39,8 +52,38 @@ public abstract class LeveeExporter<T> {
     return fanout != null ? fanout.export(items) : pipeline.export(items);
   }
 
+  /**
+   * The stage a Levee processor leaves items in, taken from by the (first) pipeline's dispatcher
+   * thread. One per exporter.
+   */
+  synchronized <S> Stage<S, T> openStage(Function<S, T> read, int batchItems) {
+    if (stage != null) {
+      throw new IllegalStateException("this exporter already has a Levee processor in front of it");
+    }
+    Stage<S, T> opened =
+        new Stage<>(
+            read,
+            this::exportBatch,
+            failure -> pipelines.forEach(each -> each.unreadable(failure)),
+            batchItems,
+            pipeline.memoryLimitBytes(),
+            pipeline::bytesPerItem);
+    pipeline.takeFrom(opened);
+    stage = opened;
+    return opened;
+  }
+
+  /** A Levee processor took the batch processor's place: see {@link #shutdown}. */
+  void ownedByProcessor() {
+    ownedByProcessor = true;
+  }
+
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */
   public CompletableResultCode flush() {
+    Stage<?, T> front = stage;
+    if (front != null) {
+      front.takeAll();
+    }
     if (fanout == null) {
       return pipeline.flush();
     }
@@ -52,6 +95,23 @@ public abstract class LeveeExporter<T> {
    * journal (or drops it, counted), and releases every thread and connection. Idempotent.
    */
   public CompletableResultCode shutdown() {
+    if (ownedByProcessor) {
+      // The SDK's batch processor this exporter was built into, retired at start, shuts its
+      // exporter down; the Levee processor in its place stops this one (see stop()).
+      return flush();
+    }
+    return stop();
+  }
+
+  /**
+   * Stops: hands on what a Levee processor's stage holds, then shuts the pipelines down. What the
+   * application ends from now on is counted as dropped at shutdown.
+   */
+  CompletableResultCode stop() {
+    Stage<?, T> front = stage;
+    if (front != null) {
+      front.close(STAGE_CLOSE_WAIT_NANOS);
+    }
     if (fanout == null) {
       return pipeline.shutdown();
     }

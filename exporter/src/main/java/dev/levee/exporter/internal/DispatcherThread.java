@@ -4,6 +4,7 @@ import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.admission.DoorState;
+import dev.levee.exporter.internal.admission.Stage;
 import dev.levee.exporter.internal.dispatch.Dispatcher;
 import dev.levee.exporter.internal.management.ThrottledLogger;
 import dev.levee.exporter.internal.management.Watch;
@@ -12,6 +13,7 @@ import io.opentelemetry.sdk.common.Clock;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +33,8 @@ final class DispatcherThread implements Runnable {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How often an idle dispatcher applies the journal's age limit and deletes consumed files. */
   private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** The most items taken from a Levee processor's stage between two dispatcher steps. */
+  private static final int STAGE_ITEMS_PER_STEP = 8192;
 
   private final Signal signal;
   private final Dispatcher dispatcher;
@@ -42,6 +46,10 @@ final class DispatcherThread implements Runnable {
   private final ThrottledLogger throttled;
   private final Runnable close;
   private final long shutdownTimeoutNanos;
+  private final long lingerNanos;
+  /** A Levee processor's stage in front, taken from between steps; or null. */
+  private volatile Stage<?, ?> stage;
+  private volatile BooleanSupplier mayTakeFromTheStage = () -> true;
   private long lastRetentionNanos;
   /** The journal once the opening thread has opened it; taken by the dispatcher thread. */
   private final java.util.concurrent.atomic.AtomicReference<ChunkJournal> opened =
@@ -59,6 +67,7 @@ final class DispatcherThread implements Runnable {
       Clock clock,
       ThrottledLogger throttled,
       long shutdownTimeoutNanos,
+      long lingerNanos,
       Runnable close) {
     this.signal = signal;
     this.dispatcher = dispatcher;
@@ -70,6 +79,13 @@ final class DispatcherThread implements Runnable {
     this.throttled = throttled;
     this.close = close;
     this.shutdownTimeoutNanos = shutdownTimeoutNanos;
+    this.lingerNanos = lingerNanos;
+  }
+
+  /** From now on this thread takes from {@code front} between the dispatcher's steps. */
+  void takeFrom(Stage<?, ?> front, BooleanSupplier mayTake) {
+    this.mayTakeFromTheStage = mayTake;
+    this.stage = front;
   }
 
   @Override
@@ -81,6 +97,7 @@ final class DispatcherThread implements Runnable {
         attachJournalIfOpened();
         Dispatcher.Step step;
         try {
+          takeFromTheStage();
           step = dispatcher.step();
         } catch (Throwable t) {
           // A bug must not end delivery for the life of the host: report it and carry on.
@@ -99,11 +116,26 @@ final class DispatcherThread implements Runnable {
         endpoints.probeEarlyIfReconnected(now);
         if (step == Dispatcher.Step.IDLE) {
           applyJournalRetentionIfDue(now);
-          LockSupport.parkNanos(this, dispatcher.idleParkNanos(IDLE_PARK_NANOS));
+          Stage<?, ?> front = stage;
+          long park = dispatcher.idleParkNanos(IDLE_PARK_NANOS);
+          LockSupport.parkNanos(
+              this, front == null || front.isEmpty() ? park : Math.min(park, lingerNanos));
         }
       }
     } finally {
       close.run();
+    }
+  }
+
+  /**
+   * Encodes and places what a Levee processor left in its stage, a bounded amount per step so that
+   * delivery goes on while the application produces faster than one thread encodes (the stage then
+   * fills and the application's threads take batches themselves).
+   */
+  private void takeFromTheStage() {
+    Stage<?, ?> front = stage;
+    if (front != null && mayTakeFromTheStage.getAsBoolean()) {
+      front.take(STAGE_ITEMS_PER_STEP);
     }
   }
 

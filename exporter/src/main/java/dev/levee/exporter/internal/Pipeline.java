@@ -10,6 +10,8 @@ import dev.levee.exporter.LeveeStats;
 import dev.levee.exporter.internal.admission.Delivery;
 import dev.levee.exporter.internal.admission.Door;
 import dev.levee.exporter.internal.admission.DoorState;
+import dev.levee.exporter.internal.admission.OverflowPolicy;
+import dev.levee.exporter.internal.admission.Stage;
 import dev.levee.exporter.internal.dispatch.Dispatcher;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.flow.Adaptive;
@@ -79,6 +81,7 @@ public final class Pipeline<T> {
   /** This exporter on the shared admin endpoint, or null. */
   private final AdminBinding admin;
   private final Thread thread;
+  private final DispatcherThread body;
 
   private final AtomicInteger exportsInProgress = new AtomicInteger();
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -124,7 +127,7 @@ public final class Pipeline<T> {
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
-    DispatcherThread body =
+    this.body =
         new DispatcherThread(
             signal,
             dispatcher,
@@ -135,8 +138,10 @@ public final class Pipeline<T> {
             clock,
             throttled,
             settings.shutdownTimeout().toNanos(),
+            settings.batch().linger().toNanos(),
             this::close);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
+    doorState.dispatcherThread(thread);
     thread.setDaemon(true);
     thread.start();
   }
@@ -230,6 +235,42 @@ public final class Pipeline<T> {
     } finally {
       exportsInProgress.decrementAndGet();
     }
+  }
+
+  /**
+   * A Levee processor's stage is in front of this pipeline (the first, with fanout): its dispatcher
+   * thread takes from the stage between steps, and what the stage holds counts as memory in use.
+   */
+  public void takeFrom(Stage<?, T> stage) {
+    doorState.stageInFront(stage::heldBytes);
+    stage.setTaker(thread);
+    body.takeFrom(stage, this::roomForTheStage);
+    wakeDispatcher();
+  }
+
+  /**
+   * Whether the dispatcher thread takes from the stage now: always, but with {@code
+   * overflow.policy=block} only while memory has room for a request, so that when it has none the
+   * stage fills and the application's threads wait for room, as that policy says.
+   */
+  private boolean roomForTheStage() {
+    return settings.admission().overflowPolicy() != OverflowPolicy.BLOCK
+        || buffer.usedBytes() + settings.batch().minBatchBytes() <= buffer.capacityBytes();
+  }
+
+  /** An item a Levee processor handed over could not be read; see {@link Door#unreadable}. */
+  public void unreadable(Throwable t) {
+    door.unreadable(t);
+  }
+
+  /** The encoded size of a recent item. */
+  public int bytesPerItem() {
+    return door.bytesPerItem();
+  }
+
+  /** The memory this pipeline holds at most ({@code memory.limit}, or its share with fanout). */
+  public long memoryLimitBytes() {
+    return buffer.capacityBytes() + (priorityBuffer != null ? priorityBuffer.capacityBytes() : 0);
   }
 
   /** Takes a batch already encoded by another pipeline's caller; see {@link Door#exportEncoded}. */
@@ -341,8 +382,10 @@ public final class Pipeline<T> {
       }
     }
     return stats.snapshot(
-        buffer.usedBytes() + (priorityBuffer != null ? priorityBuffer.usedBytes() : 0),
-        buffer.capacityBytes() + (priorityBuffer != null ? priorityBuffer.capacityBytes() : 0),
+        buffer.usedBytes()
+            + (priorityBuffer != null ? priorityBuffer.usedBytes() : 0)
+            + doorState.stagedBytes(),
+        memoryLimitBytes(),
         journalOpen,
         endpoints,
         dispatcher.adaptive(),

@@ -233,6 +233,20 @@ public final class Door<T> {
     return limit(items, count, chunk, priority);
   }
 
+  /**
+   * An item a Levee processor handed over could not be read into the SDK's data: counted as
+   * offered and dropped ({@code encoding_failed}).
+   */
+  public void unreadable(Throwable t) {
+    stats.offered(1);
+    encodingFailed(1, t);
+  }
+
+  /** The encoded size of a recent item. */
+  public int bytesPerItem() {
+    return encoder.bytesPerItem();
+  }
+
   private CompletableResultCode encodingFailed(int count, Throwable t) {
     stats.droppedAtDoor(DropReason.ENCODING_FAILED, count);
     throttled.log(

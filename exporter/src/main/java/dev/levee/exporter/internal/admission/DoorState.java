@@ -1,5 +1,7 @@
 package dev.levee.exporter.internal.admission;
 
+import java.util.function.LongSupplier;
+
 import dev.levee.buffer.ChunkJournal;
 
 /**
@@ -12,6 +14,9 @@ public final class DoorState {
   private volatile boolean closed;
   private volatile ChunkJournal journal;
   private volatile boolean writeAhead;
+  private volatile Thread dispatcher;
+  /** With a Levee processor in front, the memory its stage holds; else none. */
+  private volatile LongSupplier staged = () -> 0;
 
   /** Shutdown has begun: from now on the door takes nothing (counted {@code shutdown}). */
   public void close() {
@@ -35,6 +40,25 @@ public final class DoorState {
   public ChunkJournal writeAheadJournal() {
     ChunkJournal open = journal;
     return open != null && writeAhead ? open : null;
+  }
+
+  /** A Levee processor's stage is in front: what it holds counts against {@code memory.limit}. */
+  public void stageInFront(LongSupplier stagedBytes) {
+    this.staged = stagedBytes;
+  }
+
+  /** The memory a Levee processor's stage holds for this pipeline, by encoded size. */
+  public long stagedBytes() {
+    return staged.getAsLong();
+  }
+
+  /** The dispatcher thread, which never waits for memory: it is what frees memory. */
+  public void dispatcherThread(Thread thread) {
+    this.dispatcher = thread;
+  }
+
+  public boolean onTheDispatcherThread() {
+    return Thread.currentThread() == dispatcher;
   }
 
   /** The open journal, or null (memory-only, or not open yet). */

@@ -206,7 +206,7 @@ final class Intake<T> {
    * {@code overflow.block.timeout}. Returns whether memory took the chunk.
    */
   private boolean offerToMemory(Chunk chunk) {
-    if (buffer.offer(chunk)) {
+    if (roomBesideTheStage(chunk) && buffer.offer(chunk)) {
       return true;
     }
     return switch (settings.overflowPolicy()) {
@@ -214,6 +214,15 @@ final class Intake<T> {
       case BLOCK -> waitForRoom(chunk);
       default -> false;
     };
+  }
+
+  /**
+   * Whether memory has room for the chunk counting what a Levee processor's stage holds in front
+   * of the door: the two share {@code memory.limit}.
+   */
+  private boolean roomBesideTheStage(Chunk chunk) {
+    long staged = state.stagedBytes();
+    return staged <= 0 || buffer.usedBytes() + staged + chunk.sizeBytes() <= buffer.capacityBytes();
   }
 
   private boolean makeRoomByEviction(Chunk chunk) {
@@ -256,6 +265,11 @@ final class Intake<T> {
 
   /** {@code block}: waits for the dispatcher to free memory, up to the block timeout. */
   private boolean waitForRoom(Chunk chunk) {
+    if (state.onTheDispatcherThread()) {
+      // Taking from a Levee processor's stage: only the dispatcher frees memory, so it cannot wait
+      // for itself (it takes from the stage only while memory has room; see DispatcherThread).
+      return false;
+    }
     long deadline = clock.nanoTime() + settings.blockTimeout().toNanos();
     while (!state.closed()) {
       long left = deadline - clock.nanoTime();

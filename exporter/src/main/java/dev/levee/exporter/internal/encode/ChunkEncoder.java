@@ -33,6 +33,8 @@ public final class ChunkEncoder<T> {
   private final OtlpRequestWriter<T> reusable;
   private final ReentrantLock reusableLock = new ReentrantLock();
   private final ToIntFunction<Collection<T>> itemCounter;
+  /** Bytes per item of the last batch encoded; a realistic span's size before the first. */
+  private volatile int lastBytesPerItem = 600;
 
   private ChunkEncoder(
       Signal signal, Supplier<OtlpRequestWriter<T>> writers, ToIntFunction<Collection<T>> itemCounter) {
@@ -146,7 +148,15 @@ public final class ChunkEncoder<T> {
     } else {
       bytes = writers.get().write(items);
     }
+    if (itemCount > 0) {
+      lastBytesPerItem = Math.max(1, bytes.length / itemCount);
+    }
     return Chunk.of(signal, bytes, itemCount, false, nowEpochNanos);
+  }
+
+  /** The encoded size of an item of the last batch (a guess before the first). */
+  public int bytesPerItem() {
+    return lastBytesPerItem;
   }
 
   private static int countDataPoints(Collection<MetricData> metrics) {
