@@ -239,4 +239,60 @@ class LeveeProvidersTest {
       });
     }
   }
+
+  private static OpenTelemetrySdk autoconfigured(Map<String, String> extra) {
+    Map<String, String> properties = new java.util.HashMap<>(extra);
+    properties.putIfAbsent("otel.metrics.exporter", "none");
+    properties.putIfAbsent("otel.exporter.levee.journal.mode", "off");
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> properties)
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+  }
+
+  @Test
+  void leveesProcessorTakesTheBatchProcessorsPlaceAndLosesNothingOfABurst() {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      OpenTelemetrySdk sdk =
+          autoconfigured(
+              Map.of(
+                  "otel.traces.exporter", "levee",
+                  "otel.logs.exporter", "levee",
+                  "otel.bsp.max.queue.size", "100",
+                  "otel.exporter.levee.endpoint", receiver.endpoint()));
+      assertThat(sdk.getSdkTracerProvider().toString()).contains("LeveeSpanProcessor");
+      assertThat(sdk.getSdkTracerProvider().toString()).doesNotContain("BatchSpanProcessor");
+      assertThat(sdk.getSdkLoggerProvider().toString()).contains("LeveeLogRecordProcessor");
+      assertThat(logged.messages(Level.INFO))
+          .anyMatch(m -> m.contains("otel.bsp.max.queue.size=100 is replaced by otel.exporter.levee.memory.limit"));
+      Tracer tracer = sdk.getTracer("test");
+      // Far beyond the batch processor's queue (100 here): none of it may be dropped.
+      for (int i = 0; i < 5_000; i++) {
+        tracer.spanBuilder("burst-" + i).startSpan().end();
+      }
+      sdk.getLogsBridge().get("test").logRecordBuilder().setBody("one").emit();
+      assertThat(sdk.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      assertThat(receiver.spanCount()).isEqualTo(5_000);
+      assertThat(receiver.logRecordCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void processorBatchKeepsTheSdksBatchProcessor() {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      OpenTelemetrySdk sdk =
+          autoconfigured(
+              Map.of(
+                  "otel.traces.exporter", "levee",
+                  "otel.logs.exporter", "none",
+                  "otel.exporter.levee.traces.processor", "batch",
+                  "otel.exporter.levee.endpoint", receiver.endpoint()));
+      assertThat(sdk.getSdkTracerProvider().toString()).contains("BatchSpanProcessor");
+      sdk.getTracer("test").spanBuilder("through-the-batch-processor").startSpan().end();
+      assertThat(sdk.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(1);
+    }
+  }
 }
