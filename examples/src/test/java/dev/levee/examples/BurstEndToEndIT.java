@@ -1,0 +1,87 @@
+package dev.levee.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.levee.testing.AgentProcess;
+import dev.levee.testing.LeveeAccounting;
+import dev.levee.testing.LeveeAccounting.Counts;
+import dev.levee.testing.OtlpReceiver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A burst, then exit, under the real agent against a healthy receiver: {@code BurstApp} ends
+ * 20,000 spans and emits 2,000 log records as fast as it can and returns from {@code main} at
+ * once. With Levee's processor in place of the SDK's batch processor (autoconfigure's default
+ * with Levee), nothing is lost before Levee sees it, and with write-ahead or a small {@code
+ * memory.limit} everything is still delivered before the process ends: the journal is read as
+ * fast as the backend takes it, and shutdown drains it.
+ */
+class BurstEndToEndIT {
+  private static final int SPANS = 20_000;
+  private static final int LOG_RECORDS = SPANS / 10;
+  private static final Duration CHILD_LIMIT = Duration.ofMinutes(2);
+
+  @TempDir Path tempDir;
+
+  /** The newest agent with write-ahead and with 1 MiB of memory; the oldest with write-ahead. */
+  static Stream<Arguments> cells() {
+    String[] agents = System.getProperty("levee.it.agents").split(",");
+    String oldest = agents[0];
+    String newest = agents[agents.length - 1];
+    return Stream.of(
+        Arguments.of(newest, "journal.mode", "write_ahead"),
+        Arguments.of(newest, "memory.limit", "1MiB"),
+        Arguments.of(oldest, "journal.mode", "write_ahead"));
+  }
+
+  @ParameterizedTest(name = "agent {0}, {1}={2}")
+  @MethodSource("cells")
+  void everythingOfABurstIsDeliveredBeforeTheProcessEnds(String agent, String key, String value)
+      throws IOException {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AgentProcess app =
+          DemoApps.underTheAgent(Path.of(System.getProperty("java.home")), agent)
+              .mainClass("dev.levee.examples.app.BurstApp")
+              .leveeForAllSignals()
+              .property("otel.service.name", "levee-burst")
+              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              .property("otel.exporter.levee.journal.directory", tempDir.resolve("journal").toString())
+              .property("otel.exporter.levee." + key, value)
+              .arg(String.valueOf(SPANS))
+              .start();
+
+      assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
+      String output = app.output();
+
+      assertThat(output).contains("burst app: done, " + SPANS + " spans");
+      // Every span reached Levee (no queue in front of it dropped any) and the receiver.
+      assertThat(receiver.spanCount()).as(output).isEqualTo(SPANS);
+      assertThat(receiver.duplicateSpanCount()).isZero();
+      assertThat(receiver.logRecordCount()).as(output).isEqualTo(LOG_RECORDS);
+      Map<String, Counts> accounting = LeveeAccounting.parse(output);
+      for (Map.Entry<String, Long> expected : Map.of("spans", (long) SPANS, "logs", (long) LOG_RECORDS).entrySet()) {
+        Counts counts = accounting.get(expected.getKey());
+        assertThat(counts).as(output).isNotNull();
+        assertThat(counts.offered()).as(expected.getKey()).isEqualTo(expected.getValue());
+        assertThat(counts.delivered()).as(expected.getKey()).isEqualTo(expected.getValue());
+        assertThat(counts.dropped()).as(expected.getKey()).isZero();
+        assertThat(counts.pending()).as(expected.getKey()).isZero();
+      }
+      if (value.equals("write_ahead")) {
+        // Write-ahead: every span went through the journal on its way.
+        assertThat(accounting.get("spans").journaled()).isEqualTo((long) SPANS);
+      }
+      assertThat(List.of(output.split("\n")))
+          .noneMatch(line -> line.contains("BatchSpanProcessor") || line.contains("BatchLogRecordProcessor"));
+    }
+  }
+}
