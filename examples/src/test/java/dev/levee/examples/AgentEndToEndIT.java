@@ -254,7 +254,9 @@ class AgentEndToEndIT {
 
   /**
    * The same app configured by a declarative YAML file ({@code otel.config.file}) that names
-   * {@code levee} as the exporter of all three providers: Levee's ComponentProviders read its keys,
+   * Levee for all three providers (the {@code levee} span processor, the {@code levee} exporter
+   * behind the meter reader and the batch log record processor): Levee's ComponentProviders read
+   * its keys,
    * the self-metrics register on the global meter provider (the SDK built from a file calls no
    * {@code afterAutoConfigure}), and a misspelt key is reported by name.
    */
@@ -277,11 +279,12 @@ class AgentEndToEndIT {
               + "      value: levee-yaml\n"
               + "tracer_provider:\n"
               + "  processors:\n"
-              + "    - batch:\n"
-              + "        schedule_delay: 100\n"
-              + "        exporter:\n"
-              + exporter
-              + "            memroy_limit: 8MiB\n"
+              // Levee's processor: the exporter's keys, no batch processor in front.
+              + "    - levee:\n"
+              + "        endpoint: " + receiver.endpoint() + "\n"
+              + "        journal:\n"
+              + "          directory: " + journal + "\n"
+              + "        memroy_limit: 8MiB\n"
               + "meter_provider:\n"
               + "  readers:\n"
               + "    - periodic:\n"

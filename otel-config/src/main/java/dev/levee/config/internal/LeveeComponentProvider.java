@@ -56,11 +56,16 @@ public abstract class LeveeComponentProvider<E> implements ComponentProvider, Au
   @Override
   public E create(DeclarativeConfigProperties config) {
     E exporter = DeclarativeExporters.create(signal, config, build, discarding);
-    selfMetrics.remember(exporter);
+    selfMetrics.remember(exporterOf(exporter));
     // The SDK built from a file does not call afterAutoConfigure: register on the global meter
     // provider once the agent (or the application) has set it.
     selfMetrics.registerOnGlobalWhenSet();
     return exporter;
+  }
+
+  /** The exporter in what this provider made (a processor's exporter), for its self-metrics. */
+  protected Object exporterOf(E made) {
+    return made;
   }
 
   /** Registers the self-metrics on the SDK's meter provider, where the SDK calls this. */
