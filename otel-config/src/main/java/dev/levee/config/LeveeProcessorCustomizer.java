@@ -2,6 +2,7 @@ package dev.levee.config;
 
 import dev.levee.buffer.Signal;
 import dev.levee.config.internal.LeveeProperties;
+import dev.levee.config.internal.ProcessorChoice;
 import dev.levee.exporter.LeveeLogRecordProcessor;
 import dev.levee.exporter.LeveeSpanProcessor;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
@@ -30,7 +31,6 @@ import java.util.logging.Logger;
  */
 public final class LeveeProcessorCustomizer implements AutoConfigurationCustomizerProvider {
   private static final Logger logger = Logger.getLogger(LeveeProcessorCustomizer.class.getName());
-  static final String PROCESSOR_KEY = "processor";
 
   @Override
   public void customize(AutoConfigurationCustomizer autoConfiguration) {
@@ -74,19 +74,7 @@ public final class LeveeProcessorCustomizer implements AutoConfigurationCustomiz
 
   /** {@code otel.exporter.levee.[signal.]processor}: {@code levee} (the default) or {@code batch}. */
   private static boolean replaces(ConfigProperties config, Signal signal) {
-    LeveeProperties properties = new LeveeProperties(config, signal);
-    return properties
-        .levee(PROCESSOR_KEY)
-        .map(
-            found -> {
-              try {
-                return LeveeProperties.parseChoice(found, "levee", "batch").equals("levee");
-              } catch (RuntimeException e) {
-                logger.warning(e.getMessage() + "; using levee");
-                return true;
-              }
-            })
-        .orElse(true);
+    return ProcessorChoice.leveeProcessor(new LeveeProperties(config, signal));
   }
 
   /** Items per batch: {@code <prefix>max.export.batch.size}, else the batch processor's 512. */

@@ -295,4 +295,25 @@ class LeveeProvidersTest {
       assertThat(receiver.spanCount()).isEqualTo(1);
     }
   }
+
+  @Test
+  void aBadProcessorValueIsNamedAndLeveesProcessorStays() {
+    OpenTelemetrySdk sdk =
+        autoconfigured(
+            Map.of(
+                "otel.traces.exporter", "levee",
+                "otel.logs.exporter", "none",
+                "otel.exporter.levee.processor", "bogus",
+                "otel.exporter.levee.endpoint", "http://127.0.0.1:1"));
+    try {
+      assertThat(sdk.getSdkTracerProvider().toString()).contains("LeveeSpanProcessor");
+      assertThat(logged.messages(Level.SEVERE))
+          .anyMatch(
+              m ->
+                  m.contains("otel.exporter.levee.processor: 'bogus'")
+                      && m.contains("using levee instead"));
+    } finally {
+      sdk.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
 }

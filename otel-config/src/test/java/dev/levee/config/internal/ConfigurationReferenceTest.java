@@ -32,8 +32,14 @@ class ConfigurationReferenceTest {
           new LeveeProperties(DefaultConfigProperties.createFromMap(Map.of()), signal);
       BuilderConfigurer configurer = new BuilderConfigurer(properties);
       switch (signal) {
-        case SPANS -> configurer.configure(LeveeSpanExporter.builder());
-        case LOGS -> configurer.configure(LeveeLogRecordExporter.builder());
+        case SPANS -> {
+          configurer.configure(LeveeSpanExporter.builder());
+          ProcessorChoice.leveeProcessor(properties);
+        }
+        case LOGS -> {
+          configurer.configure(LeveeLogRecordExporter.builder());
+          ProcessorChoice.leveeProcessor(properties);
+        }
         case METRICS -> configurer.configureMetrics(configurer.configure(LeveeMetricExporter.builder()));
       }
       properties.keysRead().forEach((key, inherited) -> keys.merge(key, inherited, Boolean::logicalOr));
@@ -41,6 +47,7 @@ class ConfigurationReferenceTest {
     // Keys only the metric exporter reads are documented with their signal.
     LeveeProperties spans = new LeveeProperties(DefaultConfigProperties.createFromMap(Map.of()), Signal.SPANS);
     new BuilderConfigurer(spans).configure(LeveeSpanExporter.builder());
+    ProcessorChoice.leveeProcessor(spans);
     Map<String, Boolean> documentedForm = new TreeMap<>();
     keys.forEach(
         (key, inherited) ->

@@ -1,8 +1,9 @@
 /**
- * Stage 2 of the data path, the door: what an encoded chunk meets before the memory tier takes it
- * (rate limit, overflow policy, priority lane, sampling), on the SDK's export thread. Today the
- * overflow policies are named here and the stages themselves still run in {@code Pipeline}. Next:
- * {@code dispatch}.
+ * Stage 2 of the data path, the door: what the application hands over meets, in order, the
+ * {@link dev.levee.exporter.internal.admission.Stage} (Levee's processors leave items there on the
+ * application's thread; the dispatcher thread takes them), then {@code Door} (compaction, priority
+ * split, encoding, rate limit) and {@code Intake} (write-ahead, memory, overflow policies) inside
+ * {@code export()}, on whichever thread calls it. Next: {@code dispatch}.
  *
  * <p>Internal, may change.
  */
