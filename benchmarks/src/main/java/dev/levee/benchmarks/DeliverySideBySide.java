@@ -1,6 +1,8 @@
 package dev.levee.benchmarks;
 
 import dev.levee.exporter.LeveeSpanExporter;
+import dev.levee.exporter.LeveeSpanExporterBuilder;
+import dev.levee.exporter.LeveeSpanProcessor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -9,6 +11,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.lang.management.ManagementFactory;
@@ -45,7 +48,7 @@ public final class DeliverySideBySide {
 
     SpanExporter exporter(String endpoint);
 
-    BatchSpanProcessor processor(SpanExporter exporter);
+    SpanProcessor processor(SpanExporter exporter);
   }
 
   /**
@@ -165,7 +168,7 @@ public final class DeliverySideBySide {
       }
 
       @Override
-      public BatchSpanProcessor processor(SpanExporter exporter) {
+      public SpanProcessor processor(SpanExporter exporter) {
         if (!tuned) {
           return BatchSpanProcessor.builder(exporter).build();
         }
@@ -185,6 +188,14 @@ public final class DeliverySideBySide {
 
   /** Levee as under the agent: defaults, the journal in {@code mode}, in a directory of its own. */
   static System_ levee(String name, String journalMode) {
+    return levee(name, journalMode, 0);
+  }
+
+  /**
+   * Levee as under the agent: its own processor in place of the batch processor, defaults, the
+   * journal in {@code journalMode} in a directory of its own, {@code memory.limit} when positive.
+   */
+  static System_ levee(String name, String journalMode, long memoryLimitBytes) {
     return new System_() {
       @Override
       public String name() {
@@ -195,20 +206,27 @@ public final class DeliverySideBySide {
       public SpanExporter exporter(String endpoint) {
         // As under the agent: defaults, the journal (overflow) in a directory of its own.
         try {
-          return LeveeSpanExporter.builder()
-              .setEndpoint(endpoint)
-              .setJournalDirectory(java.nio.file.Files.createTempDirectory("levee-delivery-bench"))
-              .setJournalMode(journalMode)
-              .setShutdownTimeout(Duration.ofSeconds(30))
-              .build();
+          LeveeSpanExporterBuilder builder =
+              LeveeSpanExporter.builder()
+                  .setEndpoint(endpoint)
+                  .setJournalDirectory(java.nio.file.Files.createTempDirectory("levee-delivery-bench"))
+                  .setJournalMode(journalMode)
+                  .setShutdownTimeout(Duration.ofSeconds(30));
+          if (memoryLimitBytes > 0) {
+            builder.setMemoryLimitBytes(memoryLimitBytes);
+          }
+          return builder.build();
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       }
 
       @Override
-      public BatchSpanProcessor processor(SpanExporter exporter) {
-        return BatchSpanProcessor.builder(exporter).build(); // the agent's default processor
+      public SpanProcessor processor(SpanExporter exporter) {
+        // As the agent builds it now: Levee's processor in place of the batch processor.
+        return exporter instanceof LeveeSpanExporter levee
+            ? LeveeSpanProcessor.create(levee)
+            : BatchSpanProcessor.builder(exporter).build();
       }
     };
   }

@@ -3,6 +3,7 @@ package dev.levee.benchmarks;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.File;
@@ -88,7 +89,7 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
   }
 
   @Override
-  public BatchSpanProcessor processor(SpanExporter exporter) {
+  public SpanProcessor processor(SpanExporter exporter) {
     return BatchSpanProcessor.builder(exporter).build();
   }
 

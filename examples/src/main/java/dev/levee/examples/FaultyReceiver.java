@@ -127,15 +127,18 @@ final class FaultyReceiver {
     receiver = started;
   }
 
-  /** Keeps the counts of the receiver being stopped: a restarted one counts from zero. */
+  /**
+   * Keeps the counts of the receiver being stopped (a restarted one counts from zero), read once
+   * it is closed: a request that arrived while it was closing is counted too.
+   */
   private void stopServing() {
     OtlpReceiver serving = receiver;
+    receiver = null;
+    serving.close();
     spans += serving.spanCount();
     points += serving.dataPointCount();
     logs += serving.logRecordCount();
     requests += serving.requestCount();
-    receiver = null;
-    serving.close();
   }
 
   private String summary() {
