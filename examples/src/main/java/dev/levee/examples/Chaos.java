@@ -326,7 +326,7 @@ final class Chaos {
     return value == null ? 0 : Long.parseLong(value);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  * java -jar examples/target/levee-examples.jar chaos [options]
  *     steady traffic through a receiver outage, a live progress line, a chart at the end; see
  *     {@link Chaos}
+ * java -jar examples/target/levee-examples.jar burst [--agent JAR] [--spans N] [--runs N] [--configs C]
+ *     a burst, then exit, under the agent to a healthy receiver, per configuration: delivered
+ *     before the process ended, lost before Levee, left in the journal; see {@link BurstTable}
  * </pre>
  */
 public final class Demo {
@@ -38,8 +41,9 @@ public final class Demo {
       case "demo" -> System.exit(runDemo(options));
       case "receiver" -> runReceiver(options);
       case "chaos" -> System.exit(runChaos(options));
+      case "burst" -> System.exit(new BurstTable(options, agentJar(options), extensionJar(options), examplesJar()).run());
       default -> {
-        System.err.println("Unknown command '" + command + "'; use demo, chaos or receiver");
+        System.err.println("Unknown command '" + command + "'; use demo, chaos, burst or receiver");
         System.exit(2);
       }
     }

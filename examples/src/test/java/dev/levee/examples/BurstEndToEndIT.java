@@ -7,6 +7,7 @@ import dev.levee.testing.LeveeAccounting;
 import dev.levee.testing.LeveeAccounting.Counts;
 import dev.levee.testing.OtlpReceiver;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * once. With Levee's processor in place of the SDK's batch processor (autoconfigure's default
  * with Levee), nothing is lost before Levee sees it, and with write-ahead or a small {@code
  * memory.limit} everything is still delivered before the process ends: the journal is read as
- * fast as the backend takes it, and shutdown drains it.
+ * fast as the backend takes it, and shutdown drains it. And 50,000 spans twice in a row with the
+ * defaults, on Java 17 and on Java 25.
  */
 class BurstEndToEndIT {
   private static final int SPANS = 20_000;
@@ -47,28 +49,70 @@ class BurstEndToEndIT {
   @MethodSource("cells")
   void everythingOfABurstIsDeliveredBeforeTheProcessEnds(String agent, String key, String value)
       throws IOException {
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    Counts spans = burst(javaHome, agent, SPANS, key, value, tempDir.resolve("journal"));
+    if (value.equals("write_ahead")) {
+      // Write-ahead: every span went through the journal on its way.
+      assertThat(spans.journaled()).isEqualTo((long) SPANS);
+    }
+  }
+
+  /** Java 17 and Java 25 (the machines this project builds on have both). */
+  static Stream<Arguments> jdks() {
+    return Stream.of(
+        Arguments.of("17", Path.of(System.getProperty("java.home"))),
+        Arguments.of("25", Path.of(System.getProperty("levee.it.jdk25"))));
+  }
+
+  /**
+   * 50,000 spans and 5,000 log records at full speed with the defaults, twice in a row on the same
+   * journal directory, under the newest agent: nothing is lost before Levee, everything is
+   * delivered by both processes, nothing is left for a next run.
+   */
+  @ParameterizedTest(name = "Java {0}")
+  @MethodSource("jdks")
+  void fiftyThousandSpansAtFullSpeedTwice(String version, Path javaHome) throws IOException {
+    assertThat(javaHome.resolve("bin/java")).as("JDK " + version).isExecutable();
+    assertThat(Files.readString(javaHome.resolve("release"))).contains("JAVA_VERSION=\"" + version);
+    String[] agents = System.getProperty("levee.it.agents").split(",");
+    Path journal = tempDir.resolve("journal");
+    for (int run = 1; run <= 2; run++) {
+      Counts spans = burst(javaHome, agents[agents.length - 1], 50_000, null, null, journal);
+      assertThat(spans.recovered()).as("run %d: nothing left by the run before", run).isZero();
+    }
+  }
+
+  /**
+   * Runs {@code BurstApp} with {@code spans} spans (and a log record per ten) under {@code agent}
+   * with one Levee setting (or none), and checks that all of it reached Levee and the receiver.
+   */
+  private static Counts burst(Path javaHome, String agent, int spans, String key, String value, Path journal)
+      throws IOException {
+    int logRecords = spans / 10;
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      AgentProcess app =
-          DemoApps.underTheAgent(Path.of(System.getProperty("java.home")), agent)
+      AgentProcess.Builder builder =
+          DemoApps.underTheAgent(javaHome, agent)
               .mainClass("dev.levee.examples.app.BurstApp")
               .leveeForAllSignals()
               .property("otel.service.name", "levee-burst")
               .property("otel.exporter.levee.endpoint", receiver.endpoint())
-              .property("otel.exporter.levee.journal.directory", tempDir.resolve("journal").toString())
-              .property("otel.exporter.levee." + key, value)
-              .arg(String.valueOf(SPANS))
-              .start();
+              .property("otel.exporter.levee.journal.directory", journal.toString())
+              .arg(String.valueOf(spans));
+      if (key != null) {
+        builder.property("otel.exporter.levee." + key, value);
+      }
+      AgentProcess app = builder.start();
 
       assertThat(app.awaitExit(CHILD_LIMIT)).as(app.output()).isZero();
       String output = app.output();
 
-      assertThat(output).contains("burst app: done, " + SPANS + " spans");
+      assertThat(output).contains("burst app: done, " + spans + " spans");
       // Every span reached Levee (no queue in front of it dropped any) and the receiver.
-      assertThat(receiver.spanCount()).as(output).isEqualTo(SPANS);
+      assertThat(receiver.spanCount()).as(output).isEqualTo(spans);
       assertThat(receiver.duplicateSpanCount()).isZero();
-      assertThat(receiver.logRecordCount()).as(output).isEqualTo(LOG_RECORDS);
+      assertThat(receiver.logRecordCount()).as(output).isEqualTo(logRecords);
       Map<String, Counts> accounting = LeveeAccounting.parse(output);
-      for (Map.Entry<String, Long> expected : Map.of("spans", (long) SPANS, "logs", (long) LOG_RECORDS).entrySet()) {
+      for (Map.Entry<String, Long> expected : Map.of("spans", (long) spans, "logs", (long) logRecords).entrySet()) {
         Counts counts = accounting.get(expected.getKey());
         assertThat(counts).as(output).isNotNull();
         assertThat(counts.offered()).as(expected.getKey()).isEqualTo(expected.getValue());
@@ -76,12 +120,9 @@ class BurstEndToEndIT {
         assertThat(counts.dropped()).as(expected.getKey()).isZero();
         assertThat(counts.pending()).as(expected.getKey()).isZero();
       }
-      if (value.equals("write_ahead")) {
-        // Write-ahead: every span went through the journal on its way.
-        assertThat(accounting.get("spans").journaled()).isEqualTo((long) SPANS);
-      }
       assertThat(List.of(output.split("\n")))
           .noneMatch(line -> line.contains("BatchSpanProcessor") || line.contains("BatchLogRecordProcessor"));
+      return accounting.get("spans");
     }
   }
 }

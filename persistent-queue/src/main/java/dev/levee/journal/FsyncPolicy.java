@@ -10,7 +10,10 @@ package dev.levee.journal;
 public enum FsyncPolicy {
   /** Never: the OS writes pages back on its own schedule (on Linux, typically within 30 s). */
   NONE,
-  /** At most every {@code journal.fsync.interval}: a power loss costs at most that much. */
+  /**
+   * At most every {@code journal.fsync.interval}, on a thread of the journal's own (appends never
+   * wait for the device): a power loss costs about that much.
+   */
   INTERVAL,
   /** After every append: nothing acknowledged is lost, at the cost of one sync per append. */
   ALWAYS

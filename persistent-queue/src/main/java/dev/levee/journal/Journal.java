@@ -39,7 +39,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * cursor had not consumed are counted as dropped ({@code journal_full} or {@code expired}).
  *
  * <p>Thread-safe: appends, cursor operations and retention share one lock. Chronicle's appender
- * and tailers are used only under it.
+ * and tailers are used only under it. With {@code fsync=interval} the forcing to the device
+ * happens on a thread of its own, outside that lock ({@link IntervalForce}).
  */
 public final class Journal implements AutoCloseable {
   private static final JournalLog logger = JournalLog.of(Journal.class);
@@ -56,7 +57,10 @@ public final class Journal implements AutoCloseable {
   final Map<String, JournalCursor> cursors = new LinkedHashMap<>();
   private final Set<Integer> quarantined = new HashSet<>();
   private long corruptRecords;
-  private long lastForceMillis = Long.MIN_VALUE;
+  /** The cycle and file the last append wrote to, and who forces them with fsync=interval. */
+  private int lastWrittenCycle = Integer.MIN_VALUE;
+  private Path lastWrittenFile;
+  private final IntervalForce intervalForce;
   private boolean closed;
   /** Set when a write failed at the OS level (a full disk); no more appends after that. */
   private boolean broken;
@@ -73,6 +77,12 @@ public final class Journal implements AutoCloseable {
     appender.singleThreadedCheckDisabled(true);
     this.cycleFormat =
         DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+    this.intervalForce =
+        settings.fsync() == FsyncPolicy.INTERVAL
+            ? new IntervalForce(
+                settings.fsyncInterval().toNanos(),
+                "levee-" + settings.signal().lowerName() + "-journal-fsync")
+            : null;
   }
 
   /**
@@ -191,6 +201,13 @@ public final class Journal implements AutoCloseable {
       }
       diskSpace.written(record.length);
       int cycle = appender.cycle();
+      if (intervalForce != null) {
+        if (cycle != lastWrittenCycle) {
+          lastWrittenCycle = cycle;
+          lastWrittenFile = appender.currentFile().toPath();
+        }
+        intervalForce.written(lastWrittenFile);
+      }
       CycleStats stats = cycles.get(cycle);
       if (stats == null) {
         stats = new CycleStats();
@@ -198,7 +215,6 @@ public final class Journal implements AutoCloseable {
         JournalFiles.restrictFiles(settings.directory());
       }
       stats.add(record.length, chunk.itemCount(), chunk.acceptedAtEpochNanos());
-      forceIfDue();
       return true;
     }
   }
@@ -211,17 +227,16 @@ public final class Journal implements AutoCloseable {
     return totalBytes() + recordBytes <= settings.limitBytes() && diskSpace.hasRoomFor(recordBytes);
   }
 
-  private void forceIfDue() {
-    if (settings.fsync() != FsyncPolicy.INTERVAL) {
-      return;
+  /** With fsync=interval, forces what was appended since the last force now (for tests). */
+  void forceAppendedNow() {
+    if (intervalForce != null) {
+      intervalForce.forceNow();
     }
-    long now = settings.clock().millis();
-    if (lastForceMillis == Long.MIN_VALUE) {
-      lastForceMillis = now;
-    } else if (now - lastForceMillis >= settings.fsyncInterval().toMillis()) {
-      appender.sync();
-      lastForceMillis = now;
-    }
+  }
+
+  /** With fsync=interval, whether appended data waits for the next force (for tests). */
+  boolean awaitsForce() {
+    return intervalForce != null && intervalForce.hasDirtyFiles();
   }
 
   /** Deletes cycle files every cursor has passed, and files past the maximum age. */
@@ -366,6 +381,9 @@ public final class Journal implements AutoCloseable {
         return;
       }
       closed = true;
+      if (intervalForce != null) {
+        intervalForce.close();
+      }
       for (JournalCursor cursor : cursors.values()) {
         cursor.closeTailer();
       }

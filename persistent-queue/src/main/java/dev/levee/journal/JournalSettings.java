@@ -98,6 +98,10 @@ public record JournalSettings(
     return new JournalSettings(directory, signal, limitBytes, maxAge, policy, fsyncInterval, rollCycle, clock, usableSpace, compression);
   }
 
+  public JournalSettings withFsyncInterval(Duration interval) {
+    return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, interval, rollCycle, clock, usableSpace, compression);
+  }
+
   public JournalSettings withRollCycle(RollCycle cycle) {
     return new JournalSettings(directory, signal, limitBytes, maxAge, fsync, fsyncInterval, cycle, clock, usableSpace, compression);
   }
