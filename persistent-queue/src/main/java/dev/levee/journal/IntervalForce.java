@@ -1,5 +1,6 @@
 package dev.levee.journal;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * {@code journal.fsync=interval}: forces the cycle files appended to since the last force to the
@@ -31,6 +33,9 @@ final class IntervalForce implements AutoCloseable {
   private final String threadName;
   /** Cycle files written to since the last force. Guarded by this. */
   private final Set<Path> dirty = new LinkedHashSet<>();
+  /** The cycle and file the last append wrote to. Guarded by this. */
+  private int lastCycle = Integer.MIN_VALUE;
+  private Path lastFile;
   /** Guarded by this. */
   private Thread thread;
   private volatile boolean closed;
@@ -38,6 +43,18 @@ final class IntervalForce implements AutoCloseable {
   IntervalForce(long intervalNanos, String threadName) {
     this.intervalNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), intervalNanos);
     this.threadName = threadName;
+  }
+
+  /**
+   * An append wrote to cycle {@code cycle}; its file (asked for only when the cycle changes) is
+   * forced within an interval. Cheap.
+   */
+  synchronized void written(int cycle, Supplier<File> file) {
+    if (cycle != lastCycle) {
+      lastCycle = cycle;
+      lastFile = file.get().toPath();
+    }
+    written(lastFile);
   }
 
   /** An append wrote to {@code file}; it is forced within an interval. Cheap. */

@@ -57,10 +57,8 @@ public final class Journal implements AutoCloseable {
   final Map<String, JournalCursor> cursors = new LinkedHashMap<>();
   private final Set<Integer> quarantined = new HashSet<>();
   private long corruptRecords;
-  /** The cycle and file the last append wrote to, and who forces them with fsync=interval. */
-  private int lastWrittenCycle = Integer.MIN_VALUE;
-  private Path lastWrittenFile;
-  private final IntervalForce intervalForce;
+  /** With fsync=interval, who forces what appends wrote; else null. */
+  final IntervalForce intervalForce;
   private boolean closed;
   /** Set when a write failed at the OS level (a full disk); no more appends after that. */
   private boolean broken;
@@ -202,11 +200,7 @@ public final class Journal implements AutoCloseable {
       diskSpace.written(record.length);
       int cycle = appender.cycle();
       if (intervalForce != null) {
-        if (cycle != lastWrittenCycle) {
-          lastWrittenCycle = cycle;
-          lastWrittenFile = appender.currentFile().toPath();
-        }
-        intervalForce.written(lastWrittenFile);
+        intervalForce.written(cycle, appender::currentFile);
       }
       CycleStats stats = cycles.get(cycle);
       if (stats == null) {
@@ -225,18 +219,6 @@ public final class Journal implements AutoCloseable {
   /** Whether a record fits under the byte cap and in the file system's free space. */
   private boolean fits(int recordBytes) {
     return totalBytes() + recordBytes <= settings.limitBytes() && diskSpace.hasRoomFor(recordBytes);
-  }
-
-  /** With fsync=interval, forces what was appended since the last force now (for tests). */
-  void forceAppendedNow() {
-    if (intervalForce != null) {
-      intervalForce.forceNow();
-    }
-  }
-
-  /** With fsync=interval, whether appended data waits for the next force (for tests). */
-  boolean awaitsForce() {
-    return intervalForce != null && intervalForce.hasDirtyFiles();
   }
 
   /** Deletes cycle files every cursor has passed, and files past the maximum age. */
