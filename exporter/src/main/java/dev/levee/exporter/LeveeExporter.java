@@ -81,9 +81,32 @@ public abstract class LeveeExporter<T> {
   /** Completes when everything accepted before the call is delivered, dropped or in the journal. */
   public CompletableResultCode flush() {
     Stage<?, T> front = stage;
-    if (front != null) {
-      front.takeAll();
+    if (front == null) {
+      return flushPipelines();
     }
+    CompletableResultCode settled = front.takeAllAndSettle();
+    if (settled.isDone()) {
+      return flushPipelines();
+    }
+    // The dispatcher (or an application thread) is handing on a batch it took from the stage:
+    // the pipelines are asked once it is offered, so the flush covers it.
+    CompletableResultCode result = new CompletableResultCode();
+    settled.whenComplete(
+        () -> {
+          CompletableResultCode flushed = flushPipelines();
+          flushed.whenComplete(
+              () -> {
+                if (flushed.isSuccess()) {
+                  result.succeed();
+                } else {
+                  result.fail();
+                }
+              });
+        });
+    return result;
+  }
+
+  private CompletableResultCode flushPipelines() {
     if (fanout == null) {
       return pipeline.flush();
     }

@@ -1,7 +1,10 @@
 package dev.levee.exporter.internal.admission;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,6 +51,11 @@ public final class Stage<S, T> {
   private final long capBytes;
   private final IntSupplier bytesPerItem;
   private final LongAdder callerBatches = new LongAdder();
+  /**
+   * Takes under way: items polled by one thread are not yet handed on, and a flush on another
+   * thread waits for them (see {@link #takeAllAndSettle}).
+   */
+  private final Set<CompletableResultCode> taking = ConcurrentHashMap.newKeySet();
   /** Items the stage holds before the adding thread takes a batch itself. */
   private volatile int capItems;
   /** The size at which the taker is woken at once rather than at its next linger. */
@@ -113,6 +121,21 @@ public final class Stage<S, T> {
    * to the exporter. Returns how many were taken. Any thread.
    */
   public int take(int max) {
+    if (queue.isEmpty()) {
+      return 0;
+    }
+    // Registered before the first poll, so a flush that finds the queue empty sees this take.
+    CompletableResultCode done = new CompletableResultCode();
+    taking.add(done);
+    try {
+      return takeRegistered(max);
+    } finally {
+      taking.remove(done);
+      done.succeed();
+    }
+  }
+
+  private int takeRegistered(int max) {
     int taken = 0;
     List<S> batch = null;
     while (taken < max) {
@@ -144,6 +167,19 @@ public final class Stage<S, T> {
   /** Takes everything there is now. */
   public int takeAll() {
     return take(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Takes everything there is now, on this thread; the result completes when the batches other
+   * threads had taken by then are handed on too (a flush may ask the exporter only then). Never
+   * waits.
+   */
+  public CompletableResultCode takeAllAndSettle() {
+    takeAll();
+    List<CompletableResultCode> underWay = List.copyOf(taking);
+    return underWay.isEmpty()
+        ? CompletableResultCode.ofSuccess()
+        : CompletableResultCode.ofAll(underWay);
   }
 
   /** Reads the batch into the SDK's data and hands it to the exporter; never throws. */

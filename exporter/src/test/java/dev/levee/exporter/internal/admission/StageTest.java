@@ -117,6 +117,50 @@ class StageTest {
   }
 
   @Test
+  void aFlushSettlesOnlyWhenABatchAnotherThreadTookIsHandedOn() throws Exception {
+    CountDownLatch inHand = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> received = new ArrayList<>();
+    Stage<Integer, String> slow =
+        new Stage<>(
+            item -> "item-" + item,
+            batch -> {
+              inHand.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              synchronized (received) {
+                received.addAll(batch);
+              }
+            },
+            unreadable::add,
+            4,
+            8 * 1024,
+            () -> 100);
+    for (int i = 0; i < 3; i++) {
+      slow.add(i);
+    }
+    Thread dispatcher = new Thread(() -> slow.take(100));
+    dispatcher.start();
+    inHand.await();
+
+    // The queue is empty now, but the three items are still in the dispatcher's hands.
+    var settled = slow.takeAllAndSettle();
+    assertThat(settled.isDone()).isFalse();
+
+    release.countDown();
+    dispatcher.join();
+    assertThat(settled.isDone()).isTrue();
+    assertThat(settled.isSuccess()).isTrue();
+    synchronized (received) {
+      assertThat(received).containsExactly("item-0", "item-1", "item-2");
+    }
+    assertThat(slow.takeAllAndSettle().isDone()).isTrue();
+  }
+
+  @Test
   void anItemThatCannotBeReadIsReportedAndTheRestGoOn() {
     stage.add(1);
     stage.add(-2);
