@@ -1,6 +1,7 @@
 package dev.levee.benchmarks;
 
 import dev.levee.testing.AgentProcess;
+import dev.levee.testing.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +104,61 @@ public final class StartupOverhead {
       System.out.println(
           "levee_vs_otlp_to_main_ms=" + (mainLevee - mainBaseline)
               + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
+    }
+    firstRequest(runs, agent, extension, examples);
+  }
+
+  private static final Pattern FIRST_SPAN = Pattern.compile("first span ended at epoch ms (\\d+)");
+
+  /**
+   * From the app's first span to the receiver's first request of spans: the app ends 600 spans at
+   * 200 a second (3 s, so the agent's own exporter sends on its 5 s schedule or at exit, and Levee
+   * as soon as it can), with the agent's OTLP/gRPC exporter and with Levee.
+   */
+  private static void firstRequest(int runs, Path agent, Path extension, Path examples) throws Exception {
+    Map<String, List<Long>> delays = new LinkedHashMap<>();
+    for (int run = 0; run < runs; run++) {
+      for (String setup : List.of("agent, OTLP/gRPC exporters", "agent + Levee")) {
+        try (OtlpReceiver receiver = OtlpReceiver.start(0, false, null)) {
+          AgentProcess.Builder builder =
+              AgentProcess.builder()
+                  .agentJar(agent)
+                  .classpath(List.of(examples))
+                  .mainClass("dev.levee.examples.app.BurstApp")
+                  .property("otel.service.name", "startup")
+                  .arg("600")
+                  .arg("200");
+          if (setup.equals("agent + Levee")) {
+            builder
+                .extensionJar(extension)
+                .leveeForAllSignals()
+                .property("otel.exporter.levee.endpoint", receiver.endpoint())
+                .property("otel.exporter.levee.journal.directory", Files.createTempDirectory("levee-startup").toString());
+          } else {
+            builder
+                .property("otel.exporter.otlp.protocol", "grpc")
+                .property("otel.exporter.otlp.endpoint", receiver.endpoint());
+          }
+          AgentProcess process = builder.start();
+          if (process.awaitExit(Duration.ofMinutes(2)) != 0) {
+            throw new IllegalStateException(setup + " failed:\n" + process.output());
+          }
+          Matcher first = FIRST_SPAN.matcher(process.output());
+          if (!first.find() || receiver.firstSpansEpochMillis() == 0) {
+            throw new IllegalStateException(setup + ": no first span or no request:\n" + process.output());
+          }
+          delays.computeIfAbsent(setup, k -> new ArrayList<>())
+              .add(receiver.firstSpansEpochMillis() - Long.parseLong(first.group(1)));
+        }
+      }
+    }
+    for (Map.Entry<String, List<Long>> entry : delays.entrySet()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s first span to first request received: median %5d ms  runs %s%n",
+          entry.getKey(),
+          median(entry.getValue()),
+          entry.getValue());
     }
   }
 

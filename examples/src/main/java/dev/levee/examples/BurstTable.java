@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  * process took to end after {@code main} returned.
  *
  * <p>{@code java -jar levee-examples.jar burst [--agent JAR] [--spans N] [--runs N] [--configs
- * "defaults;journal.mode=write_ahead;memory.limit=1MiB"]}: configurations are separated by
- * {@code ;}, each a comma-separated list of {@code otel.exporter.levee.} keys and values.
+ * "defaults;journal.mode=write_ahead;memory.limit=1MiB"] [--rate SPANS_PER_SECOND] [--latency 20ms]
+ * [--faults UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms] [--show-output true]}: configurations are separated by
+ * {@code ;}, each a comma-separated list of {@code otel.exporter.levee.} keys and values, or
+ * {@code upstream} for the agent's own OTLP/gRPC exporter with its defaults. With a rate the app
+ * ends its spans at that steady pace instead of at full speed; latency and faults make the
+ * receiver slow or degraded (see {@code receiver --faults}).
  */
 final class BurstTable {
   private static final Pattern EXITING = Pattern.compile("exiting at epoch ms (\\d+)");
@@ -37,6 +41,10 @@ final class BurstTable {
   private final int spans;
   private final int runs;
   private final List<String> configs;
+  private final int rate;
+  private final boolean showOutput;
+  private final Duration latency;
+  private final List<OtlpReceiver.FaultShare> faults;
 
   BurstTable(Map<String, String> options, Path agent, Path extension, Path examplesJar) {
     this.agent = agent;
@@ -45,12 +53,19 @@ final class BurstTable {
     this.spans = Integer.parseInt(options.getOrDefault("spans", "20000"));
     this.runs = Integer.parseInt(options.getOrDefault("runs", "2"));
     this.configs = List.of(options.getOrDefault("configs", DEFAULT_CONFIGS).split(";"));
+    this.rate = Integer.parseInt(options.getOrDefault("rate", "0"));
+    this.showOutput = Boolean.parseBoolean(options.getOrDefault("show-output", "false"));
+    this.latency = FaultyReceiver.duration(options.getOrDefault("latency", "0ms"));
+    this.faults = options.containsKey("faults") ? OtlpReceiver.FaultShare.parseMix(options.get("faults")) : List.of();
   }
 
   int run() throws IOException {
     System.out.println(
-        "Burst of " + spans + " spans and " + spans / 10 + " log records, then exit; agent "
-            + agent.getFileName() + ", Java " + Runtime.version().feature() + ", healthy receiver on loopback.");
+        (rate > 0 ? spans + " spans at " + rate + " spans/s" : "Burst of " + spans + " spans")
+            + " and " + spans / 10 + " log records, then exit; agent "
+            + agent.getFileName() + ", Java " + Runtime.version().feature() + ", "
+            + (latency.isZero() && faults.isEmpty() ? "healthy receiver" : "receiver answering " + latency.toMillis() + " ms late" + (faults.isEmpty() ? "" : ", failing " + OtlpReceiver.FaultShare.describe(faults)))
+            + " on loopback.");
     System.out.println();
     System.out.println(
         "| configuration | spans delivered before the process ended | log records delivered"
@@ -68,20 +83,31 @@ final class BurstTable {
 
   private boolean runOnce(String config) throws IOException {
     Path journal = Files.createTempDirectory("levee-burst-journal");
-    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+    try (OtlpReceiver receiver = OtlpReceiver.start(0, false, null)) {
+      receiver.setLatency(latency);
+      receiver.failMix(faults);
+      boolean upstream = config.equals("upstream");
       AgentProcess.Builder builder =
           AgentProcess.builder()
               .agentJar(agent)
               .extensionJar(extension)
               .classpath(List.of(examplesJar))
               .mainClass("dev.levee.examples.app.BurstApp")
-              .leveeForAllSignals()
               .property("otel.service.name", "levee-burst")
-              .property("otel.exporter.levee.endpoint", receiver.endpoint())
-              .property("otel.exporter.levee.journal.directory", journal.toString())
-              .arg(String.valueOf(spans));
-      for (Map.Entry<String, String> setting : settings(config).entrySet()) {
-        builder.property("otel.exporter.levee." + setting.getKey(), setting.getValue());
+              .arg(String.valueOf(spans))
+              .arg(String.valueOf(rate));
+      if (upstream) {
+        builder
+            .property("otel.exporter.otlp.protocol", "grpc")
+            .property("otel.exporter.otlp.endpoint", receiver.endpoint());
+      } else {
+        builder
+            .leveeForAllSignals()
+            .property("otel.exporter.levee.endpoint", receiver.endpoint())
+            .property("otel.exporter.levee.journal.directory", journal.toString());
+        for (Map.Entry<String, String> setting : settings(config).entrySet()) {
+          builder.property("otel.exporter.levee." + setting.getKey(), setting.getValue());
+        }
       }
       AgentProcess app = builder.start();
       int exit = app.awaitExit(Duration.ofMinutes(2));
@@ -101,7 +127,10 @@ final class BurstTable {
       System.out.printf(
           "| %s | %,d | %,d | %s | %s | %s | %s |%n",
           config, spansReceived, logsReceived, lostBefore, dropped, left, afterMain);
-      if (exit != 0 || spanCounts == null) {
+      if (showOutput) {
+        output.lines().filter(line -> line.contains("Levee") || line.contains("levee") || line.contains("burst app")).forEach(line -> System.out.println("    " + line));
+      }
+      if (exit != 0 || (spanCounts == null && !upstream)) {
         System.out.println("The app's output:\n" + output);
         return false;
       }

@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  *     [--latency 20ms]                  answer every call this late
  *     [--fail-every N --status CODE]    fail every Nth call with a gRPC status (UNAVAILABLE,
  *     [--retry-after 2s]                RESOURCE_EXHAUSTED, INVALID_ARGUMENT, ...), with RetryInfo
+ *     [--faults UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms]
+ *                                       fail a share of calls at random (fixed seed) with each
+ *                                       code, with RetryInfo where a delay is given
  *     [--reject-every N --reject-items K]  answer every Nth call with a partial success
  *     [--flap UP/DOWN]                  e.g. 10s/5s: serve for UP, stop (connections are reset)
  *                                       for DOWN, start again on the same port, and so on
@@ -118,6 +121,9 @@ final class FaultyReceiver {
           Integer.parseInt(options.get("fail-every")),
           status,
           options.containsKey("retry-after") ? duration(options.get("retry-after")) : null);
+    }
+    if (options.containsKey("faults")) {
+      started.failMix(OtlpReceiver.FaultShare.parseMix(options.get("faults")));
     }
     if (options.containsKey("reject-every")) {
       started.rejectEvery(

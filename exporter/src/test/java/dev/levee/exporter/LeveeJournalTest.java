@@ -228,16 +228,18 @@ class LeveeJournalTest {
   }
 
   @Test
-  void movesAFailedRequestToTheJournalAndDeliversItFromThere() {
+  void aRequestTheBackendFailsWaitsInMemoryForItsRetryNotInTheJournal() {
     receiver.failNext(1, io.grpc.Status.UNAVAILABLE.withDescription("restarting"), Duration.ofMillis(50));
     LeveeSpanExporter exporter = exporter(receiver.endpoint());
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
-      exporter.export(TestData.spans(5, "parked"));
+      exporter.export(TestData.spans(5, "retried"));
 
       await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().delivered() == 5);
       LeveeStats stats = exporter.stats();
-      assertThat(stats.journaled()).isEqualTo(5);
+      // The backend answered (the breaker stays closed): the request was retried from memory.
+      assertThat(stats.journaled()).isZero();
+      assertThat(stats.breakerOpenings()).isZero();
       assertThat(stats.retries()).isEqualTo(1);
       assertThat(stats.pending()).isZero();
       assertReconciled(stats);

@@ -81,6 +81,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong dataPointCount = new AtomicLong();
   private final AtomicLong logRecordCount = new AtomicLong();
   private final AtomicLong requestCount = new AtomicLong();
+  private final AtomicLong firstSpansAt = new AtomicLong();
   private final AtomicLong duplicateSpans = new AtomicLong();
   private final Set<String> spanIds = ConcurrentHashMap.newKeySet();
 
@@ -199,6 +200,7 @@ public final class OtlpReceiver implements AutoCloseable {
   /** Forgets the faults not yet used, and any standing rule: the next calls succeed. */
   public void clearFaults() {
     faults.clear();
+    mix = List.of();
     failEvery = 0;
     rejectEvery = 0;
   }
@@ -220,6 +222,100 @@ public final class OtlpReceiver implements AutoCloseable {
     this.failEvery = n;
   }
 
+  /**
+   * One share of a fault mix: {@code percent} of export calls fail with {@code status}, with a
+   * {@code RetryInfo} of {@code retryAfter} unless it is null.
+   */
+  public record FaultShare(int percent, Status status, Duration retryAfter) {
+    public FaultShare {
+      if (percent < 0 || percent > 100) {
+        throw new IllegalArgumentException("a share is 0 to 100 percent, was " + percent);
+      }
+    }
+
+    /**
+     * Parses {@code UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms}: a gRPC code, a percentage and
+     * optionally a RetryInfo delay ({@code 200ms}, {@code 2s}) per share.
+     */
+    public static List<FaultShare> parseMix(String text) {
+      List<FaultShare> mix = new ArrayList<>();
+      for (String part : text.split(",")) {
+        String[] fields = part.trim().split(":");
+        if (fields.length < 2 || !fields[1].endsWith("%")) {
+          throw new IllegalArgumentException(
+              "a fault share is CODE:PERCENT%[:RETRY_AFTER], e.g. UNAVAILABLE:20% or"
+                  + " RESOURCE_EXHAUSTED:10%:200ms; was '" + part + "'");
+        }
+        Status status =
+            Status.fromCode(Status.Code.valueOf(fields[0].trim()))
+                .withDescription("injected by the fault-injecting receiver");
+        int percent = Integer.parseInt(fields[1].substring(0, fields[1].length() - 1).trim());
+        mix.add(new FaultShare(percent, status, fields.length > 2 ? parseDuration(fields[2]) : null));
+      }
+      int total = mix.stream().mapToInt(FaultShare::percent).sum();
+      if (total > 100) {
+        throw new IllegalArgumentException("the fault shares add up to " + total + "%, over 100%");
+      }
+      return mix;
+    }
+
+    /** {@code UNAVAILABLE 20%, RESOURCE_EXHAUSTED 10% (RetryInfo 200 ms)}. */
+    public static String describe(List<FaultShare> mix) {
+      List<String> parts = new ArrayList<>();
+      for (FaultShare share : mix) {
+        parts.add(
+            share.status().getCode()
+                + " "
+                + share.percent()
+                + "%"
+                + (share.retryAfter() == null ? "" : " (RetryInfo " + share.retryAfter().toMillis() + " ms)"));
+      }
+      return String.join(", ", parts);
+    }
+
+    private static Duration parseDuration(String text) {
+      String value = text.trim();
+      if (value.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+      }
+      if (value.endsWith("s")) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+      }
+      return Duration.ofMillis(Long.parseLong(value));
+    }
+  }
+
+  private volatile List<FaultShare> mix = List.of();
+  private final java.util.SplittableRandom mixRandom = new java.util.SplittableRandom(42);
+
+  /**
+   * From now on fails each export call with the first share whose draw it falls in: with {@code
+   * UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%}, a call fails with UNAVAILABLE with probability 0.2 and
+   * with RESOURCE_EXHAUSTED with 0.1, independently of the calls before it (a fixed seed, so a run
+   * can be repeated). A backend that serves most calls, as behind a busy load balancer.
+   */
+  public void failMix(List<FaultShare> shares) {
+    this.mix = List.copyOf(shares);
+  }
+
+  private Fault drawFromMix() {
+    List<FaultShare> shares = mix;
+    if (shares.isEmpty()) {
+      return null;
+    }
+    int draw;
+    synchronized (mixRandom) {
+      draw = mixRandom.nextInt(100);
+    }
+    for (FaultShare share : shares) {
+      if (draw < share.percent()) {
+        return new Fault(share.status(), share.retryAfter(), 0, null);
+      }
+      draw -= share.percent();
+    }
+    return null;
+  }
+
   /** From now on answers every {@code n}th call with a partial success rejecting {@code items}. */
   public void rejectEvery(int n, long items) {
     this.rejectEveryItems = items;
@@ -229,6 +325,11 @@ public final class OtlpReceiver implements AutoCloseable {
   /** Delays every answer by {@code latency}, as a slow backend would. */
   public void setLatency(Duration latency) {
     this.latency = latency;
+  }
+
+  /** When the first span request was received, in epoch milliseconds; 0 before. */
+  public long firstSpansEpochMillis() {
+    return firstSpansAt.get();
   }
 
   /** Export calls answered with an injected error. */
@@ -258,6 +359,9 @@ public final class OtlpReceiver implements AutoCloseable {
     long call = calls.incrementAndGet();
     int everyFail = failEvery;
     int everyReject = rejectEvery;
+    if (fault == null) {
+      fault = drawFromMix();
+    }
     if (fault == null && everyFail > 0 && call % everyFail == 0) {
       fault = new Fault(failEveryStatus, failEveryRetryAfter, 0, null);
     } else if (fault == null && everyReject > 0 && call % everyReject == 0) {
@@ -472,6 +576,7 @@ public final class OtlpReceiver implements AutoCloseable {
         return;
       }
       requestCount.incrementAndGet();
+      firstSpansAt.compareAndSet(0, System.currentTimeMillis());
       for (ResourceSpans rs : request.getResourceSpansList()) {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {

@@ -82,6 +82,8 @@ public final class Dispatcher {
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
   private volatile boolean paused;
+  /** The dispatcher thread has seen the stop (and begun shutdown's drain). */
+  private boolean stopSeen;
 
   /** Requests sent and not yet settled, oldest first. */
   private final List<Request> inFlight = new ArrayList<>();
@@ -115,7 +117,7 @@ public final class Dispatcher {
     this.timeoutNanos = timeoutNanos;
     this.exportsInProgress = exportsInProgress;
     this.wake = wake;
-    this.journal = new JournalFeed(stats);
+    this.journal = new JournalFeed(stats, clock);
     this.source =
         new RequestSource(
             buffer, priorityBuffer, adaptive, journal, endpoints, flush, clock, lingerNanos);
@@ -219,8 +221,10 @@ public final class Dispatcher {
 
   /** Does one unit of work. See {@link Step}. */
   public Step step() {
-    if (stopping) {
-      journal.drainAtStop(); // once: later calls do nothing
+    if (stopping && !stopSeen) {
+      stopSeen = true;
+      journal.drainAtStop();
+      source.retryAllNow(clock.nanoTime()); // shutdown tries each waiting retry at once
     }
     flush.settle(clock.nanoTime());
     journal.syncDrops();
@@ -235,6 +239,10 @@ public final class Dispatcher {
       // A request failed and nothing else is in flight: wait out the backoff here, so the next
       // step can send. New data or shutdown wakes the wait early.
       long wait = backoffRemaining(clock.nanoTime());
+      if (wait <= 0 && !worked) {
+        // Only retries wait, each for its own delay: wait for the first to come due.
+        wait = retryDueInNanos();
+      }
       if (wait > 0) {
         sleeper.sleep(wait);
         worked = true;
@@ -244,6 +252,15 @@ public final class Dispatcher {
       return Step.FINISHED;
     }
     return worked ? Step.WORKED : Step.IDLE;
+  }
+
+  /** How long until a waiting retry (memory or journal) is due; 0 when none waits. */
+  private long retryDueInNanos() {
+    long due = Math.min(source.retryDueInNanos(), journal.retryDueInNanos());
+    if (due == Long.MAX_VALUE) {
+      return 0;
+    }
+    return stopping ? Math.max(1, Math.min(due, stopDeadlineNanos - clock.nanoTime())) : due;
   }
 
   /** Whether memory, a retry or a request still holds data (what {@link #finish} would settle). */
@@ -354,12 +371,15 @@ public final class Dispatcher {
       if (request.fromJournal()) {
         journal.settled();
       }
-      long retryDelay = settlement.settle(request, outcomeOf(request), clock.nanoTime() - request.startedNanos);
+      SendOutcome outcome = outcomeOf(request);
+      long retryDelay = settlement.settle(request, outcome, clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
         pacing.failed(clock.nanoTime(), retryDelay);
-        if (stopping && request.fromJournal()) {
-          journal.stopDraining();
+        if (stopping && request.fromJournal() && !outcome.answered()) {
+          journal.stopDraining(); // no answer: the backlog waits for a next run
         }
+      } else if (outcome.kind() == SendOutcome.Kind.SUCCESS) {
+        pacing.delivered();
       }
       worked = true;
     }
@@ -381,7 +401,10 @@ public final class Dispatcher {
    * lingering request is due or a timer runs out. New data and completions wake it earlier.
    */
   public long idleParkNanos(long max) {
-    long park = Math.min(Math.min(max, timerNanos), source.lingerDueNanos());
+    long park =
+        Math.min(
+            Math.min(Math.min(max, timerNanos), source.lingerDueNanos()),
+            Math.min(source.retryDueInNanos(), journal.retryDueInNanos()));
     timerNanos = Long.MAX_VALUE;
     return Math.max(1, park);
   }

@@ -4,6 +4,7 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.exporter.DropReason;
 import dev.levee.exporter.internal.management.PipelineStats;
+import io.opentelemetry.sdk.common.Clock;
 
 /**
  * The dispatcher's side of the journal: reads the backlog through the delivery cursor, commits
@@ -20,12 +21,16 @@ final class JournalFeed {
   static final String DELIVERY_CURSOR = "delivery";
 
   private final PipelineStats stats;
+  private final Clock clock;
   private ChunkJournal journal;
   private ChunkJournal.Cursor cursor;
   /** Journal requests in flight. */
   private int inFlight;
   /** A journal request failed: the cursor rewinds once no journal request is in flight. */
   private boolean rewindDue;
+  /** After a failed journal request, the backlog is not read again before this time. */
+  private long readableAfterNanos;
+  private boolean waitingToRetry;
   private long dropsSeen;
   private long expiredSeen;
   /** At shutdown: the backlog is delivered while the backend takes it. */
@@ -35,8 +40,9 @@ final class JournalFeed {
   /** At shutdown: the last read found nothing left to read. */
   private boolean exhausted;
 
-  JournalFeed(PipelineStats stats) {
+  JournalFeed(PipelineStats stats, Clock clock) {
     this.stats = stats;
+    this.clock = clock;
   }
 
   /**
@@ -90,9 +96,26 @@ final class JournalFeed {
     expiredSeen = now.droppedExpired();
   }
 
-  /** Whether the backlog may be read now (a rewind is not waiting for requests in flight). */
+  /**
+   * Whether the backlog may be read now: a rewind is not waiting for requests in flight, and the
+   * retry delay of the last failed journal request has passed.
+   */
   boolean readable() {
-    return cursor != null && !rewindDue;
+    if (cursor == null || rewindDue) {
+      return false;
+    }
+    if (waitingToRetry) {
+      if (clock.nanoTime() - readableAfterNanos < 0) {
+        return false;
+      }
+      waitingToRetry = false;
+    }
+    return true;
+  }
+
+  /** How long until a failed journal request may be read again (at least 1), or {@code Long.MAX_VALUE}. */
+  long retryDueInNanos() {
+    return waitingToRetry ? Math.max(1, readableAfterNanos - clock.nanoTime()) : Long.MAX_VALUE;
   }
 
   /**
@@ -107,6 +130,7 @@ final class JournalFeed {
     drainStarted = true;
     draining = cursor != null;
     exhausted = false;
+    waitingToRetry = false; // shutdown tries at once
   }
 
   /** Whether shutdown still delivers the backlog (it has begun and no journal request failed). */
@@ -115,8 +139,9 @@ final class JournalFeed {
   }
 
   /**
-   * A journal request failed at shutdown: the backlog stays in the journal for a next run, and
-   * shutdown does not spend its timeout retrying it.
+   * A journal request got no answer at shutdown: the backend is not there, so the backlog stays in
+   * the journal for a next run, and shutdown does not spend its timeout retrying it. (A backend
+   * that answers, even with errors, is tried until the timeout.)
    */
   void stopDraining() {
     draining = false;
@@ -158,9 +183,14 @@ final class JournalFeed {
     cursor.commit(request.journalBatch);
   }
 
-  /** A journal request failed: what it read becomes readable again once nothing is in flight. */
-  void failed() {
+  /**
+   * A journal request failed: what it read becomes readable again once nothing is in flight, and
+   * not before {@code retryDueNanos}.
+   */
+  void failed(long retryDueNanos) {
     rewindDue = true;
+    readableAfterNanos = waitingToRetry ? Math.max(readableAfterNanos, retryDueNanos) : retryDueNanos;
+    waitingToRetry = true;
     rewindIfDue();
   }
 

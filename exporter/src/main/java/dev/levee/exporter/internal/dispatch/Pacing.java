@@ -2,8 +2,11 @@ package dev.levee.exporter.internal.dispatch;
 
 /**
  * When the next request may go after a retryable failure: not before the backoff (or the server's
- * RetryInfo) has passed. At shutdown the first attempt goes at once, and later ones wait at most
- * until the stop deadline: one prompt attempt beats waiting, and what is not delivered by the
+ * RetryInfo) has passed, unless a request delivered since shows the backend serves: then the rest
+ * goes on, and only the failed request waits for its own delay (see {@link RequestSource}). So a
+ * backend that is down gets one request per backoff, and one that fails some requests among many
+ * does not stall the others. At shutdown the first attempt goes at once, and later ones wait at
+ * most until the stop deadline: one prompt attempt beats waiting, and what is not delivered by the
  * deadline goes to the journal.
  *
  * <p>Confined to the dispatcher thread.
@@ -19,6 +22,11 @@ final class Pacing {
     long until = nowNanos + delayNanos;
     notBeforeNanos = backingOff ? Math.max(notBeforeNanos, until) : until;
     backingOff = true;
+  }
+
+  /** A request was delivered: the backend serves, so new requests need not wait for a backoff. */
+  void delivered() {
+    backingOff = false;
   }
 
   /** A request is about to be sent: the backoff, if any, is over. */

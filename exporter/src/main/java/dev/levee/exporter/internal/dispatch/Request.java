@@ -26,6 +26,8 @@ final class Request {
   Endpoints.Endpoint endpoint;
   /** When it was first sent; for the retry limit. */
   long firstSentNanos = Long.MIN_VALUE;
+  /** After a retryable failure: not sent again before this time. */
+  long retryDueNanos;
 
   private Request(List<Chunk> chunks, ChunkJournal.Batch journalBatch, ChunkBuffer lane) {
     this.chunks = chunks;

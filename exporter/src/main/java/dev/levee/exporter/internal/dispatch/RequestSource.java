@@ -7,13 +7,16 @@ import dev.levee.exporter.internal.transport.Endpoints;
 import io.opentelemetry.sdk.common.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * Where the next request comes from: a failed memory request first, then the priority lane, then
- * the journal's backlog and live data in memory taking turns, so the backlog drains while live
- * data keeps flowing and stays fresh. Requests from memory are filled up to the adaptive size, and
- * a smaller one lingers while its oldest chunk is younger than {@code batch.linger}.
+ * Where the next request comes from: a failed memory request whose retry is due first, then the
+ * priority lane, then the journal's backlog and live data in memory taking turns, so the backlog
+ * drains while live data keeps flowing and stays fresh. A retry waits for its own delay while the
+ * rest goes on, unless order is kept ({@code max.concurrency=1}): then nothing newer goes before
+ * it. Requests from memory are filled up to the adaptive size, and a smaller one lingers while its
+ * oldest chunk is younger than {@code batch.linger}.
  *
  * <p>Confined to the dispatcher thread.
  */
@@ -28,7 +31,7 @@ final class RequestSource {
   private final Clock clock;
   private final long lingerNanos;
 
-  /** Memory requests that failed without a journal to park them in: sent again first. */
+  /** Memory requests that failed, waiting for their retry, in the order they failed. */
   private final ArrayDeque<Request> retries = new ArrayDeque<>();
   /** Chunks taken from memory for the next request, still filling (linger). */
   private final List<Chunk> filling = new ArrayList<>();
@@ -57,9 +60,44 @@ final class RequestSource {
     this.lingerNanos = lingerNanos;
   }
 
-  /** A memory request to send again before anything newer. */
-  void retryLater(Request request) {
+  /** A memory request to send again, not before {@code dueNanos}. */
+  void retryLater(Request request, long dueNanos) {
+    request.retryDueNanos = dueNanos;
     retries.addLast(request);
+  }
+
+  /** Every waiting retry is due now: shutdown tries each once at once. */
+  void retryAllNow(long nowNanos) {
+    for (Request retry : retries) {
+      retry.retryDueNanos = Math.min(retry.retryDueNanos, nowNanos);
+    }
+  }
+
+  /** The oldest waiting retry that is due, taken; null when none is. */
+  private Request dueRetry(long nowNanos) {
+    for (Iterator<Request> it = retries.iterator(); it.hasNext(); ) {
+      Request retry = it.next();
+      if (retry.retryDueNanos - nowNanos <= 0) {
+        it.remove();
+        return retry;
+      }
+    }
+    return null;
+  }
+
+  /** How long until the next waiting retry is due (at least 1), or {@code Long.MAX_VALUE}. */
+  long retryDueInNanos() {
+    long now = clock.nanoTime();
+    long soonest = Long.MAX_VALUE;
+    for (Request retry : retries) {
+      soonest = Math.min(soonest, Math.max(1, retry.retryDueNanos - now));
+    }
+    return soonest;
+  }
+
+  /** Whether every endpoint's breaker is open. */
+  boolean everyBreakerOpen() {
+    return endpoints.allOpen();
   }
 
   /** Takes the oldest request waiting for a retry, or null. */
@@ -82,7 +120,13 @@ final class RequestSource {
    */
   Request next(boolean stopping) {
     if (!retries.isEmpty()) {
-      return retries.pollFirst();
+      Request retry = dueRetry(clock.nanoTime());
+      if (retry != null) {
+        return retry;
+      }
+      if (adaptive.maxConcurrency() == 1) {
+        return null; // order is kept: nothing newer goes before the retry
+      }
     }
     Request urgent = takePriority();
     if (urgent != null) {

@@ -16,9 +16,11 @@ import java.util.logging.Level;
 
 /**
  * Settles a request by its outcome: delivered (less what a partial success rejected), refused for
- * good (dropped, {@code rejected}), or to be retried, which parks it: a journal request is left in
- * the journal, a memory request moves there, or without a journal waits in memory for a retry
- * (until {@code retry.max.elapsed}). Tells the breaker, the adaptive size and the self-metrics.
+ * good (dropped, {@code rejected}), or to be retried after its own delay (the server's RetryInfo,
+ * or the backoff): a journal request is read again from the journal; a memory request waits in
+ * memory for its retry while some breaker is closed (without a journal until {@code
+ * retry.max.elapsed}), and moves to the journal once every breaker is open. Tells the breaker
+ * (throttling and other answers apart from no answer), the adaptive size and the self-metrics.
  *
  * <p>Confined to the dispatcher thread.
  */
@@ -106,6 +108,9 @@ final class Settlement {
           // Throttling is back-pressure, not failure: the backend answered. Fewer requests in
           // flight and the server's delay slow Levee down; the breaker is not told of a failure.
           request.endpoint.breaker().onAnswer(took);
+        } else if (outcome.answered()) {
+          // The backend is there: this opens the breaker only when nearly everything fails.
+          request.endpoint.breaker().onErrorAnswer(took, outcome.status());
         } else {
           request.endpoint.breaker().onFailure(took, outcome.status());
         }
@@ -171,13 +176,34 @@ final class Settlement {
         outcome.retryAfterNanos() >= 0
             ? Math.min(outcome.retryAfterNanos(), MAX_SERVER_RETRY_DELAY_NANOS)
             : backoffDelay;
-    throttled.log(Level.WARNING, "retryable", () -> retryMessage(request, outcome));
-    park(request);
+    throttled.log(Level.WARNING, "retryable", () -> retryMessage(request, outcome, delay));
+    retryLater(request, clock.nanoTime() + delay);
     return delay;
   }
 
-  private String retryMessage(Request request, SendOutcome outcome) {
-    return "Backend unavailable at "
+  /**
+   * A failed request waits for its own retry while the rest goes on: a journal request is read
+   * again after the delay; a memory request waits in memory while some breaker is closed (the
+   * backend serves, so it will likely go through soon), and goes to the journal once all are open.
+   */
+  private void retryLater(Request request, long dueNanos) {
+    if (request.fromJournal()) {
+      journal.failed(dueNanos);
+      return;
+    }
+    if (journal.isOpen() && source.everyBreakerOpen()) {
+      park(request);
+      return;
+    }
+    if (!journal.isOpen() && retriesExhausted(request)) {
+      giveUp(request);
+      return;
+    }
+    source.retryLater(request, dueNanos);
+  }
+
+  private String retryMessage(Request request, SendOutcome outcome, long delay) {
+    return (outcome.answered() ? "Backend at " : "No answer from backend at ")
         + request.endpoint.target()
         + " ("
         + outcome.status()
@@ -185,9 +211,11 @@ final class Settlement {
         + (outcome.retryAfterNanos() >= 0
             ? ", the server asked to wait " + outcome.retryAfterNanos() / 1_000_000 + " ms"
             : "")
-        + "); retrying. "
+        + "); retrying that request in "
+        + delay / 1_000_000
+        + " ms while others go on. "
         + (journal.isOpen()
-            ? "What fails goes to the journal, to be sent when the backend is back."
+            ? "If the breaker opens, what waits goes to the journal, to be sent when the backend is back."
             : "Keeping "
                 + signal.itemNoun()
                 + " in memory ("
@@ -208,14 +236,14 @@ final class Settlement {
    */
   void park(Request request) {
     if (request.fromJournal()) {
-      journal.failed();
+      journal.failed(clock.nanoTime());
       return;
     }
     if (!journal.isOpen()) {
       if (retriesExhausted(request)) {
         giveUp(request);
       } else {
-        source.retryLater(request);
+        source.retryLater(request, clock.nanoTime());
       }
       return;
     }

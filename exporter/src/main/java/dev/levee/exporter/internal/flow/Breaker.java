@@ -19,10 +19,20 @@ import java.util.logging.Logger;
  * The circuit breaker of one endpoint: resilience4j's state machine on Levee's clock, with the
  * state changes logged once each and counted.
  *
- * <p>What counts: a request that failed with a retryable status (the endpoint is unreachable,
- * overloaded or timing out) is a failure; an answer, even a refusal of the data ({@code
- * INVALID_ARGUMENT}), is a success, since the endpoint is up; a call slower than the slow-call
- * threshold counts towards the slow-call rate.
+ * <p>It opens for what it is for, a backend that is not there, and not for one that is busy:
+ *
+ * <ul>
+ *   <li>a request that got no answer (connection refused, reset or unreachable, deadline passed)
+ *       is a failure in resilience4j's window, judged at {@code failureRatePercent};
+ *   <li>an answer is a success, even a refusal of the data ({@code INVALID_ARGUMENT}) or
+ *       throttling ({@code RESOURCE_EXHAUSTED}: back-pressure, handled by slowing down);
+ *   <li>an answer with another retryable status ({@code UNAVAILABLE} from the backend or a proxy
+ *       in front of it) is a success there too, but counts in a window of the last {@code
+ *       windowSize} requests of Levee's own: when at least {@code errorRatePercent} of them failed
+ *       in any retryable way but throttling (a proxy answering for a dead backend), it opens;
+ *   <li>while half-open, any failing probe reopens it, answered or not;
+ *   <li>a call slower than the slow-call threshold counts towards the slow-call rate.
+ * </ul>
  *
  * <p>Internal, may change. Thread-safe.
  */
@@ -45,7 +55,7 @@ public final class Breaker {
    * How the breaker judges.
    *
    * @param enabled whether there is a breaker at all
-   * @param failureRatePercent opens at or above this failure rate
+   * @param failureRatePercent opens at or above this rate of requests that got no answer
    * @param slowCallRatePercent opens at or above this rate of slow calls (100 = only when all are)
    * @param slowCallDuration a call at least this long is slow
    * @param timeBasedWindow whether the window is the last {@code windowSize} seconds rather than
@@ -54,6 +64,8 @@ public final class Breaker {
    * @param minimumCalls no judgement before this many calls in the window
    * @param openWait how long it stays open before letting probes through
    * @param halfOpenCalls probes let through when half-open; all must go well to close
+   * @param errorRatePercent opens at or above this rate of failed requests of any retryable kind
+   *     but throttling, answered or not, over the last {@code windowSize} requests
    */
   public record Settings(
       boolean enabled,
@@ -64,20 +76,43 @@ public final class Breaker {
       int windowSize,
       int minimumCalls,
       Duration openWait,
-      int halfOpenCalls) {
+      int halfOpenCalls,
+      float errorRatePercent) {
+
+    /** The default rate of failures of any retryable kind but throttling at which it opens. */
+    public static final float DEFAULT_ERROR_RATE_PERCENT = 90;
 
     public static final Settings DEFAULT =
-        new Settings(true, 50, 100, Duration.ofSeconds(5), false, 20, 10, Duration.ofSeconds(10), 2);
+        new Settings(
+            true, 50, 100, Duration.ofSeconds(5), false, 20, 10, Duration.ofSeconds(10), 2,
+            DEFAULT_ERROR_RATE_PERCENT);
 
     public Settings {
       Objects.requireNonNull(slowCallDuration, "slowCallDuration");
       Objects.requireNonNull(openWait, "openWait");
     }
 
+    /** Settings with the default {@code errorRatePercent}. */
+    public Settings(
+        boolean enabled,
+        float failureRatePercent,
+        float slowCallRatePercent,
+        Duration slowCallDuration,
+        boolean timeBasedWindow,
+        int windowSize,
+        int minimumCalls,
+        Duration openWait,
+        int halfOpenCalls) {
+      this(
+          enabled, failureRatePercent, slowCallRatePercent, slowCallDuration, timeBasedWindow,
+          windowSize, minimumCalls, openWait, halfOpenCalls, DEFAULT_ERROR_RATE_PERCENT);
+    }
+
     /** These settings with the breaker switched off: every request goes. */
     public Settings disabled() {
       return new Settings(
-          false, failureRatePercent, slowCallRatePercent, slowCallDuration, timeBasedWindow, windowSize, minimumCalls, openWait, halfOpenCalls);
+          false, failureRatePercent, slowCallRatePercent, slowCallDuration, timeBasedWindow,
+          windowSize, minimumCalls, openWait, halfOpenCalls, errorRatePercent);
     }
   }
 
@@ -87,11 +122,19 @@ public final class Breaker {
   private final Clock clock;
   private final AtomicLong openings = new AtomicLong();
   private volatile long openedAtNanos;
+  /** The last {@code windowSize} outcomes, true for a failure of any retryable kind but throttling. */
+  private final boolean[] recent;
+  private int recentNext;
+  private int recentCount;
+  private int recentFailures;
+  /** Why Levee opened it itself (the error rate), for the log line; null when resilience4j did. */
+  private String openedFor;
 
   public Breaker(String target, Settings settings, Clock clock) {
     this.target = target;
     this.settings = settings;
     this.clock = clock;
+    this.recent = new boolean[Math.max(1, settings.windowSize())];
     this.breaker =
         CircuitBreaker.of(
             "levee-" + target,
@@ -122,21 +165,33 @@ public final class Breaker {
         openedAtNanos = clock.nanoTime();
         openings.incrementAndGet();
         CircuitBreaker.Metrics metrics = breaker.getMetrics();
+        String why = openedFor;
+        openedFor = null;
+        if (why == null) {
+          why =
+              String.format(
+                  Locale.ROOT,
+                  "%.0f%% of the last %d requests got no answer, %.0f%% were slow",
+                  Math.max(0, metrics.getFailureRate()),
+                  metrics.getNumberOfBufferedCalls(),
+                  Math.max(0, metrics.getSlowCallRate()));
+        }
         logger.warning(
             String.format(
                 Locale.ROOT,
-                "Levee's circuit breaker for %s opened (failure rate %.0f%%, slow calls %.0f%% over the last %d calls):"
+                "Levee's circuit breaker for %s opened (%s):"
                     + " no requests for %d s, then %d probe(s); meanwhile data goes to the journal, or waits in"
                     + " memory without one. Check the backend.",
                 target,
-                Math.max(0, metrics.getFailureRate()),
-                Math.max(0, metrics.getSlowCallRate()),
-                metrics.getNumberOfBufferedCalls(),
+                why,
                 settings.openWait().toSeconds(),
                 settings.halfOpenCalls()));
       }
       case HALF_OPEN -> logger.info("Levee's circuit breaker for " + target + " is half-open: probing the backend.");
-      case CLOSED -> logger.info("Levee's circuit breaker for " + target + " closed: the backend answers again.");
+      case CLOSED -> {
+        forgetRecent();
+        logger.info("Levee's circuit breaker for " + target + " closed: the backend answers again.");
+      }
       default -> {
         // DISABLED and the forced states are set by Levee itself, not judged.
       }
@@ -148,14 +203,80 @@ public final class Breaker {
     return breaker.tryAcquirePermission();
   }
 
-  /** Records an answered request (success, partial success, or a permanent refusal). */
+  /**
+   * Records an answered request: a success, a partial success, a permanent refusal, or
+   * throttling.
+   */
   public void onAnswer(long durationNanos) {
+    remember(false);
     breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Records a request that failed in a way worth retrying. */
+  /** Records a request that got no answer: refused, reset, unreachable, or out of time. */
   public void onFailure(long durationNanos, String status) {
+    remember(true);
     breaker.onError(durationNanos, TimeUnit.NANOSECONDS, new BackendFailure(status));
+  }
+
+  /**
+   * Records a request the backend answered with a retryable status other than throttling: the
+   * backend is there, so this opens the breaker only when nearly every request fails (see the class
+   * comment), or when it is a probe.
+   */
+  public void onErrorAnswer(long durationNanos, String status) {
+    if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+      breaker.onError(durationNanos, TimeUnit.NANOSECONDS, new BackendFailure(status));
+      return;
+    }
+    boolean nearlyAll = remember(true);
+    breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
+    if (nearlyAll && breaker.getState() == CircuitBreaker.State.CLOSED) {
+      openedFor =
+          String.format(
+              Locale.ROOT,
+              "%d of the last %d requests failed, the last with %s",
+              failuresInWindow(),
+              recentInWindow(),
+              status);
+      forgetRecent();
+      breaker.transitionToOpenState();
+    }
+  }
+
+  /**
+   * Adds an outcome to Levee's window; whether the error rate is reached (with at least the
+   * minimum number of calls).
+   */
+  private synchronized boolean remember(boolean failed) {
+    if (recentCount == recent.length) {
+      if (recent[recentNext]) {
+        recentFailures--;
+      }
+    } else {
+      recentCount++;
+    }
+    recent[recentNext] = failed;
+    if (failed) {
+      recentFailures++;
+    }
+    recentNext = (recentNext + 1) % recent.length;
+    return settings.enabled()
+        && recentCount >= Math.min(settings.minimumCalls(), recent.length)
+        && recentFailures * 100.0 >= settings.errorRatePercent() * recentCount;
+  }
+
+  private synchronized int failuresInWindow() {
+    return recentFailures;
+  }
+
+  private synchronized int recentInWindow() {
+    return recentCount;
+  }
+
+  private synchronized void forgetRecent() {
+    recentCount = 0;
+    recentFailures = 0;
+    recentNext = 0;
   }
 
   /** How long until an open breaker lets a probe through; 0 when it is not open. */

@@ -33,8 +33,8 @@ final class GrpcOutcomes {
    * Levee retries it without, too, on its own backoff: a throttling backend is a temporary state,
    * and dropping accepted data for it would break Levee's first promise.
    */
-  static SendOutcome classify(Status status, Metadata trailers) {
-    SendOutcome outcome = classify(status);
+  static SendOutcome classify(Status status, Metadata trailers, boolean channelReady) {
+    SendOutcome outcome = classify(status, channelReady);
     if (outcome.kind() == SendOutcome.Kind.RETRYABLE && trailers != null) {
       byte[] details = trailers.get(STATUS_DETAILS);
       if (details != null) {
@@ -47,8 +47,13 @@ final class GrpcOutcomes {
     return outcome;
   }
 
-  /** Which gRPC codes are worth retrying, per the OTLP specification. */
-  static SendOutcome classify(Status status) {
+  /**
+   * Which gRPC codes are worth retrying, per the OTLP specification; and whether the backend
+   * answered. It did not when the deadline passed, when the status carries a transport exception
+   * (refused, reset, unreachable), or when the channel was not connected as the call ended (a
+   * status grpc-java made up for a connection that went away).
+   */
+  static SendOutcome classify(Status status, boolean channelReady) {
     String message = status.getDescription() != null ? status.getDescription() : "";
     if (status.getCause() != null && message.isEmpty()) {
       message = String.valueOf(status.getCause());
@@ -56,8 +61,17 @@ final class GrpcOutcomes {
     String code = status.getCode().name();
     return switch (status.getCode()) {
       case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
-          RESOURCE_EXHAUSTED -> SendOutcome.retryable(code, message);
+          RESOURCE_EXHAUSTED ->
+          answered(status, channelReady)
+              ? SendOutcome.retryableAnswer(code, message)
+              : SendOutcome.retryable(code, message);
       default -> SendOutcome.permanent(code, message);
     };
+  }
+
+  private static boolean answered(Status status, boolean channelReady) {
+    return channelReady
+        && status.getCode() != Status.Code.DEADLINE_EXCEEDED
+        && status.getCause() == null;
   }
 }

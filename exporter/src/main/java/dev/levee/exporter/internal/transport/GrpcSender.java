@@ -223,7 +223,7 @@ public final class GrpcSender implements Sender {
               chunks);
       return GrpcOutcomes.answered(response);
     } catch (StatusRuntimeException e) {
-      return GrpcOutcomes.classify(e.getStatus(), e.getTrailers());
+      return GrpcOutcomes.classify(e.getStatus(), e.getTrailers(), ready());
     } catch (RuntimeException e) {
       // A malformed response or a transport bug: the data may not have arrived, so keep it.
       return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
@@ -258,7 +258,8 @@ public final class GrpcSender implements Sender {
 
             @Override
             public void onError(Throwable t) {
-              outcome.complete(GrpcOutcomes.classify(Status.fromThrowable(t), Status.trailersFromThrowable(t)));
+              outcome.complete(
+                  GrpcOutcomes.classify(Status.fromThrowable(t), Status.trailersFromThrowable(t), ready()));
             }
 
             @Override
@@ -275,6 +276,11 @@ public final class GrpcSender implements Sender {
     } catch (RuntimeException e) {
       outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
     }
+  }
+
+  /** Whether the channel is connected now (without asking it to connect). */
+  private boolean ready() {
+    return channel.getState(false) == ConnectivityState.READY;
   }
 
   @Override

@@ -10,9 +10,17 @@ package dev.levee.exporter.internal.transport;
  * @param message the backend's or transport's message, empty if none
  * @param retryAfterNanos on a retryable failure, the wait the server asked for with gRPC {@code
  *     RetryInfo}, or -1 if it did not say
+ * @param answered whether the backend (or a proxy in front of it) answered: false when the
+ *     connection was refused, reset or unreachable, or the deadline passed without an answer. The
+ *     circuit breaker judges the two apart: a backend that answers is not down.
  */
 public record SendOutcome(
-    Kind kind, long rejectedItems, String status, String message, long retryAfterNanos) {
+    Kind kind,
+    long rejectedItems,
+    String status,
+    String message,
+    long retryAfterNanos,
+    boolean answered) {
   /** No server-given retry delay. */
   public static final long NO_RETRY_DELAY = -1;
 
@@ -24,23 +32,29 @@ public record SendOutcome(
   }
 
   public static SendOutcome success() {
-    return new SendOutcome(Kind.SUCCESS, 0, "OK", "", NO_RETRY_DELAY);
+    return new SendOutcome(Kind.SUCCESS, 0, "OK", "", NO_RETRY_DELAY, true);
   }
 
   public static SendOutcome partialSuccess(long rejectedItems, String message) {
-    return new SendOutcome(Kind.SUCCESS, rejectedItems, "OK", message, NO_RETRY_DELAY);
+    return new SendOutcome(Kind.SUCCESS, rejectedItems, "OK", message, NO_RETRY_DELAY, true);
   }
 
+  /** A retryable failure without an answer: refused, reset, unreachable, or out of time. */
   public static SendOutcome retryable(String status, String message) {
-    return new SendOutcome(Kind.RETRYABLE, 0, status, message, NO_RETRY_DELAY);
+    return new SendOutcome(Kind.RETRYABLE, 0, status, message, NO_RETRY_DELAY, false);
   }
 
-  /** A retryable failure with the delay the server asked for. */
+  /** The backend answered with a retryable status (and no delay of its own). */
+  public static SendOutcome retryableAnswer(String status, String message) {
+    return new SendOutcome(Kind.RETRYABLE, 0, status, message, NO_RETRY_DELAY, true);
+  }
+
+  /** The backend answered with a retryable status and the delay it asked for. */
   public static SendOutcome retryableAfter(String status, String message, long retryAfterNanos) {
-    return new SendOutcome(Kind.RETRYABLE, 0, status, message, retryAfterNanos);
+    return new SendOutcome(Kind.RETRYABLE, 0, status, message, retryAfterNanos, true);
   }
 
   public static SendOutcome permanent(String status, String message) {
-    return new SendOutcome(Kind.PERMANENT, 0, status, message, NO_RETRY_DELAY);
+    return new SendOutcome(Kind.PERMANENT, 0, status, message, NO_RETRY_DELAY, true);
   }
 }

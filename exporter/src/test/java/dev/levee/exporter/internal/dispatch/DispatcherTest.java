@@ -831,6 +831,158 @@ class DispatcherTest {
   }
 
   @Test
+  void aFailedRequestWaitsForItsOwnRetryWhileTheOthersGoOn() {
+    adaptive = new Adaptive(100, 100, SECOND, 3); // one 100-byte chunk per request
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 0);
+    adaptive.onAnswer(0, 100);
+    adaptive.onAnswer(0, 100); // 3 in flight from the start
+    Chunk first = offer(100, 1);
+    offer(100, 1);
+    offer(100, 1);
+    dispatcher.step();
+    assertThat(held.inFlight()).isEqualTo(3);
+
+    // The backend fails one request among several (its delay: 2 s) and serves the others.
+    held.pending.get(0).complete(SendOutcome.retryableAfter("UNAVAILABLE", "busy", 2 * SECOND));
+    held.pending.get(1).complete(SendOutcome.success());
+    held.pending.get(2).complete(SendOutcome.success());
+    Chunk newer = offer(100, 1);
+    long failedAt = clock.nanoTime();
+    dispatcher.step();
+
+    // Newer data went at once; the failed request waits for its own delay, in memory.
+    assertThat(held.requests).hasSize(4);
+    assertThat(held.requests.get(3)).containsExactly(newer);
+    assertThat(clock.nanoTime()).isEqualTo(failedAt);
+    assertThat(snapshot().journaled()).isZero();
+    held.completeAll(SendOutcome.success());
+    for (int steps = 0; steps < 5 && held.requests.size() < 5; steps++) {
+      dispatcher.step(); // nothing else to send: waits for the retry to come due
+    }
+    assertThat(clock.nanoTime() - failedAt).isEqualTo(2 * SECOND);
+    assertThat(held.requests).hasSize(5);
+    assertThat(held.requests.get(4)).containsExactly(first);
+    held.completeAll(SendOutcome.success());
+    dispatcher.step();
+    assertThat(snapshot().delivered()).isEqualTo(4);
+    assertThat(snapshot().retries()).isEqualTo(1);
+    assertReconciled();
+  }
+
+  @Test
+  void withOneRequestInFlightARetryGoesBeforeAnythingNewer() {
+    // max.concurrency=1: order is kept, so newer data waits for the retry.
+    Chunk first = offer(100, 1);
+    sender.script.add(SendOutcome.retryableAnswer("UNAVAILABLE", "busy"));
+    dispatcher.step(); // fails, waits out the backoff (100 ms)
+    Chunk newer = offer(100, 1);
+    dispatcher.step();
+    dispatcher.step();
+
+    assertThat(sender.requests).containsExactly(List.of(first), List.of(first), List.of(newer));
+    assertThat(snapshot().delivered()).isEqualTo(2);
+    assertReconciled();
+  }
+
+  @Test
+  void aBackendThatIsDownGetsOneRequestPerBackoffNotOnePerChunk() {
+    adaptive = new Adaptive(100, 100, SECOND, 4);
+    sender.alwaysFail = true; // no answer
+    for (int i = 0; i < 20; i++) {
+      offer(100, 1);
+    }
+    long start = clock.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      dispatcher.step();
+    }
+    // Each failure holds new requests back for the backoff (0.1, 0.2, 0.4 s ... with the
+    // test's jitter at its top): ten steps send about ten requests, over seconds.
+    assertThat(sender.requests.size()).isBetween(5, 12);
+    assertThat(clock.nanoTime() - start).isGreaterThan(10 * SECOND);
+  }
+
+  @Test
+  void aBackendAnsweringErrorsToThirtyPercentKeepsItsBreakerClosedAndGetsEverything() {
+    breaker =
+        new Breaker(
+            "test:4317",
+            new Breaker.Settings(true, 50, 100, Duration.ofSeconds(5), false, 20, 10, Duration.ofSeconds(10), 2),
+            clock);
+    adaptive = new Adaptive(100, 100, SECOND, 4);
+    dispatcher = dispatcher(breaker);
+    for (int i = 0; i < 50; i++) {
+      offer(100, 1);
+      if (i % 10 < 2) {
+        sender.script.add(SendOutcome.retryableAnswer("UNAVAILABLE", "busy"));
+      } else if (i % 10 == 2) {
+        sender.script.add(SendOutcome.retryableAfter("RESOURCE_EXHAUSTED", "slow down", SECOND / 5));
+      } else {
+        sender.script.add(SendOutcome.success());
+      }
+    }
+    for (int steps = 0; steps < 1_000 && snapshot().delivered() < 50; steps++) {
+      dispatcher.step();
+    }
+
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(50);
+    assertThat(s.retries()).isEqualTo(15);
+    assertThat(breaker.openings()).isZero();
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertReconciled();
+  }
+
+  @Test
+  void stopWithTheBreakerOpenStillDeliversWhatTheBackendTakes() {
+    useBreaker();
+    ListJournal journal = new ListJournal();
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    sender.alwaysFail = true;
+    for (int i = 0; i < 4; i++) {
+      offer(100, 1);
+      dispatcher.step();
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+    offer(100, 1);
+    dispatcher.step(); // the breaker is open: to the journal, without a request
+    assertThat(journal.records).hasSize(5);
+
+    sender.alwaysFail = false; // the backend is back, the breaker does not know yet
+    dispatcher.stop(5 * SECOND);
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      // shutdown asks no breaker
+    }
+    dispatcher.finish();
+
+    assertThat(journal.committed).isEqualTo(5);
+    LeveeStats s = snapshot();
+    assertThat(s.delivered()).isEqualTo(5);
+    assertThat(s.pending()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void stopKeepsDrainingTheJournalWhileTheBackendAnswersEvenWithErrors() {
+    ListJournal journal = new ListJournal();
+    for (int i = 0; i < 3; i++) {
+      journal.records.add(Chunk.of(Signal.SPANS, new byte[600], 2, false, clock.now()));
+    }
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    sender.script.add(SendOutcome.retryableAnswer("UNAVAILABLE", "busy"));
+    dispatcher.stop(5 * SECOND);
+
+    while (dispatcher.step() != Dispatcher.Step.FINISHED) {
+      // the first journal request fails with an answer: retried after its backoff
+    }
+    dispatcher.finish();
+
+    assertThat(sender.requests).hasSize(4);
+    assertThat(journal.committed).isEqualTo(3);
+    assertThat(snapshot().delivered()).isEqualTo(6);
+  }
+
+  @Test
   void flushStillWaitingAtFinishFails() {
     offer(100, 1);
     sender.alwaysFail = true;

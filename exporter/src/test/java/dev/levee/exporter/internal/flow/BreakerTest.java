@@ -151,4 +151,101 @@ class BreakerTest {
     }
     assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
   }
+
+  @Test
+  void answeredErrorsAmongSuccessesNeverOpenIt() {
+    Breaker judged = new Breaker("backend:4317", Breaker.Settings.DEFAULT, clock);
+    for (int i = 0; i < 1_000; i++) {
+      if (i % 10 < 2) {
+        judged.onErrorAnswer(20 * MS, "UNAVAILABLE");
+      } else if (i % 10 < 3) {
+        judged.onAnswer(20 * MS); // throttled: an answer
+      } else {
+        judged.onAnswer(20 * MS);
+      }
+      // runs of failures as a random 30% would have: five in a row now and then
+      if (i % 100 == 50) {
+        for (int j = 0; j < 5; j++) {
+          judged.onErrorAnswer(20 * MS, "UNAVAILABLE");
+        }
+      }
+    }
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(judged.openings()).isZero();
+  }
+
+  @Test
+  void throttlingNeverOpensIt() {
+    Breaker judged = new Breaker("backend:4317", Breaker.Settings.DEFAULT, clock);
+    for (int i = 0; i < 100; i++) {
+      judged.onAnswer(20 * MS); // RESOURCE_EXHAUSTED is recorded as an answer
+    }
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED);
+  }
+
+  @Test
+  void aBackendAnsweringErrorsToNearlyEverythingOpensIt() {
+    Breaker judged = new Breaker("backend:4317", Breaker.Settings.DEFAULT, clock);
+    // 20 calls, judged from 10: at 90% of them failing with an answer, it opens.
+    for (int i = 0; i < 8; i++) {
+      judged.onErrorAnswer(MS, "UNAVAILABLE");
+    }
+    judged.onAnswer(MS);
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED); // 8 of 9: not judged yet
+    judged.onErrorAnswer(MS, "UNAVAILABLE");
+    assertThat(judged.state()).isEqualTo(Breaker.State.OPEN); // 9 of 10
+    assertThat(judged.openings()).isEqualTo(1);
+
+    clock.advance(Duration.ofMillis(10_001));
+    assertThat(judged.tryAcquire()).isTrue(); // half-open: two probes
+    assertThat(judged.tryAcquire()).isTrue();
+    judged.onAnswer(MS);
+    judged.onErrorAnswer(MS, "UNAVAILABLE"); // a probe that fails, even with an answer, reopens
+    assertThat(judged.state()).isEqualTo(Breaker.State.OPEN);
+    assertThat(judged.openings()).isEqualTo(2);
+  }
+
+  @Test
+  void noAnswerOpensItAtTheFailureRateWhileAnsweredErrorsNeedTheErrorRate() {
+    Breaker judged = new Breaker("backend:4317", Breaker.Settings.DEFAULT, clock);
+    for (int i = 0; i < 10; i++) {
+      if (i % 2 == 0) {
+        judged.onErrorAnswer(MS, "UNAVAILABLE");
+      } else {
+        judged.onAnswer(MS);
+      }
+    }
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED); // 50% answered errors
+    for (int i = 0; i < 10; i++) {
+      if (i % 2 == 0) {
+        judged.onFailure(MS, "UNAVAILABLE"); // refused
+      } else {
+        judged.onAnswer(MS);
+      }
+    }
+    // Half of the last requests got no answer (and answered errors count as answers there).
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED);
+    for (int i = 0; i < 6; i++) {
+      judged.onFailure(MS, "UNAVAILABLE");
+    }
+    assertThat(judged.state()).isEqualTo(Breaker.State.OPEN);
+  }
+
+  @Test
+  void closingForgetsTheErrorsBefore() {
+    Breaker judged = new Breaker("backend:4317", Breaker.Settings.DEFAULT, clock);
+    for (int i = 0; i < 10; i++) {
+      judged.onErrorAnswer(MS, "UNAVAILABLE");
+    }
+    assertThat(judged.state()).isEqualTo(Breaker.State.OPEN);
+    clock.advance(Duration.ofMillis(10_001));
+    assertThat(judged.tryAcquire()).isTrue();
+    judged.onAnswer(MS);
+    assertThat(judged.tryAcquire()).isTrue();
+    judged.onAnswer(MS);
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED);
+
+    judged.onErrorAnswer(MS, "UNAVAILABLE"); // one error after closing is one in one, not judged
+    assertThat(judged.state()).isEqualTo(Breaker.State.CLOSED);
+  }
 }

@@ -31,7 +31,7 @@ class GrpcSenderTest {
             Status.Code.UNAVAILABLE,
             Status.Code.DATA_LOSS,
             Status.Code.RESOURCE_EXHAUSTED)) {
-      assertThat(GrpcOutcomes.classify(Status.fromCode(code)).kind())
+      assertThat(GrpcOutcomes.classify(Status.fromCode(code), true).kind())
           .as(code.name())
           .isEqualTo(SendOutcome.Kind.RETRYABLE);
     }
@@ -45,16 +45,34 @@ class GrpcSenderTest {
             Status.Code.INTERNAL,
             Status.Code.UNKNOWN,
             Status.Code.FAILED_PRECONDITION)) {
-      assertThat(GrpcOutcomes.classify(Status.fromCode(code)).kind())
+      assertThat(GrpcOutcomes.classify(Status.fromCode(code), true).kind())
           .as(code.name())
           .isEqualTo(SendOutcome.Kind.PERMANENT);
     }
   }
 
   @Test
+  void tellsAnAnswerFromNoAnswer() {
+    // The backend (or a proxy) answered: a status on a connected channel, without a cause.
+    assertThat(GrpcOutcomes.classify(Status.UNAVAILABLE.withDescription("no healthy upstream"), true))
+        .isEqualTo(SendOutcome.retryableAnswer("UNAVAILABLE", "no healthy upstream"));
+    // No answer: refused or reset (a transport exception), out of time, or no connection.
+    assertThat(
+            GrpcOutcomes.classify(
+                    Status.UNAVAILABLE.withDescription("io exception").withCause(new java.net.ConnectException("refused")),
+                    false)
+                .answered())
+        .isFalse();
+    assertThat(GrpcOutcomes.classify(Status.DEADLINE_EXCEEDED, true).answered()).isFalse();
+    assertThat(GrpcOutcomes.classify(Status.UNAVAILABLE.withDescription("Network closed"), false).answered())
+        .isFalse();
+    assertThat(GrpcOutcomes.classify(Status.INVALID_ARGUMENT, true).answered()).isTrue();
+  }
+
+  @Test
   void keepsTheServerMessage() {
     SendOutcome outcome =
-        GrpcOutcomes.classify(Status.INVALID_ARGUMENT.withDescription("span name too long"));
+        GrpcOutcomes.classify(Status.INVALID_ARGUMENT.withDescription("span name too long"), true);
     assertThat(outcome)
         .isEqualTo(SendOutcome.permanent("INVALID_ARGUMENT", "span name too long"));
   }
