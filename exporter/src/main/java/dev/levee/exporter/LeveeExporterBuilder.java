@@ -336,10 +336,25 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return self();
   }
 
-  /** The failure rate, in percent, at or above which the breaker opens. Default 50. */
+  /**
+   * The rate, in percent, of requests that got no answer (connection refused, reset or
+   * unreachable, deadline exceeded) at or above which the breaker opens. Default 50.
+   */
   public B setCircuitBreakerFailureRate(float percent) {
     Checks.argument(percent > 0 && percent <= 100, "circuitBreakerFailureRate must be in (0, 100], was " + percent);
     breaker.failureRate = percent;
+    return self();
+  }
+
+  /**
+   * The breaker also opens when at least {@code percent} of the last {@code windowSize} requests
+   * failed in any retryable way but throttling, answered or not: a backend (or a proxy in front
+   * of it) that answers, but fails nearly everything. Default 90. Answered errors below it (a busy
+   * backend failing some requests) are retried, not a reason to stop.
+   */
+  public B setCircuitBreakerErrorRate(float percent) {
+    Checks.argument(percent > 0 && percent <= 100, "circuitBreakerErrorRate must be in (0, 100], was " + percent);
+    breaker.errorRate = percent;
     return self();
   }
 
@@ -599,6 +614,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     int minimumCalls = DEFAULT.minimumCalls();
     Duration openWait = DEFAULT.openWait();
     int halfOpenCalls = DEFAULT.halfOpenCalls();
+    float errorRate = DEFAULT.errorRatePercent();
 
     Breaker.Settings settings() {
       return new Breaker.Settings(
@@ -610,7 +626,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
           windowSize,
           minimumCalls,
           openWait,
-          halfOpenCalls);
+          halfOpenCalls,
+          errorRate);
     }
   }
 }

@@ -187,6 +187,11 @@ final class PropertyKeys {
               LeveeExporterBuilder::setCircuitBreakerFailureRate,
               percent(Breaker.Settings.DEFAULT.failureRatePercent())),
           levee(
+              "breaker.error.rate",
+              LeveeProperties::parsePercent,
+              LeveeExporterBuilder::setCircuitBreakerErrorRate,
+              percent(Breaker.Settings.DEFAULT.errorRatePercent())),
+          levee(
               "breaker.minimum.calls",
               LeveeProperties::parsePositiveInt,
               LeveeExporterBuilder::setCircuitBreakerMinimumCalls,
