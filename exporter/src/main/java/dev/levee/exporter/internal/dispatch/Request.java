@@ -26,6 +26,11 @@ final class Request {
   Endpoints.Endpoint endpoint;
   /** When it was first sent; for the retry limit. */
   long firstSentNanos = Long.MIN_VALUE;
+  /**
+   * Whether it was filled to the adaptive size: it reached it, or the next chunk did not fit. Only
+   * an answer to a full request says the size may grow.
+   */
+  boolean full;
   /** After a retryable failure: not sent again before this time. */
   long retryDueNanos;
 

@@ -139,7 +139,7 @@ final class RequestSource {
     boolean journalReadable =
         journal.readable() && (stopping ? journal.draining() : !endpoints.allOpen());
     if (journalReadable && journalTurn) {
-      Request fromJournal = journal.read(adaptive.batchBytes());
+      Request fromJournal = readJournal();
       if (fromJournal != null) {
         journalTurn = false;
         return fromJournal;
@@ -152,9 +152,19 @@ final class RequestSource {
     }
     if (journalReadable && filling.isEmpty()) {
       journalTurn = false;
-      return journal.read(adaptive.batchBytes());
+      return readJournal();
     }
     return null;
+  }
+
+  /** A request from the journal's backlog up to the adaptive size; full when over half of it. */
+  private Request readJournal() {
+    long target = adaptive.batchBytes();
+    Request request = journal.read(target);
+    if (request != null) {
+      request.full = request.bytes >= target / 2;
+    }
+    return request;
   }
 
   /** A request from the priority lane, at once (no linger), up to the adaptive size. */
@@ -217,6 +227,7 @@ final class RequestSource {
 
   private Request cut() {
     Request request = Request.fromMemory(new ArrayList<>(filling), buffer);
+    request.full = carry != null || fillingBytes >= adaptive.batchBytes() * 9 / 10;
     filling.clear();
     fillingBytes = 0;
     return request;

@@ -94,7 +94,8 @@ final class Settlement {
     switch (outcome.kind()) {
       case SUCCESS -> {
         request.endpoint.breaker().onAnswer(took);
-        adaptive.onAnswer(took, request.bytes);
+        // A request cut short only because the next chunk did not fit was as full as it could be.
+        adaptive.onAnswer(took, request.full ? Math.max(request.bytes, adaptive.batchBytes()) : request.bytes);
         onSuccess(request, outcome);
         return -1;
       }

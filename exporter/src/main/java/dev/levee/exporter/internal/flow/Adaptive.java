@@ -18,6 +18,12 @@ package dev.levee.exporter.internal.flow;
  *       requests at once, and an overloaded one gets one at a time.
  * </ul>
  *
+ * <p>"Within the target" is judged against the backend's own latency: the target is at least
+ * twice the quickest answer seen (the base latency, which drifts up slowly so that a move to a
+ * farther backend is followed). A backend that always takes 2 s (far away, or slow by nature) then
+ * gets bigger requests and more of them, as it needs to keep up, while one whose answers slow down
+ * as Levee sends more (an overloaded one) gets less.
+ *
  * <p>Internal, may change. Used by the dispatcher thread only.
  */
 public final class Adaptive {
@@ -29,6 +35,10 @@ public final class Adaptive {
   private double concurrency = 1;
   /** Until the first slow answer or failure. */
   private boolean slowStart = true;
+  /** The quickest answer seen, drifting up slowly; {@code Long.MAX_VALUE} before the first. */
+  private long baseLatencyNanos = Long.MAX_VALUE;
+  /** How slowly the base latency follows answers slower than it (1/256 of the gap each). */
+  private static final int BASE_DRIFT_SHIFT = 8;
 
   public Adaptive(long minBatchBytes, long maxBatchBytes, long targetLatencyNanos, int maxConcurrency) {
     if (minBatchBytes <= 0 || maxBatchBytes < minBatchBytes) {
@@ -69,7 +79,8 @@ public final class Adaptive {
 
   /** A request of {@code requestBytes} was answered after {@code latencyNanos}. */
   public void onAnswer(long latencyNanos, long requestBytes) {
-    if (latencyNanos <= targetLatencyNanos) {
+    observeBase(latencyNanos);
+    if (latencyNanos <= effectiveTargetNanos()) {
       if (requestBytes >= batchBytes * 9 / 10) {
         batchBytes = Math.min(maxBatchBytes, slowStart ? batchBytes * 2 : batchBytes + minBatchBytes);
       }
@@ -79,6 +90,23 @@ public final class Adaptive {
       batchBytes = Math.max(minBatchBytes, batchBytes / 2);
       concurrency = Math.max(1, concurrency * 0.75);
     }
+  }
+
+  private void observeBase(long latencyNanos) {
+    long sample = Math.max(0, latencyNanos);
+    if (sample < baseLatencyNanos) {
+      baseLatencyNanos = sample;
+    } else {
+      baseLatencyNanos += (sample - baseLatencyNanos) >> BASE_DRIFT_SHIFT;
+    }
+  }
+
+  /** The target latency, or twice the backend's base latency when that is more. */
+  long effectiveTargetNanos() {
+    if (baseLatencyNanos == Long.MAX_VALUE) {
+      return targetLatencyNanos;
+    }
+    return Math.max(targetLatencyNanos, Math.min(Long.MAX_VALUE / 2, baseLatencyNanos) * 2);
   }
 
   /** A request failed in a way worth retrying: the backend is struggling or unreachable. */

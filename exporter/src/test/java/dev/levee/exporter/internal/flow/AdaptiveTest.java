@@ -80,6 +80,7 @@ class AdaptiveTest {
   @Test
   void neverBelowOneNorTheMinimumSize() {
     Adaptive adaptive = new Adaptive(64, 1024, TARGET, 4);
+    adaptive.onAnswer(FAST, 64); // the backend's own latency: 20 ms
     for (int i = 0; i < 10; i++) {
       adaptive.onAnswer(SLOW, 64);
       adaptive.onFailure();
@@ -93,5 +94,32 @@ class AdaptiveTest {
     assertThatThrownBy(() -> new Adaptive(0, 10, TARGET, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Adaptive(10, 5, TARGET, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Adaptive(10, 10, TARGET, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aBackendThatAlwaysTakesTwoSecondsGetsBigRequestsAndSeveralAtOnce() {
+    long twoSeconds = TimeUnit.SECONDS.toNanos(2);
+    Adaptive adaptive = new Adaptive(64, 1024, TARGET, 4);
+    for (int i = 0; i < 20; i++) {
+      adaptive.onAnswer(twoSeconds + i % 3 * FAST, adaptive.batchBytes());
+    }
+    // Two seconds is this backend's own latency, not a sign of load: the target follows it.
+    assertThat(adaptive.effectiveTargetNanos()).isBetween(2 * twoSeconds, 2 * twoSeconds + FAST);
+    assertThat(adaptive.batchBytes()).isEqualTo(1024);
+    assertThat(adaptive.concurrency()).isEqualTo(4);
+
+    // Answers slowing down as more is sent (over twice the base): it backs off.
+    adaptive.onAnswer(5 * twoSeconds / 2 + twoSeconds, 1024);
+    assertThat(adaptive.batchBytes()).isEqualTo(512);
+    assertThat(adaptive.concurrency()).isEqualTo(3);
+  }
+
+  @Test
+  void aNearBackendKeepsTheConfiguredTarget() {
+    Adaptive adaptive = new Adaptive(64, 1024, TARGET, 4);
+    adaptive.onAnswer(TimeUnit.MILLISECONDS.toNanos(1), 64);
+    assertThat(adaptive.effectiveTargetNanos()).isEqualTo(TARGET);
+    adaptive.onAnswer(SLOW, 128);
+    assertThat(adaptive.concurrency()).isEqualTo(1); // 2 * 0.75, down to 1
   }
 }
