@@ -198,4 +198,95 @@ class FaultMatrixTest {
       subject.shutdown().get().join(30, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * 30% transient faults at a steady rate (20% UNAVAILABLE, 10% throttled with a RetryInfo of 50
+   * ms, at random): the backend serves most calls, so the breaker stays closed and everything is
+   * delivered in-process, nothing journaled.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Signal.class)
+  void thirtyPercentTransientFaultsKeepTheBreakerClosedAndEverythingIsDelivered(Signal signal) {
+    int port = Ports.closedPort();
+    OtlpReceiver backend = receiver(port);
+    backend.failMix(
+        OtlpReceiver.FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:50ms"));
+    Subject subject = subject(signal, "http://127.0.0.1:" + port);
+    try {
+      for (int i = 0; i < 60; i++) {
+        assertThat(subject.export().apply(i).isSuccess()).isTrue();
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> subject.stats().get().pending() == 0);
+
+      LeveeStats stats = subject.stats().get();
+      assertThat(stats.delivered()).as(stats.summary()).isEqualTo(stats.offered());
+      assertThat(subject.received().applyAsLong(backend)).isEqualTo(stats.offered());
+      assertThat(backend.failedCallCount()).isPositive();
+      assertThat(stats.retries()).as(stats.summary()).isEqualTo(backend.failedCallCount());
+      assertThat(stats.breakerOpenings()).as(stats.summary()).isZero();
+      assertThat(stats.journaled()).as(stats.summary()).isZero();
+      assertThat(stats.droppedTotal()).isZero();
+    } finally {
+      subject.shutdown().get().join(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The breaker is open when the application stops (the backend was down) and the backend is back:
+   * shutdown does not ask the breaker, and delivers what the backend takes, memory and journal.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Signal.class)
+  void withTheBreakerOpenAtShutdownWhatTheBackendTakesIsDelivered(Signal signal) {
+    int port = Ports.closedPort();
+    Subject subject =
+        switch (signal) {
+          case SPANS -> {
+            LeveeSpanExporter e =
+                configure(LeveeSpanExporter.builder(), "http://127.0.0.1:" + port)
+                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
+                    .setCircuitBreakerMinimumCalls(2)
+                    .setShutdownTimeout(Duration.ofSeconds(10))
+                    .build();
+            yield new Subject(
+                i -> e.export(TestData.spans(5, "open-" + i)), e::flush, e::shutdown, e::stats, OtlpReceiver::spanCount);
+          }
+          case METRICS -> {
+            LeveeMetricExporter e =
+                configure(LeveeMetricExporter.builder(), "http://127.0.0.1:" + port)
+                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
+                    .setCircuitBreakerMinimumCalls(2)
+                    .setShutdownTimeout(Duration.ofSeconds(10))
+                    .build();
+            yield new Subject(i -> e.export(TestData.metrics()), e::flush, e::shutdown, e::stats, OtlpReceiver::dataPointCount);
+          }
+          case LOGS -> {
+            LeveeLogRecordExporter e =
+                configure(LeveeLogRecordExporter.builder(), "http://127.0.0.1:" + port)
+                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
+                    .setCircuitBreakerMinimumCalls(2)
+                    .setShutdownTimeout(Duration.ofSeconds(10))
+                    .build();
+            yield new Subject(i -> e.export(TestData.logs(4)), e::flush, e::shutdown, e::stats, OtlpReceiver::logRecordCount);
+          }
+        };
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> subject.stats().get().journalOpen());
+      for (int i = 0; i < BATCHES; i++) {
+        assertThat(subject.export().apply(i).isSuccess()).isTrue();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> "open".equals(subject.stats().get().breakerState()));
+      // The backend comes back; the breaker waits ten minutes before probing. The app stops now.
+      OtlpReceiver backend = receiver(port);
+      assertThat(subject.shutdown().get().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      LeveeStats stats = subject.stats().get();
+      assertThat(stats.delivered()).as(stats.summary()).isEqualTo(stats.offered());
+      assertThat(subject.received().applyAsLong(backend)).isEqualTo(stats.offered());
+      assertThat(stats.pending()).as(stats.summary()).isZero();
+      assertThat(stats.droppedTotal()).isZero();
+    } finally {
+      subject.shutdown().get().join(30, TimeUnit.SECONDS);
+    }
+  }
 }
