@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * agent builds it.
  *
  * <p>Scenarios: the receiver at loopback speed; with 20 ms added latency; an outage (the receiver
- * stopped, then started on the same port, while traffic goes on); bursts at 10× the steady rate.
+ * stopped, then started on the same port, while traffic goes on); a degraded receiver (20 ms,
+ * 20% UNAVAILABLE, 10% throttled), steady and with bursts; a slow one (2 s); bursts at 10× the
+ * steady rate.
  *
  * <pre>
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
@@ -54,6 +56,9 @@ public final class SideBySide {
 
   static final String START = "<!-- levee:side-by-side:start -->";
   static final String END = "<!-- levee:side-by-side:end -->";
+
+  /** The degraded backend's faults: a backend up and serving 70% of calls, as behind a busy load balancer. */
+  static final String DEGRADED_FAULTS = "UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms";
 
   /** A scenario: what the receiver does and what the producer offers. */
   record Scenario(
@@ -127,6 +132,33 @@ public final class SideBySide {
                 0,
                 2 + outage + outage / 2,
                 1,
+                0),
+            new Scenario(
+                "degraded",
+                "receiver answers 20 ms late, fails 20% of calls UNAVAILABLE and throttles 10% (RESOURCE_EXHAUSTED, RetryInfo 200 ms), 2k spans/s offered",
+                2_000,
+                List.of("--latency", "20ms", "--faults", DEGRADED_FAULTS),
+                1,
+                steady,
+                repeats,
+                0),
+            new Scenario(
+                "degraded_burst",
+                "the degraded receiver, 2k spans/s with a 1 s burst at 50k spans/s every 4 s",
+                2_000,
+                List.of("--latency", "20ms", "--faults", DEGRADED_FAULTS),
+                1,
+                full ? 12 : 4,
+                repeats,
+                50_000),
+            new Scenario(
+                "slow",
+                "receiver answers 2 s late, 2k spans/s offered",
+                2_000,
+                List.of("--latency", "2s"),
+                1,
+                full ? 12 : 8,
+                repeats,
                 0),
             new Scenario(
                 "burst",
@@ -476,7 +508,7 @@ public final class SideBySide {
       double minutes) {
     StringBuilder text = new StringBuilder();
     text.append(START).append('\n');
-    text.append("## Side by side: delivery in four scenarios\n\n");
+    text.append("## Side by side: delivery in " + scenarios.size() + " scenarios\n\n");
     text.append("```\njava -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide --mode ")
         .append(full ? "full" : "quick")
         .append(
