@@ -58,6 +58,13 @@ public final class StartupOverhead {
               b.extensionJar(extension)
                   .leveeForAllSignals()
                   .property("otel.exporter.levee.endpoint", receiver.endpoint()));
+      setups.put(
+          "agent + Levee, journal off",
+          b ->
+              b.extensionJar(extension)
+                  .leveeForAllSignals()
+                  .property("otel.exporter.levee.journal.mode", "off")
+                  .property("otel.exporter.levee.endpoint", receiver.endpoint()));
       Map<String, List<Long>> millis = new LinkedHashMap<>();
       Map<String, List<Long>> toMain = new LinkedHashMap<>();
       setups.keySet().forEach(k -> millis.put(k, new ArrayList<>()));

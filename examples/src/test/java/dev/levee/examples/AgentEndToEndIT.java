@@ -427,7 +427,7 @@ class AgentEndToEndIT {
         });
     assertThat(app.output())
         .contains("Levee dropped " + spans.offered() + " spans at shutdown")
-        .contains("Backend unavailable at 127.0.0.1:" + closedPort);
+        .contains("No answer from backend at 127.0.0.1:" + closedPort);
   }
 
   @ParameterizedTest(name = "agent {0}, Java {1}")

@@ -31,11 +31,10 @@ import java.util.logging.Logger;
  * #accepted}, {@link #evicted}, {@link #flush}, {@link #stop} and {@link #setPaused} may be called
  * from any thread.
  *
- * <p>Order: with one request in flight, order is kept (a failed request is retried before anything
- * newer is sent). With several in flight, requests may complete out of order; a failed memory
- * request is still retried before new data. Journal requests may be in flight several at a time
- * too: the cursor records out-of-order commits, and a failed one rewinds the cursor only once the
- * others have settled, so that none is read again while it may still succeed.
+ * <p>Order: with one request in flight ({@code max.concurrency=1}) order is kept (a failed request
+ * goes again before anything newer). With several, a failed request waits for its own delay while
+ * the others go on (see {@link Pacing} and {@link RequestSource}); journal requests too, the cursor
+ * recording out-of-order commits and rewinding after a failure once the others have settled.
  *
  * <p>Internal, may change.
  */
@@ -52,17 +51,8 @@ public final class Dispatcher {
     FINISHED
   }
 
-  /** Told of every request's outcome and duration (self-metrics); called on the dispatcher thread. */
-  public interface RequestObserver {
-    void onRequest(long durationNanos, String status, boolean failed);
-  }
-
-  /** The longest wait a server's RetryInfo can impose: a typo there must not stall delivery. */
-  static final long MAX_SERVER_RETRY_DELAY_NANOS = Settlement.MAX_SERVER_RETRY_DELAY_NANOS;
   /** How long past an open breaker's wait the dispatcher looks again. */
   static final long MIN_OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  /** How long {@link #finish} waits for exports in progress at most. */
-  static final long EXPORT_WAIT_NANOS = Leftovers.EXPORT_WAIT_NANOS;
 
   private final Endpoints endpoints;
   private final RateLimiter limiter;
@@ -165,10 +155,7 @@ public final class Dispatcher {
     return flush.flush(clock.nanoTime(), timeoutNanos);
   }
 
-  /**
-   * Asks the dispatcher to deliver what it holds and then finish, giving up at {@code
-   * timeoutNanos} from now. The owner wakes the dispatcher thread after calling this.
-   */
+  /** Delivers what it holds, then finishes, giving up at {@code timeoutNanos}; then wake it. */
   public void stop(long timeoutNanos) {
     stopDeadlineNanos = clock.nanoTime() + timeoutNanos;
     stopping = true;
@@ -178,10 +165,7 @@ public final class Dispatcher {
     return stopping;
   }
 
-  /**
-   * Stops (or restarts) sending: while paused nothing is sent, and what arrives waits in memory and
-   * spills as the overflow policy says. Shutdown still delivers. Any thread.
-   */
+  /** Stops (or restarts) sending: data waits in memory and spills; shutdown still delivers. */
   public void setPaused(boolean paused) {
     this.paused = paused;
     wake.run();
@@ -191,11 +175,7 @@ public final class Dispatcher {
     return paused;
   }
 
-  /**
-   * Without a journal, a request still failing this long after it was first sent is dropped,
-   * counted as {@code retries_exhausted}, freeing memory for newer data. 0 (the default): retried
-   * for as long as it takes. With a journal, failed requests wait there instead.
-   */
+  /** {@code retry.max.elapsed}: see {@link Settlement#setRetryMaxElapsed}. */
   public void setRetryMaxElapsed(long nanos) {
     settlement.setRetryMaxElapsed(nanos);
   }
@@ -371,7 +351,7 @@ public final class Dispatcher {
       if (request.fromJournal()) {
         journal.settled();
       }
-      SendOutcome outcome = outcomeOf(request);
+      SendOutcome outcome = request.outcome();
       long retryDelay = settlement.settle(request, outcome, clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
         pacing.failed(clock.nanoTime(), retryDelay);
@@ -384,16 +364,6 @@ public final class Dispatcher {
       worked = true;
     }
     return worked;
-  }
-
-  private static SendOutcome outcomeOf(Request request) {
-    SendOutcome outcome;
-    try {
-      outcome = request.result.getNow(null);
-    } catch (RuntimeException e) {
-      outcome = SendOutcome.retryable("UNKNOWN", String.valueOf(e));
-    }
-    return outcome != null ? outcome : SendOutcome.retryable("UNKNOWN", "no outcome");
   }
 
   /**
@@ -418,23 +388,10 @@ public final class Dispatcher {
    */
   public long finish() {
     settleCompleted();
-    flush.settle(clock.nanoTime());
-    flush.failAll();
-    // Requests still in flight are given up: the backend may have them, but Levee cannot know.
     List<Request> unfinished = new ArrayList<>(inFlight);
     inFlight.clear();
-    journal.abandonInFlight();
-    for (Request request : unfinished) {
-      request.result.cancel(false);
-    }
-    if (ready != null) {
-      unfinished.add(ready);
-      ready = null;
-    }
-    long dropped = leftovers.settle(unfinished);
-    flush.failAll();
-    journal.syncDrops();
-    journal.close();
-    return dropped;
+    Request held = ready;
+    ready = null;
+    return leftovers.finish(unfinished, held);
   }
 }

@@ -60,6 +60,30 @@ final class Leftovers {
   }
 
   /**
+   * At the end, after the last completions are settled: requests still in flight are given up (the
+   * backend may have them, but Levee cannot know) with the one held back ({@code ready}, or null);
+   * flushes still waiting fail; then {@link #settle}, and the journal closes. Returns the items
+   * dropped.
+   */
+  long finish(List<Request> inFlight, Request ready) {
+    flush.settle(clock.nanoTime());
+    flush.failAll();
+    journal.abandonInFlight();
+    for (Request request : inFlight) {
+      request.result.cancel(false);
+    }
+    List<Request> givenUp = new java.util.ArrayList<>(inFlight);
+    if (ready != null) {
+      givenUp.add(ready);
+    }
+    long dropped = settle(givenUp);
+    flush.failAll();
+    journal.syncDrops();
+    journal.close();
+    return dropped;
+  }
+
+  /**
    * Settles what is left: requests given up, retries, and what memory holds, before and after the
    * exports still in progress. Returns the items dropped.
    */

@@ -61,4 +61,15 @@ final class Request {
   boolean fromJournal() {
     return journalBatch != null;
   }
+
+  /** The outcome of a completed request; a failure to say is a retryable failure without answer. */
+  SendOutcome outcome() {
+    SendOutcome outcome;
+    try {
+      outcome = result.getNow(null);
+    } catch (RuntimeException e) {
+      outcome = SendOutcome.retryable("UNKNOWN", String.valueOf(e));
+    }
+    return outcome != null ? outcome : SendOutcome.retryable("UNKNOWN", "no outcome");
+  }
 }

@@ -43,7 +43,7 @@ final class Settlement {
   private final ThrottledLogger throttled;
   /** How long a memory request is retried without a journal; 0: for as long as it takes. */
   private long retryMaxElapsedNanos;
-  private volatile Dispatcher.RequestObserver requestObserver;
+  private volatile RequestObserver requestObserver;
 
   Settlement(
       Signal signal,
@@ -68,11 +68,16 @@ final class Settlement {
     this.throttled = throttled;
   }
 
+  /**
+   * Without a journal, a request still failing this long after it was first sent is dropped,
+   * counted as {@code retries_exhausted}, freeing memory for newer data. 0 (the default): retried
+   * for as long as it takes. With a journal, failed requests wait there once every breaker is open.
+   */
   void setRetryMaxElapsed(long nanos) {
     this.retryMaxElapsedNanos = nanos;
   }
 
-  void setRequestObserver(Dispatcher.RequestObserver observer) {
+  void setRequestObserver(RequestObserver observer) {
     this.requestObserver = observer;
   }
 
@@ -83,7 +88,7 @@ final class Settlement {
    *     the backoff); otherwise -1
    */
   long settle(Request request, SendOutcome outcome, long took) {
-    Dispatcher.RequestObserver observer = requestObserver;
+    RequestObserver observer = requestObserver;
     if (observer != null) {
       try {
         observer.onRequest(took, outcome.status(), outcome.kind() != SendOutcome.Kind.SUCCESS);

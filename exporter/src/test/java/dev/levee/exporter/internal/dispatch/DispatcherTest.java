@@ -822,7 +822,7 @@ class DispatcherTest {
       dispatcher.finish();
 
       assertThat(clock.nanoTime() - finishing)
-          .isBetween(Dispatcher.EXPORT_WAIT_NANOS, Dispatcher.EXPORT_WAIT_NANOS + SECOND / 1000);
+          .isBetween(Leftovers.EXPORT_WAIT_NANOS, Leftovers.EXPORT_WAIT_NANOS + SECOND / 1000);
       assertThat(logged.messages(java.util.logging.Level.WARNING))
           .containsExactly(
               "Levee's spans exporter stopped while an export() was still running after 1000 ms;"
@@ -1017,7 +1017,7 @@ class DispatcherTest {
 
     dispatcher.step();
 
-    assertThat(clock.nanoTime() - start).isEqualTo(Dispatcher.MAX_SERVER_RETRY_DELAY_NANOS);
+    assertThat(clock.nanoTime() - start).isEqualTo(Settlement.MAX_SERVER_RETRY_DELAY_NANOS);
   }
 
   /** Answers with scripted outcomes, then success; records every request. */
