@@ -140,6 +140,7 @@ public final class Dispatcher {
   /** Records that one more chunk entered the memory tier. Call after a successful offer. */
   public void accepted() {
     flush.accepted();
+    endpoints.prepare(); // the first data: the connection is set up while more comes
   }
 
   /** Records that a producer took a chunk out of memory and dropped it. */

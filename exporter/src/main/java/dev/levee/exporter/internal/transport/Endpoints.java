@@ -114,6 +114,24 @@ public final class Endpoints {
     return null;
   }
 
+  /**
+   * There is data to send: each endpoint's connection starts being set up, off the calling thread
+   * (see {@link LazySender}). Once; any thread; never blocks.
+   */
+  public void prepare() {
+    if (prepared) {
+      return;
+    }
+    prepared = true;
+    for (Endpoint endpoint : endpoints) {
+      if (endpoint.sender() instanceof LazySender lazy) {
+        lazy.prepare();
+      }
+    }
+  }
+
+  private volatile boolean prepared;
+
   /** The endpoint a request goes to without asking the breakers (at shutdown): the first. */
   public Endpoint first() {
     return endpoints.get(0);

@@ -8,60 +8,102 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Creates the real sender on first use, on the dispatcher thread.
+ * Creates the real sender when there is first something to send, on a thread of its own.
  *
  * <p>Building grpc-java's channel loads some 1,400 classes through the agent's extension class
  * loader, which rewrites each one; done while the agent starts, that delayed the application's
  * {@code main} by most of a second (see {@code StartupOverhead} in the benchmarks module), and so
- * did connecting eagerly from Levee's own threads while the application was starting (three
- * threads loading classes on a small machine). Here it happens on the dispatcher thread when there
- * is first something to send.
+ * did connecting eagerly from Levee's own threads while the application was starting. So it waits
+ * for the first data ({@link #prepare}), and then happens on a thread named {@code
+ * levee-connect-<target>}: the dispatcher goes on taking and encoding what the application ends
+ * meanwhile (were it building the channel itself, a burst would fill the stage and the
+ * application's threads would encode), and a request sent before the channel is ready starts as
+ * soon as it is, with what is left of its deadline.
  *
- * <p>Internal, may change. Used by one dispatcher thread.
+ * <p>Internal, may change. Thread-safe.
  */
 public final class LazySender implements Sender {
   private static final Logger logger = Logger.getLogger(LazySender.class.getName());
 
   private final String target;
   private final Callable<Sender> factory;
-  private Sender delegate;
-  private SendOutcome failure;
+  /** The sender being built or built (null: the failure), or null before {@link #prepare}. */
+  private volatile CompletableFuture<Sender> building;
+  private volatile SendOutcome failure;
+  private volatile boolean closed;
 
   public LazySender(String target, Callable<Sender> factory) {
     this.target = target;
     this.factory = factory;
   }
 
-  private Sender delegate() {
-    if (delegate == null && failure == null) {
-      try {
-        delegate = factory.call();
-      } catch (Exception | LinkageError e) {
-        logger.log(
-            Level.SEVERE,
-            "Levee cannot set up its connection to "
-                + target
-                + "; everything it is given will be dropped and counted as rejected. Cause: "
-                + e,
-            e);
-        failure = SendOutcome.permanent("CONNECTION_SETUP_FAILED", String.valueOf(e));
-      }
+  /** Starts building the real sender on a thread of its own, once. Any thread; never blocks. */
+  public void prepare() {
+    start(true);
+  }
+
+  private synchronized CompletableFuture<Sender> start(boolean onItsOwnThread) {
+    if (building != null) {
+      return building;
     }
-    return delegate;
+    CompletableFuture<Sender> started = new CompletableFuture<>();
+    building = started;
+    if (onItsOwnThread) {
+      Thread builder = new Thread(() -> build(started), "levee-connect-" + target);
+      builder.setDaemon(true);
+      builder.start();
+    } else {
+      build(started);
+    }
+    return started;
+  }
+
+  private void build(CompletableFuture<Sender> result) {
+    Sender sender = null;
+    try {
+      sender = factory.call();
+    } catch (Exception | LinkageError e) {
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot set up its connection to "
+              + target
+              + "; everything it is given will be dropped and counted as rejected. Cause: "
+              + e,
+          e);
+      failure = SendOutcome.permanent("CONNECTION_SETUP_FAILED", String.valueOf(e));
+    }
+    synchronized (this) {
+      if (sender != null && closed) {
+        sender.close(0); // closed while it was being built
+      }
+      result.complete(sender);
+    }
+  }
+
+  /** The real sender, building it here if nobody has started; null when it cannot be built. */
+  private Sender sender() {
+    return start(false).join();
   }
 
   @Override
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-    Sender sender = delegate();
+    Sender sender = sender();
     return sender != null ? sender.send(chunks, timeoutNanos) : failure;
   }
 
   @Override
   public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
-    Sender sender = delegate();
-    return sender != null
-        ? sender.sendAsync(chunks, timeoutNanos)
-        : CompletableFuture.completedFuture(failure);
+    CompletableFuture<Sender> ready = start(true);
+    if (ready.isDone()) {
+      Sender sender = ready.join();
+      return sender != null ? sender.sendAsync(chunks, timeoutNanos) : CompletableFuture.completedFuture(failure);
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    return ready.thenCompose(
+        sender ->
+            sender != null
+                ? sender.sendAsync(chunks, Math.max(1, deadline - System.nanoTime()))
+                : CompletableFuture.completedFuture(failure));
   }
 
   @Override
@@ -71,14 +113,27 @@ public final class LazySender implements Sender {
 
   @Override
   public boolean connected() {
-    Sender sender = delegate;
+    CompletableFuture<Sender> built = building;
+    if (built == null || !built.isDone()) {
+      return false;
+    }
+    Sender sender = built.join();
     return sender != null && sender.connected();
   }
 
   @Override
   public void close(long timeoutNanos) {
-    if (delegate != null) {
-      delegate.close(timeoutNanos);
+    Sender sender;
+    synchronized (this) {
+      closed = true;
+      CompletableFuture<Sender> built = building;
+      if (built == null || !built.isDone()) {
+        return; // never built, or still being built: the builder closes it when done
+      }
+      sender = built.join();
+    }
+    if (sender != null) {
+      sender.close(timeoutNanos);
     }
   }
 }

@@ -81,4 +81,75 @@ class LazySenderTest {
     assertThat(second).isEqualTo(first);
     assertThat(attempts).hasValue(1);
   }
+
+  @Test
+  void aRequestSentWhileTheSenderIsBeingBuiltStartsWhenItIsReadyWithoutBlockingTheCaller()
+      throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger sent = new AtomicInteger();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              release.await(); // grpc-java's channel taking its time to build
+              return new Sender() {
+                @Override
+                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+                  sent.incrementAndGet();
+                  return SendOutcome.success();
+                }
+
+                @Override
+                public String target() {
+                  return "collector:4317";
+                }
+
+                @Override
+                public void close(long timeoutNanos) {}
+              };
+            });
+
+    lazy.prepare();
+    var outcome = lazy.sendAsync(List.of(), 1_000_000_000L);
+    assertThat(outcome.isDone()).isFalse(); // the caller went on
+    assertThat(lazy.connected()).isFalse();
+
+    release.countDown();
+    assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS).kind())
+        .isEqualTo(SendOutcome.Kind.SUCCESS);
+    assertThat(sent).hasValue(1);
+    lazy.close(0);
+  }
+
+  @Test
+  void closedWhileBeingBuiltTheSenderIsClosedOnceBuilt() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              release.await();
+              return new Sender() {
+                @Override
+                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+                  return SendOutcome.success();
+                }
+
+                @Override
+                public String target() {
+                  return "collector:4317";
+                }
+
+                @Override
+                public void close(long timeoutNanos) {
+                  closed.countDown();
+                }
+              };
+            });
+    lazy.prepare();
+    lazy.close(0);
+    release.countDown();
+    assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
 }
