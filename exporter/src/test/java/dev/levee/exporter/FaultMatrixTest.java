@@ -231,6 +231,14 @@ class FaultMatrixTest {
     }
   }
 
+  /** A breaker that opens after two failed requests and stays open for ten minutes. */
+  private <B extends LeveeExporterBuilder<B>> B openLong(B builder, int port) {
+    return configure(builder, "http://127.0.0.1:" + port)
+        .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
+        .setCircuitBreakerMinimumCalls(2)
+        .setShutdownTimeout(Duration.ofSeconds(10));
+  }
+
   /**
    * The breaker is open when the application stops (the backend was down) and the backend is back:
    * shutdown does not ask the breaker, and delivers what the backend takes, memory and journal.
@@ -243,30 +251,18 @@ class FaultMatrixTest {
         switch (signal) {
           case SPANS -> {
             LeveeSpanExporter e =
-                configure(LeveeSpanExporter.builder(), "http://127.0.0.1:" + port)
-                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
-                    .setCircuitBreakerMinimumCalls(2)
-                    .setShutdownTimeout(Duration.ofSeconds(10))
-                    .build();
+                openLong(LeveeSpanExporter.builder(), port).build();
             yield new Subject(
                 i -> e.export(TestData.spans(5, "open-" + i)), e::flush, e::shutdown, e::stats, OtlpReceiver::spanCount);
           }
           case METRICS -> {
             LeveeMetricExporter e =
-                configure(LeveeMetricExporter.builder(), "http://127.0.0.1:" + port)
-                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
-                    .setCircuitBreakerMinimumCalls(2)
-                    .setShutdownTimeout(Duration.ofSeconds(10))
-                    .build();
+                openLong(LeveeMetricExporter.builder(), port).build();
             yield new Subject(i -> e.export(TestData.metrics()), e::flush, e::shutdown, e::stats, OtlpReceiver::dataPointCount);
           }
           case LOGS -> {
             LeveeLogRecordExporter e =
-                configure(LeveeLogRecordExporter.builder(), "http://127.0.0.1:" + port)
-                    .setCircuitBreakerOpenWait(Duration.ofMinutes(10))
-                    .setCircuitBreakerMinimumCalls(2)
-                    .setShutdownTimeout(Duration.ofSeconds(10))
-                    .build();
+                openLong(LeveeLogRecordExporter.builder(), port).build();
             yield new Subject(i -> e.export(TestData.logs(4)), e::flush, e::shutdown, e::stats, OtlpReceiver::logRecordCount);
           }
         };

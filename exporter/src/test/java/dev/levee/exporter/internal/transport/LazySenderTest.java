@@ -18,22 +18,7 @@ class LazySenderTest {
             "collector:4317",
             () -> {
               created.incrementAndGet();
-              return new Sender() {
-                @Override
-                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-                  return SendOutcome.success();
-                }
-
-                @Override
-                public String target() {
-                  return "collector:4317";
-                }
-
-                @Override
-                public void close(long timeoutNanos) {
-                  closed.incrementAndGet();
-                }
-              };
+              return succeeding(new AtomicInteger(), closed::incrementAndGet);
             });
 
     assertThat(lazy.target()).isEqualTo("collector:4317");
@@ -92,21 +77,7 @@ class LazySenderTest {
             "collector:4317",
             () -> {
               release.await(); // grpc-java's channel taking its time to build
-              return new Sender() {
-                @Override
-                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-                  sent.incrementAndGet();
-                  return SendOutcome.success();
-                }
-
-                @Override
-                public String target() {
-                  return "collector:4317";
-                }
-
-                @Override
-                public void close(long timeoutNanos) {}
-              };
+              return succeeding(sent, () -> {});
             });
 
     lazy.prepare();
@@ -130,26 +101,32 @@ class LazySenderTest {
             "collector:4317",
             () -> {
               release.await();
-              return new Sender() {
-                @Override
-                public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-                  return SendOutcome.success();
-                }
-
-                @Override
-                public String target() {
-                  return "collector:4317";
-                }
-
-                @Override
-                public void close(long timeoutNanos) {
-                  closed.countDown();
-                }
-              };
+              return succeeding(new AtomicInteger(), closed::countDown);
             });
     lazy.prepare();
     lazy.close(0);
     release.countDown();
     assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** A sender that answers every request with success, counting sends and closes. */
+  private static Sender succeeding(AtomicInteger sent, Runnable onClose) {
+    return new Sender() {
+      @Override
+      public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+        sent.incrementAndGet();
+        return SendOutcome.success();
+      }
+
+      @Override
+      public String target() {
+        return "collector:4317";
+      }
+
+      @Override
+      public void close(long timeoutNanos) {
+        onClose.run();
+      }
+    };
   }
 }
