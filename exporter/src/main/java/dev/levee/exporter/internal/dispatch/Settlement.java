@@ -17,9 +17,10 @@ import java.util.logging.Level;
 /**
  * Settles a request by its outcome: delivered (less what a partial success rejected), refused for
  * good (dropped, {@code rejected}), or to be retried after its own delay (the server's RetryInfo,
- * or the backoff): a journal request is read again from the journal; a memory request waits in
- * memory for its retry while some breaker is closed (without a journal until {@code
- * retry.max.elapsed}), and moves to the journal once every breaker is open. Tells the breaker
+ * or the backoff): a journal request is read again from the journal; a memory request the backend
+ * answered with an error waits in memory for its retry while some breaker is closed (without a
+ * journal until {@code retry.max.elapsed}), and one that got no answer, or any once every breaker
+ * is open, moves to the journal. Tells the breaker
  * (throttling and other answers apart from no answer), the adaptive size and the self-metrics.
  *
  * <p>Confined to the dispatcher thread.
@@ -183,21 +184,23 @@ final class Settlement {
             ? Math.min(outcome.retryAfterNanos(), MAX_SERVER_RETRY_DELAY_NANOS)
             : backoffDelay;
     throttled.log(Level.WARNING, "retryable", () -> retryMessage(request, outcome, delay));
-    retryLater(request, clock.nanoTime() + delay);
+    retryLater(request, clock.nanoTime() + delay, outcome.answered());
     return delay;
   }
 
   /**
    * A failed request waits for its own retry while the rest goes on: a journal request is read
-   * again after the delay; a memory request waits in memory while some breaker is closed (the
-   * backend serves, so it will likely go through soon), and goes to the journal once all are open.
+   * again after the delay. A memory request the backend answered with an error waits in memory
+   * while some breaker is closed (the backend serves, so it will likely go through soon); one that
+   * got no answer (the backend may be down), or any once every breaker is open, goes to the
+   * journal, where a crash does not lose it.
    */
-  private void retryLater(Request request, long dueNanos) {
+  private void retryLater(Request request, long dueNanos, boolean answered) {
     if (request.fromJournal()) {
       journal.failed(dueNanos);
       return;
     }
-    if (journal.isOpen() && source.everyBreakerOpen()) {
+    if (journal.isOpen() && (!answered || source.everyBreakerOpen())) {
       park(request);
       return;
     }
@@ -221,7 +224,9 @@ final class Settlement {
         + delay / 1_000_000
         + " ms while others go on. "
         + (journal.isOpen()
-            ? "If the breaker opens, what waits goes to the journal, to be sent when the backend is back."
+            ? (outcome.answered()
+                ? "It waits in memory; if the breaker opens, what waits goes to the journal."
+                : "What fails goes to the journal, to be sent when the backend is back.")
             : "Keeping "
                 + signal.itemNoun()
                 + " in memory ("

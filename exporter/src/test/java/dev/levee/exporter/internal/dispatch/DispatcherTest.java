@@ -983,6 +983,39 @@ class DispatcherTest {
   }
 
   @Test
+  void aRequestThatGotNoAnswerGoesToTheJournalAtOnce() {
+    ListJournal journal = new ListJournal();
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    offer(100, 1);
+    sender.script.add(SendOutcome.retryable("UNAVAILABLE", "connection refused"));
+
+    dispatcher.step();
+
+    // The backend may be down: the data is made safe from a crash, and memory freed.
+    assertThat(snapshot().journaled()).isEqualTo(1);
+    assertThat(buffer.usedBytes()).isZero();
+    assertReconciled();
+  }
+
+  @Test
+  void aRequestTheBackendAnsweredWithAnErrorWaitsInMemoryForItsRetry() {
+    ListJournal journal = new ListJournal();
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+    Chunk chunk = offer(100, 1);
+    sender.script.add(SendOutcome.retryableAnswer("UNAVAILABLE", "busy"));
+
+    dispatcher.step(); // fails, then waits out its delay
+    assertThat(snapshot().journaled()).isZero();
+    assertThat(buffer.usedBytes()).isEqualTo(100);
+    dispatcher.step();
+
+    assertThat(sender.requests).containsExactly(List.of(chunk), List.of(chunk));
+    assertThat(snapshot().delivered()).isEqualTo(1);
+    assertThat(journal.records).isEmpty();
+    assertReconciled();
+  }
+
+  @Test
   void flushStillWaitingAtFinishFails() {
     offer(100, 1);
     sender.alwaysFail = true;
