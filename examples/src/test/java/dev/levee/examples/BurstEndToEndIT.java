@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -83,13 +84,58 @@ class BurstEndToEndIT {
   }
 
   /**
-   * Runs {@code BurstApp} with {@code spans} spans (and a log record per ten) under {@code agent}
-   * with one Levee setting (or none), and checks that all of it reached Levee and the receiver.
+   * A burst to a degraded backend, as behind a busy load balancer: it answers 20 ms late, fails 20%
+   * of calls with UNAVAILABLE and throttles 10% (RESOURCE_EXHAUSTED with a RetryInfo of 200 ms).
+   * The breaker stays closed (the backend answers), each failed request is retried on its own, and
+   * everything is delivered before the process ends, with the defaults, nothing left in the journal.
    */
+  @Test
+  void aBurstToADegradedBackendIsDeliveredBeforeTheProcessEnds() throws IOException {
+    String[] agents = System.getProperty("levee.it.agents").split(",");
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    java.util.concurrent.atomic.AtomicLong failedCalls = new java.util.concurrent.atomic.AtomicLong();
+    burst(
+        javaHome,
+        agents[agents.length - 1],
+        SPANS,
+        null,
+        null,
+        tempDir.resolve("journal"),
+        receiver -> {
+          receiver.setLatency(Duration.ofMillis(20));
+          receiver.failMix(
+              OtlpReceiver.FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms"));
+        },
+        (receiver, output) -> {
+          failedCalls.set(receiver.failedCallCount());
+          assertThat(output).contains("breaker=closed breaker_openings=0");
+        });
+    assertThat(failedCalls.get()).as("the receiver failed some calls").isPositive();
+  }
+
   private static Counts burst(Path javaHome, String agent, int spans, String key, String value, Path journal)
+      throws IOException {
+    return burst(javaHome, agent, spans, key, value, journal, receiver -> {}, (receiver, output) -> {});
+  }
+
+  /**
+   * Runs {@code BurstApp} with {@code spans} spans (and a log record per ten) under {@code agent}
+   * with one Levee setting (or none), against a receiver {@code faults} sets up, and checks that all
+   * of it reached Levee and the receiver; {@code also} checks more.
+   */
+  private static Counts burst(
+      Path javaHome,
+      String agent,
+      int spans,
+      String key,
+      String value,
+      Path journal,
+      java.util.function.Consumer<OtlpReceiver> faults,
+      java.util.function.BiConsumer<OtlpReceiver, String> also)
       throws IOException {
     int logRecords = spans / 10;
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      faults.accept(receiver);
       AgentProcess.Builder builder =
           DemoApps.underTheAgent(javaHome, agent)
               .mainClass("dev.levee.examples.app.BurstApp")
@@ -122,6 +168,7 @@ class BurstEndToEndIT {
       }
       assertThat(List.of(output.split("\n")))
           .noneMatch(line -> line.contains("BatchSpanProcessor") || line.contains("BatchLogRecordProcessor"));
+      also.accept(receiver, output);
       return accounting.get("spans");
     }
   }
