@@ -38,6 +38,7 @@ public final class BurstThenExit {
             LeveeSpanExporter.builder()
                 .setEndpoint(receiver.endpoint())
                 .setJournalDirectory(journal)
+                .setJournalOpen("at_start")
                 .setJournalFsync("none")
                 .setShutdownTimeout(Duration.ofSeconds(5));
         if (configuration.equals("write_ahead")) {

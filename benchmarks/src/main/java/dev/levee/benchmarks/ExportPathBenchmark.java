@@ -113,6 +113,7 @@ public class ExportPathBenchmark {
         LeveeSpanExporter.builder()
             .setEndpoint(receiver.endpoint())
             .setJournalDirectory(directory)
+            .setJournalOpen("at_start")
             .setJournalMode(path.equals("write_ahead") ? "write_ahead" : "overflow")
             .setJournalFsync(fsync)
             .setJournalLimitBytes(64L << 30)

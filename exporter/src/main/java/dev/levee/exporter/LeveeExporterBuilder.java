@@ -54,6 +54,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public static final String DEFAULT_JOURNAL_MODE = "overflow";
   /** The default drain order of the journal's backlog. */
   public static final String DEFAULT_JOURNAL_DRAIN_ORDER = "oldest_first";
+  public static final String DEFAULT_JOURNAL_OPEN = "on_demand";
   /** The default compression of journaled payloads. */
   public static final String DEFAULT_JOURNAL_COMPRESSION = "none";
   /** The default bound of the memory tier, per signal: 32 MiB of encoded OTLP. */
@@ -115,6 +116,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   private Duration journalMaxAge = DEFAULT_JOURNAL_MAX_AGE;
   private JournalOptions.Fsync journalFsync =
       Choices.parse(JournalOptions.Fsync.class, "journalFsync", DEFAULT_JOURNAL_FSYNC);
+  private boolean journalOpenAtStart;
   private ChunkJournal.ReadOrder journalDrainOrder =
       Choices.parse(ChunkJournal.ReadOrder.class, "journalDrainOrder", DEFAULT_JOURNAL_DRAIN_ORDER);
   private JournalOptions.Compression journalCompression =
@@ -312,6 +314,23 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   public B setJournalDrainOrder(String order) {
     this.journalDrainOrder = Choices.parse(ChunkJournal.ReadOrder.class, "journalDrainOrder", order);
     return self();
+  }
+
+  /**
+   * When the journal opens: {@code on_demand} (default: when it is first needed, a request
+   * failing, memory filling, data left at shutdown; or at start with a backlog on disk, with
+   * {@code write_ahead}, or with a {@code memory.limit} under 16 MiB) or {@code at_start}.
+   */
+  public B setJournalOpen(String when) {
+    this.journalOpenAtStart =
+        Choices.parse(JournalOpen.class, "journalOpen", when) == JournalOpen.AT_START;
+    return self();
+  }
+
+  /** When the journal opens; see {@link #setJournalOpen}. */
+  enum JournalOpen {
+    ON_DEMAND,
+    AT_START
   }
 
   /**
@@ -596,7 +615,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
             journalMaxAge,
             journalFsync,
             journalDrainOrder,
-            journalCompression),
+            journalCompression,
+            journalOpenAtStart),
         admin,
         shutdownTimeout,
         clock);

@@ -95,6 +95,7 @@ class FaultMatrixTest {
         .setMaxBatchBytes(1) // one chunk per request, so "every Nth call" hits whole batches
         .setBatchLinger(Duration.ZERO)
         .setJournalDirectory(dir.resolve("journal"))
+        .setJournalOpen("at_start")
         .setJournalFsync("none")
         .setShutdownTimeout(Duration.ofSeconds(1));
   }

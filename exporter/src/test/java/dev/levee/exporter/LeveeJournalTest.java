@@ -42,6 +42,7 @@ class LeveeJournalTest {
         .setMemoryLimitBytes(4096)
         .setShutdownTimeout(Duration.ofMillis(300))
         .setJournalDirectory(dir.resolve("journal"))
+        .setJournalOpen("at_start")
         .setJournalFsync("none")
         .build();
   }
@@ -91,6 +92,7 @@ class LeveeJournalTest {
             .setEndpoint(receiver.endpoint())
             .setJournalMode("write_ahead")
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .setJournalFsync("none")
             .setShutdownTimeout(Duration.ofSeconds(10))
             .build();
@@ -118,6 +120,7 @@ class LeveeJournalTest {
             .setEndpoint(Ports.closedPortEndpoint())
             .setJournalMode("write_ahead") // journal order is export order
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .setJournalFsync("none")
             .setShutdownTimeout(Duration.ofMillis(300))
             .build();
@@ -136,6 +139,7 @@ class LeveeJournalTest {
             // arrive interleaved.
             .setMaxConcurrency(1)
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .setJournalDrainOrder("newest_first")
             .build();
     try {
@@ -162,6 +166,7 @@ class LeveeJournalTest {
         LeveeSpanExporter.builder()
             .setEndpoint(receiver.endpoint())
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .setJournalFsync("none")
             .setCircuitBreakerWindow(4)
             .setCircuitBreakerMinimumCalls(4)
@@ -197,6 +202,7 @@ class LeveeJournalTest {
             .setEndpoint(Ports.closedPortEndpoint())
             .setJournalMode("write_ahead")
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .setJournalFsync("none")
             .setShutdownTimeout(Duration.ofMillis(300))
             .build();
@@ -215,6 +221,7 @@ class LeveeJournalTest {
             .setEndpoint(receiver.endpoint())
             .setJournalMode("write_ahead")
             .setJournalDirectory(dir.resolve("journal"))
+            .setJournalOpen("at_start")
             .build();
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spanCount() >= 30);
@@ -247,6 +254,67 @@ class LeveeJournalTest {
     } finally {
       exporter.shutdown().join(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** An exporter with the default memory (32 MiB) and the journal opened on demand. */
+  private LeveeSpanExporter onDemand(String endpoint) {
+    return LeveeSpanExporter.builder()
+        .setEndpoint(endpoint)
+        .setShutdownTimeout(Duration.ofMillis(300))
+        .setJournalDirectory(dir.resolve("journal"))
+        .setJournalFsync("none")
+        .build();
+  }
+
+  private static boolean hasJournalFiles(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return false;
+    }
+    try (var files = Files.list(directory)) {
+      return files.anyMatch(file -> file.getFileName().toString().endsWith(".cq4"));
+    }
+  }
+
+  @Test
+  void withAHealthyBackendTheJournalIsNeverOpened() throws Exception {
+    LeveeSpanExporter exporter = onDemand(receiver.endpoint());
+    try {
+      exporter.export(TestData.spans(20, "healthy"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(20);
+    } finally {
+      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    // Nothing needed it: Chronicle wrote nothing (its files appear when a journal opens).
+    assertThat(exporter.stats().journalOpen()).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+  }
+
+  @Test
+  void aFailingBackendOpensTheJournalOnDemandAndTheNextStartFindsTheBacklog() throws Exception {
+    int port = Ports.closedPort();
+    LeveeSpanExporter first = onDemand("http://127.0.0.1:" + port);
+    first.export(TestData.spans(5, "on-demand"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journalOpen());
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.stats().journaled() == 5);
+    first.shutdown().join(30, TimeUnit.SECONDS);
+    assertThat(first.stats().pending()).isEqualTo(5);
+    Path traces = dir.resolve("journal").resolve("traces");
+    assertThat(traces.resolve("levee-drained")).doesNotExist();
+
+    // The next start sees journal files without the drained mark: it opens at start and delivers.
+    OtlpReceiver backend = OtlpReceiver.start(port, true, null);
+    LeveeSpanExporter second = onDemand(backend.endpoint());
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> backend.spanCount() == 5);
+      assertThat(second.stats().recovered()).isEqualTo(5);
+    } finally {
+      second.shutdown().join(30, TimeUnit.SECONDS);
+      backend.close();
+    }
+    // A stop with nothing pending marks the directory drained: the start after need not open it.
+    assertThat(second.stats().pending()).isZero();
+    assertThat(traces.resolve("levee-drained")).exists();
   }
 
   @Test

@@ -18,12 +18,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The body of one exporter's dispatcher thread: has the journal opened beside it as soon as it
- * starts, runs the dispatcher's steps and, between them, attaches the journal once open, the
- * watch and the early probe of a reconnected endpoint, and when idle the journal's retention; when
- * the dispatcher has finished, hands over to the pipeline's close. Everything here runs on that one
- * thread, except the opening of the journal, on a short-lived thread of its own: Chronicle's first
- * start takes a second or two, and delivery from memory does not wait for it.
+ * The body of one exporter's dispatcher thread: has the journal prepared beside it as it starts
+ * and opened when it is needed, runs the dispatcher's steps and, between them, attaches the
+ * journal once open, the watch and the early probe of a reconnected endpoint, and when idle the
+ * journal's retention; when the dispatcher has finished, hands over to the pipeline's close.
+ * Everything here runs on that one thread, except the journal's preparing and opening, on a thread
+ * of its own: Chronicle's first start takes a second or two, and delivery from memory does not
+ * wait for it.
+ *
+ * <p>When the journal opens: at start with {@code write_ahead}, {@code journal.open=at_start}, a
+ * {@code memory.limit} under {@link #SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
+ * without the mark a clean stop with nothing pending leaves, {@value #DRAINED_MARK}); otherwise
+ * when first needed: a request fails, every breaker is open, memory is a quarter full or full, or
+ * data is left at the end. Until then only the preparing is done (Chronicle's class loader and the
+ * classes that register shutdown hooks, about a quarter of an open), which is what lets the
+ * journal still open once the JVM is shutting down.
  *
  * <p>Internal, may change.
  */
@@ -35,6 +44,10 @@ final class DispatcherThread implements Runnable {
   private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** The most items taken from a Levee processor's stage between two dispatcher steps. */
   private static final int STAGE_ITEMS_PER_STEP = 8192;
+  /** Under this {@code memory.limit} the journal opens at start: memory fills before it could. */
+  static final long SMALL_MEMORY_BYTES = 16L * 1024 * 1024;
+  /** Left in a signal's journal directory by a stop with nothing pending: no backlog to open for. */
+  static final String DRAINED_MARK = "levee-drained";
 
   private final Signal signal;
   private final Dispatcher dispatcher;
@@ -56,6 +69,11 @@ final class DispatcherThread implements Runnable {
       new java.util.concurrent.atomic.AtomicReference<>();
   private Thread opener;
   private Thread dispatcherThread;
+  private final boolean openAtStart;
+  /** The journal is needed: the opener opens it once prepared. */
+  private volatile boolean wanted;
+  /** The journal was opened by this run (and the drained mark removed). */
+  private volatile boolean everOpened;
 
   DispatcherThread(
       Signal signal,
@@ -64,6 +82,7 @@ final class DispatcherThread implements Runnable {
       Watch watch,
       DoorState doorState,
       JournalSetup journal,
+      boolean openAtStart,
       Clock clock,
       ThrottledLogger throttled,
       long shutdownTimeoutNanos,
@@ -75,6 +94,7 @@ final class DispatcherThread implements Runnable {
     this.watch = watch;
     this.doorState = doorState;
     this.journal = journal;
+    this.openAtStart = openAtStart;
     this.clock = clock;
     this.throttled = throttled;
     this.close = close;
@@ -140,37 +160,120 @@ final class DispatcherThread implements Runnable {
   }
 
   /**
-   * Has the journal opened as soon as the exporter starts. Not later, on demand: the exporter is
-   * shut down from a JVM shutdown hook, when Chronicle Queue can no longer be initialised (it
-   * registers shutdown hooks of its own), so a short-lived application with its backend down would
-   * lose what it could not send.
+   * Starts the journal's thread: it prepares the journal at once (the exporter may be shut down
+   * from a JVM shutdown hook, when Chronicle could no longer start), and opens it at start or when
+   * it is wanted.
    */
   private void startOpeningJournal() {
     if (!journal.enabled()) {
       return;
     }
-    opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
+    java.nio.file.Path directory = journal.options(signal).directory();
+    try {
+      java.nio.file.Files.createDirectories(directory);
+      if (!java.nio.file.Files.isWritable(directory)) {
+        throw new IOException(directory + " is not writable");
+      }
+    } catch (IOException | RuntimeException e) {
+      cannotUse(e); // said at start, not when the journal is first needed
+      return;
+    }
+    if (openAtStart || backlogOnDisk()) {
+      wanted = true;
+    }
+    opener = new Thread(this::prepareThenOpen, "levee-" + signal.lowerName() + "-journal-open");
     opener.setDaemon(true);
     opener.start();
   }
 
-  /** On the opening thread. */
+  /** Any thread: the journal is needed; the journal's thread opens it once prepared. Never blocks. */
+  void wantJournal() {
+    if (!wanted) {
+      wanted = true;
+      Thread opening = opener;
+      if (opening != null) {
+        LockSupport.unpark(opening);
+      }
+    }
+  }
+
+  /** Whether journal files lie in the directory without the mark of a drained stop. */
+  private boolean backlogOnDisk() {
+    java.nio.file.Path directory = journal.options(signal).directory();
+    if (!java.nio.file.Files.isDirectory(directory)
+        || java.nio.file.Files.exists(directory.resolve(DRAINED_MARK))) {
+      return false;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory)) {
+      return files.anyMatch(file -> file.getFileName().toString().endsWith(".cq4"));
+    } catch (IOException | RuntimeException e) {
+      return true; // cannot tell: open it and see
+    }
+  }
+
+  /**
+   * After the pipeline stopped: with nothing pending, marks the journal directory drained (the next
+   * start need not open the journal); otherwise removes the mark.
+   */
+  void recordDrained(boolean drained) {
+    if (!everOpened) {
+      return; // untouched by this run: whatever the directory says still holds
+    }
+    java.nio.file.Path mark = journal.options(signal).directory().resolve(DRAINED_MARK);
+    try {
+      if (drained) {
+        java.nio.file.Files.writeString(mark, "nothing pending at the last stop\n");
+      } else {
+        java.nio.file.Files.deleteIfExists(mark);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Without the mark the next start opens the journal: slower, never wrong.
+    }
+  }
+
+  /** On the journal's thread. */
+  private void prepareThenOpen() {
+    try {
+      JournalLoader.prepare();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      cannotUse(e);
+      return;
+    }
+    while (!wanted) {
+      if (dispatcherThread != null && !dispatcherThread.isAlive()) {
+        return;
+      }
+      LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+    }
+    openJournal();
+  }
+
   private void openJournal() {
     JournalOptions options = journal.options(signal);
     try {
+      java.nio.file.Files.deleteIfExists(options.directory().resolve(DRAINED_MARK));
+    } catch (IOException | RuntimeException e) {
+      // the journal's own open below reports a directory it cannot use
+    }
+    try {
       opened.set(JournalLoader.open(options));
+      everOpened = true;
       LockSupport.unpark(dispatcherThread);
     } catch (IOException | RuntimeException | LinkageError e) {
-      logger.log(
-          Level.SEVERE,
-          "Levee cannot use its journal at "
-              + options.directory()
-              + " and runs memory-only for "
-              + signal.itemNoun()
-              + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
-              + " counted. Check otel.exporter.levee.journal.directory. Cause: "
-              + e);
+      cannotUse(e);
     }
+  }
+
+  private void cannotUse(Throwable e) {
+    logger.log(
+        Level.SEVERE,
+        "Levee cannot use its journal at "
+            + journal.options(signal).directory()
+            + " and runs memory-only for "
+            + signal.itemNoun()
+            + ": what does not fit in memory, or is not delivered by shutdown, is dropped and"
+            + " counted. Check otel.exporter.levee.journal.directory. Cause: "
+            + e);
   }
 
   /** Dispatcher thread: hands the journal to the dispatcher and the door once it is open. */
@@ -211,6 +314,7 @@ final class DispatcherThread implements Runnable {
   private void awaitJournalForTheEnd() {
     Thread opening = opener;
     if (opening != null && opening.isAlive() && dispatcher.holdsData()) {
+      wantJournal();
       try {
         opening.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos)));
       } catch (InterruptedException e) {

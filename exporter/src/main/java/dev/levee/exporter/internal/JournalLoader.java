@@ -66,6 +66,25 @@ public final class JournalLoader {
     }
   }
 
+  /**
+   * Everything before a first open that cannot be done once the JVM is shutting down: the private
+   * class loader (its jar is deleted on exit), access to {@code java.base}, and Chronicle's classes
+   * that register shutdown hooks. After this, {@link #open} works from a shutdown hook too.
+   */
+  public static synchronized void prepare() throws IOException {
+    quietChronicle();
+    String classPath = System.getProperty("java.class.path");
+    try {
+      factory().prepare();
+    } catch (RuntimeException | LinkageError e) {
+      throw new IOException("Cannot prepare the journal: " + e, e);
+    } finally {
+      if (classPath != null && !classPath.equals(System.getProperty("java.class.path"))) {
+        System.setProperty("java.class.path", classPath);
+      }
+    }
+  }
+
   /** Chronicle prints a banner and usage hints unless told not to. */
   private static void quietChronicle() {
     for (String property : new String[] {"chronicle.announcer.disable", "disable.resource.warning"}) {

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param fsync when writes are forced to the device
  * @param drainOrder the order the backlog is delivered in
  * @param compression how payloads are stored on disk
+ * @param openAtStart whether the journal opens as the exporter starts ({@code journal.open=at_start})
+ *     rather than when it is first needed
  */
 public record JournalSetup(
     JournalMode mode,
@@ -24,7 +26,8 @@ public record JournalSetup(
     Duration maxAge,
     JournalOptions.Fsync fsync,
     ChunkJournal.ReadOrder drainOrder,
-    JournalOptions.Compression compression) {
+    JournalOptions.Compression compression,
+    boolean openAtStart) {
 
   /** Whether there is a journal to open. */
   public boolean enabled() {
@@ -33,7 +36,7 @@ public record JournalSetup(
 
   /** The same with another directory and cap (one endpoint's share with fanout). */
   public JournalSetup share(Path directory, long limitBytes) {
-    return new JournalSetup(mode, directory, limitBytes, maxAge, fsync, drainOrder, compression);
+    return new JournalSetup(mode, directory, limitBytes, maxAge, fsync, drainOrder, compression, openAtStart);
   }
 
   /** The options of {@code signal}'s journal, in its own subdirectory. */

@@ -127,6 +127,10 @@ public final class Pipeline<T> {
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     mxBean.register(componentName);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
+    boolean journalAtStart =
+        settings.journal().openAtStart()
+            || settings.journal().mode() == JournalMode.WRITE_AHEAD
+            || memoryLimitBytes() < DispatcherThread.SMALL_MEMORY_BYTES;
     this.body =
         new DispatcherThread(
             signal,
@@ -135,11 +139,14 @@ public final class Pipeline<T> {
             watch,
             doorState,
             settings.journal(),
+            journalAtStart,
             clock,
             throttled,
             settings.shutdownTimeout().toNanos(),
             settings.batch().linger().toNanos(),
             this::close);
+    doorState.onJournalWanted(body::wantJournal);
+    dispatcher.setJournalWanted(doorState::wantJournal);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
     doorState.dispatcherThread(thread);
     thread.setDaemon(true);
@@ -413,6 +420,7 @@ public final class Pipeline<T> {
                 + settings.shutdownTimeout().toMillis()
                 + " ms).");
       }
+      body.recordDrained(stats().pending() == 0);
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
       mxBean.unregister();
       if (admin != null) {

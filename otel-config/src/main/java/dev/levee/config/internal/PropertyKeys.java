@@ -163,6 +163,11 @@ final class PropertyKeys {
               LeveeExporterBuilder::setJournalFsync,
               LeveeExporterBuilder.DEFAULT_JOURNAL_FSYNC),
           levee(
+              "journal.open",
+              f -> LeveeProperties.parseChoice(f, "on_demand", "at_start"),
+              LeveeExporterBuilder::setJournalOpen,
+              LeveeExporterBuilder.DEFAULT_JOURNAL_OPEN),
+          levee(
               "journal.drain.order",
               f -> LeveeProperties.parseChoice(f, Choices.names(ChunkJournal.ReadOrder.class)),
               LeveeExporterBuilder::setJournalDrainOrder,

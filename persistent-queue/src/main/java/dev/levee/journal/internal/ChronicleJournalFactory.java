@@ -20,6 +20,22 @@ import java.util.List;
  * <p>Internal, may change; public because {@link java.util.ServiceLoader} needs it.
  */
 public final class ChronicleJournalFactory implements ChunkJournalFactory {
+  /** Registers a shutdown hook in its static initialiser: it cannot start once the JVM is stopping. */
+  private static final String HOOK_REGISTERING_CLASS =
+      "net.openhft.chronicle.core.io.BackgroundResourceReleaser";
+
+  /**
+   * Initialises Chronicle's class that registers a shutdown hook, about a quarter of a first open:
+   * with it initialised, a journal opens and takes data inside a shutdown hook.
+   */
+  @Override
+  public void prepare() throws IOException {
+    try {
+      Class.forName(HOOK_REGISTERING_CLASS, true, ChronicleJournalFactory.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IOException("Chronicle Queue cannot start: " + e, e);
+    }
+  }
 
   @Override
   public ChunkJournal open(JournalOptions options) throws IOException {

@@ -61,6 +61,23 @@ public final class DoorState {
     return Thread.currentThread() == dispatcher;
   }
 
+  private volatile Runnable journalWanted = () -> {};
+
+  /** What {@link #wantJournal} runs: the dispatcher thread's request to open the journal. */
+  public void onJournalWanted(Runnable wanted) {
+    this.journalWanted = wanted;
+  }
+
+  /**
+   * The journal is needed (memory filling, a request failing, data left at the end) and is not
+   * open: it is opened, on its own thread. Any thread; cheap; never blocks.
+   */
+  public void wantJournal() {
+    if (journal == null) {
+      journalWanted.run();
+    }
+  }
+
   /** The open journal, or null (memory-only, or not open yet). */
   public ChunkJournal journal() {
     return journal;

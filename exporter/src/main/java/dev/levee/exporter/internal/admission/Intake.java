@@ -67,6 +67,9 @@ final class Intake<T> {
     this.throttled = throttled;
   }
 
+  /** Memory a quarter full asks for the journal to be opened, if it is not yet. */
+  static final int JOURNAL_WANTED_AT_FILL_DIVISOR = 4;
+
   /** Takes an encoded batch within the rate limit: into the journal (write-ahead) or memory. */
   CompletableResultCode accept(Collection<T> items, int count, Chunk chunk, boolean priority) {
     // Count as pending before the offer: once offered, the dispatcher may settle it at any time.
@@ -86,6 +89,9 @@ final class Intake<T> {
     boolean inMemory = priority ? offerToPriorityLane(chunk) : offerToMemory(chunk);
     if (inMemory) {
       delivery.accepted();
+      if (buffer.usedBytes() * JOURNAL_WANTED_AT_FILL_DIVISOR >= buffer.capacityBytes()) {
+        state.wantJournal(); // a quarter full: delivery is behind, the journal may soon be needed
+      }
       return CompletableResultCode.ofSuccess();
     }
     if (!state.closed()
@@ -142,6 +148,9 @@ final class Intake<T> {
     ChunkJournal overflow =
         settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : state.journal();
     if (overflow == null) {
+      if (settings.overflowPolicy() != OverflowPolicy.DROP_NEWEST) {
+        state.wantJournal();
+      }
       stats.droppedPending(DropReason.MEMORY_FULL, count);
       throttled.log(Level.WARNING, "memory-full", this::memoryFullMessage);
       return CompletableResultCode.ofFailure();

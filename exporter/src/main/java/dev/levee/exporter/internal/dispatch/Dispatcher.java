@@ -72,6 +72,7 @@ public final class Dispatcher {
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
   private volatile boolean paused;
+  private volatile Runnable journalWanted = () -> {};
   /** The dispatcher thread has seen the stop (and begun shutdown's drain). */
   private boolean stopSeen;
 
@@ -174,6 +175,11 @@ public final class Dispatcher {
 
   public boolean isPaused() {
     return paused;
+  }
+
+  /** Run when a request fails or every breaker is open: the journal may be needed. */
+  public void setJournalWanted(Runnable wanted) {
+    this.journalWanted = wanted;
   }
 
   /** {@code retry.max.elapsed}: see {@link Settlement#setRetryMaxElapsed}. */
@@ -283,6 +289,7 @@ public final class Dispatcher {
         ready.endpoint = endpoints.acquire();
         if (ready.endpoint == null) {
           // Every breaker is open.
+          journalWanted.run();
           settlement.park(ready); // to the journal (or kept in memory without one)
           ready = null;
           return waitIfIdle(endpoints.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || worked;
@@ -355,6 +362,7 @@ public final class Dispatcher {
       SendOutcome outcome = request.outcome();
       long retryDelay = settlement.settle(request, outcome, clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
+        journalWanted.run();
         pacing.failed(clock.nanoTime(), retryDelay);
         if (stopping && request.fromJournal() && !outcome.answered()) {
           journal.stopDraining(); // no answer: the backlog waits for a next run
