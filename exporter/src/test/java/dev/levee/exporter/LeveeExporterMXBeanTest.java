@@ -27,7 +27,8 @@ class LeveeExporterMXBeanTest {
   private LeveeExporterMXBean bean(LeveeSpanExporter exporter) throws Exception {
     ObjectName name =
         new ObjectName("levee:type=Exporter,signal=traces,name=" + ObjectName.quote(exporter.componentName()));
-    assertThat(server.isRegistered(name)).isTrue();
+    // Registered by the exporter's dispatcher thread as it starts.
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.isRegistered(name));
     return JMX.newMXBeanProxy(server, name, LeveeExporterMXBean.class);
   }
 

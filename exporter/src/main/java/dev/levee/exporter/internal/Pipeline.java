@@ -125,7 +125,6 @@ public final class Pipeline<T> {
     this.watch =
         new Watch(signal, this::stats, endpoints::targets, fanoutMember() ? endpoints.targets() : null, throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
-    mxBean.register(componentName);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
     boolean journalAtStart =
         settings.journal().openAtStart()
@@ -147,7 +146,15 @@ public final class Pipeline<T> {
             this::close);
     doorState.onJournalWanted(body::wantJournal);
     dispatcher.setJournalWanted(doorState::wantJournal);
-    this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
+    // The JMX bean is registered on the dispatcher thread, not the caller's: the platform MBean
+    // server's first start (some 150 classes) would otherwise hold up the agent's start-up.
+    this.thread =
+        new Thread(
+            () -> {
+              mxBean.register(componentName);
+              body.run();
+            },
+            "levee-" + signal.lowerName() + "-dispatcher");
     doorState.dispatcherThread(thread);
     thread.setDaemon(true);
     thread.start();
