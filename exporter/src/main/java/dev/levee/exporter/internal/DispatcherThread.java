@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * wait for it.
  *
  * <p>When the journal opens: at start with {@code write_ahead}, {@code journal.open=at_start}, a
- * {@code memory.limit} under {@link #SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
+ * {@code memory.limit} under {@link JournalSetup#SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
  * without the mark a clean stop with nothing pending leaves, {@value #DRAINED_MARK}); otherwise
  * when first needed: a request fails, every breaker is open, memory is a quarter full or full, or
  * data is left at the end. Until then only the preparing is done (Chronicle's class loader and the
@@ -44,8 +44,6 @@ final class DispatcherThread implements Runnable {
   private static final long RETENTION_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** The most items taken from a Levee processor's stage between two dispatcher steps. */
   private static final int STAGE_ITEMS_PER_STEP = 8192;
-  /** Under this {@code memory.limit} the journal opens at start: memory fills before it could. */
-  static final long SMALL_MEMORY_BYTES = 16L * 1024 * 1024;
   /** Left in a signal's journal directory by a stop with nothing pending: no backlog to open for. */
   static final String DRAINED_MARK = "levee-drained";
 

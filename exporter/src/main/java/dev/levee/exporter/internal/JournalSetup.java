@@ -29,6 +29,18 @@ public record JournalSetup(
     JournalOptions.Compression compression,
     boolean openAtStart) {
 
+  /** Memory under this fills before an open could complete: the journal opens at start. */
+  static final long SMALL_MEMORY_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * Whether the journal opens as the exporter starts rather than when first needed: asked to, or
+   * {@code write_ahead} (every chunk goes there), or {@code memoryLimitBytes} under {@link
+   * #SMALL_MEMORY_BYTES}. (A backlog on disk opens it at start too; see {@code DispatcherThread}.)
+   */
+  boolean opensAtStart(long memoryLimitBytes) {
+    return openAtStart || mode == JournalMode.WRITE_AHEAD || memoryLimitBytes < SMALL_MEMORY_BYTES;
+  }
+
   /** Whether there is a journal to open. */
   public boolean enabled() {
     return mode != JournalMode.OFF && directory != null;

@@ -126,10 +126,6 @@ public final class Pipeline<T> {
         new Watch(signal, this::stats, endpoints::targets, fanoutMember() ? endpoints.targets() : null, throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
-    boolean journalAtStart =
-        settings.journal().openAtStart()
-            || settings.journal().mode() == JournalMode.WRITE_AHEAD
-            || memoryLimitBytes() < DispatcherThread.SMALL_MEMORY_BYTES;
     this.body =
         new DispatcherThread(
             signal,
@@ -138,7 +134,7 @@ public final class Pipeline<T> {
             watch,
             doorState,
             settings.journal(),
-            journalAtStart,
+            settings.journal().opensAtStart(memoryLimitBytes()),
             clock,
             throttled,
             settings.shutdownTimeout().toNanos(),

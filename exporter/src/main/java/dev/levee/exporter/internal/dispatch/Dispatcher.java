@@ -138,10 +138,10 @@ public final class Dispatcher {
             exportsInProgress);
   }
 
-  /** Records that one more chunk entered the memory tier. Call after a successful offer. */
+  /** One more chunk entered memory (after a successful offer); the first sets the connection up. */
   public void accepted() {
     flush.accepted();
-    endpoints.prepare(); // the first data: the connection is set up while more comes
+    endpoints.prepare();
   }
 
   /** Records that a producer took a chunk out of memory and dropped it. */
@@ -149,10 +149,7 @@ public final class Dispatcher {
     flush.evicted();
   }
 
-  /**
-   * Completes once every chunk accepted before this call has been delivered, dropped or moved to
-   * the journal, or fails when {@code timeoutNanos} passes first.
-   */
+  /** Completes once every chunk accepted before is delivered, dropped or journaled; or times out. */
   public CompletableResultCode flush(long timeoutNanos) {
     return flush.flush(clock.nanoTime(), timeoutNanos);
   }
@@ -177,7 +174,7 @@ public final class Dispatcher {
     return paused;
   }
 
-  /** Run when a request fails or every breaker is open: the journal may be needed. */
+  /** Run when a request fails or every breaker is open (the journal may be needed). */
   public void setJournalWanted(Runnable wanted) {
     this.journalWanted = wanted;
   }
@@ -241,13 +238,11 @@ public final class Dispatcher {
     return worked ? Step.WORKED : Step.IDLE;
   }
 
-  /** How long until a waiting retry (memory or journal) is due; 0 when none waits. */
+  /** How long until a waiting retry (memory or journal) is due, within the stop; 0: none waits. */
   private long retryDueInNanos() {
-    long due = Math.min(source.retryDueInNanos(), journal.retryDueInNanos());
-    if (due == Long.MAX_VALUE) {
-      return 0;
-    }
-    return stopping ? Math.max(1, Math.min(due, stopDeadlineNanos - clock.nanoTime())) : due;
+    long due = source.retryDueInNanos();
+    long untilStop = stopping ? Math.max(1, stopDeadlineNanos - clock.nanoTime()) : due;
+    return due == Long.MAX_VALUE ? 0 : Math.min(due, untilStop);
   }
 
   /** Whether memory, a retry or a request still holds data (what {@link #finish} would settle). */
@@ -380,10 +375,7 @@ public final class Dispatcher {
    * lingering request is due or a timer runs out. New data and completions wake it earlier.
    */
   public long idleParkNanos(long max) {
-    long park =
-        Math.min(
-            Math.min(Math.min(max, timerNanos), source.lingerDueNanos()),
-            Math.min(source.retryDueInNanos(), journal.retryDueInNanos()));
+    long park = Math.min(Math.min(max, timerNanos), Math.min(source.lingerDueNanos(), source.retryDueInNanos()));
     timerNanos = Long.MAX_VALUE;
     return Math.max(1, park);
   }

@@ -85,10 +85,13 @@ final class RequestSource {
     return null;
   }
 
-  /** How long until the next waiting retry is due (at least 1), or {@code Long.MAX_VALUE}. */
+  /**
+   * How long until the next waiting retry, of memory or of the journal, is due (at least 1), or
+   * {@code Long.MAX_VALUE}.
+   */
   long retryDueInNanos() {
     long now = clock.nanoTime();
-    long soonest = Long.MAX_VALUE;
+    long soonest = journal.retryDueInNanos();
     for (Request retry : retries) {
       soonest = Math.min(soonest, Math.max(1, retry.retryDueNanos - now));
     }
