@@ -1,6 +1,7 @@
 package dev.levee.exporter;
 
 import dev.levee.buffer.BufferProvider;
+import dev.levee.buffer.Signal;
 import dev.levee.buffer.BufferProviders;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
@@ -20,6 +21,7 @@ import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.flow.RateLimiter;
 import dev.levee.exporter.internal.management.AdminSettings;
 import dev.levee.exporter.internal.transport.Compression;
+import dev.levee.exporter.internal.transport.Protocol;
 import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.TransportSettings;
 import io.opentelemetry.sdk.common.Clock;
@@ -44,8 +46,18 @@ import java.util.Objects;
  * @param <B> the concrete builder
  */
 public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
-  /** The default backend: a local Collector's OTLP/gRPC port. */
+  /** The default backend over gRPC: a local Collector's OTLP/gRPC port. */
   public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
+  /**
+   * The default backend over HTTP: a local Collector's OTLP/HTTP port, at {@code /v1/traces},
+   * {@code /v1/metrics} or {@code /v1/logs}.
+   */
+  public static final String DEFAULT_HTTP_ENDPOINT = "http://localhost:4318";
+  /**
+   * The builder's default protocol, {@code grpc}. (Configured through properties, Levee follows the
+   * agent's {@code otel.exporter.otlp.protocol}, whose default is {@code http/protobuf}.)
+   */
+  public static final String DEFAULT_PROTOCOL = "grpc";
   /** The default deadline of one request: 10 s, as the OTLP exporter. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** The default compression: none, as the OTLP exporter. */
@@ -95,7 +107,8 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   /** The default address of the admin endpoint. */
   public static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
 
-  private URI endpoint = URI.create(DEFAULT_ENDPOINT);
+  private Protocol protocol = Protocol.fromConfigName(DEFAULT_PROTOCOL);
+  private URI endpoint;
   private List<URI> endpoints = List.of();
   private Endpoints.Mode endpointMode =
       Choices.parse(Endpoints.Mode.class, "endpointMode", DEFAULT_ENDPOINT_MODE);
@@ -145,8 +158,26 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   abstract B self();
 
   /**
+   * The OTLP transport: {@code grpc} (default) or {@code http/protobuf}. The default endpoint
+   * follows it: {@value #DEFAULT_ENDPOINT} for gRPC, {@value #DEFAULT_HTTP_ENDPOINT} at the
+   * signal's path for HTTP.
+   */
+  public B setProtocol(String protocol) {
+    Objects.requireNonNull(protocol, "protocol");
+    try {
+      this.protocol = Protocol.fromConfigName(protocol);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("protocol was '" + protocol + "': " + e.getMessage(), e);
+    }
+    return self();
+  }
+
+  /**
    * The backend, {@code http://host:port} for plaintext or {@code https://host:port} for TLS.
-   * Default {@value #DEFAULT_ENDPOINT}.
+   * Over HTTP the URL requests are posted to, used as given (e.g. {@code
+   * http://collector:4318/v1/traces}); a URL without a path gets the signal's ({@code /v1/traces},
+   * {@code /v1/metrics}, {@code /v1/logs}). Default {@value #DEFAULT_ENDPOINT} over gRPC, {@value
+   * #DEFAULT_HTTP_ENDPOINT} over HTTP.
    */
   public B setEndpoint(String endpoint) {
     this.endpoint = Checks.endpoint(endpoint);
@@ -574,7 +605,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /** One pipeline, or with {@code fanout} over several endpoints one per endpoint. */
   <T> List<Pipeline<T>> buildPipelines(ChunkEncoder<T> encoder) {
-    return Pipelines.build(encoder, settings());
+    return Pipelines.build(encoder, settings(encoder.signal()));
   }
 
   /** What a builder hands its exporter: the pipelines, and with several the fanout over them. */
@@ -582,10 +613,34 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
     return pipelines.size() == 1 ? null : new Fanout<>(encoder, pipelines, clock);
   }
 
-  private ExporterSettings settings() {
+  /**
+   * The endpoints requests go to: as set, or the protocol's default; over HTTP a URL without a path
+   * gets the signal's.
+   */
+  private List<URI> targets(Signal signal) {
+    List<URI> given =
+        !endpoints.isEmpty()
+            ? endpoints
+            : List.of(
+                endpoint != null
+                    ? endpoint
+                    : URI.create(protocol == Protocol.GRPC ? DEFAULT_ENDPOINT : DEFAULT_HTTP_ENDPOINT));
+    if (protocol == Protocol.GRPC) {
+      return given;
+    }
+    List<URI> targets = new ArrayList<>();
+    for (URI uri : given) {
+      String path = uri.getRawPath();
+      targets.add(path == null || path.isEmpty() ? uri.resolve("/v1/" + signal.configName()) : uri);
+    }
+    return targets;
+  }
+
+  private ExporterSettings settings(Signal signal) {
     return new ExporterSettings(
         new TransportSettings(
-            endpoints.isEmpty() ? List.of(endpoint) : endpoints,
+            protocol,
+            targets(signal),
             endpointMode,
             headers,
             timeout,

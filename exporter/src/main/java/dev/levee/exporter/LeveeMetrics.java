@@ -34,24 +34,33 @@ public final class LeveeMetrics implements AutoCloseable {
   static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("levee.breaker.state");
 
   static final AttributeKey<Long> GRPC_STATUS = AttributeKey.longKey("rpc.grpc.status_code");
+  static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
 
   private final List<AutoCloseable> registrations = new ArrayList<>();
   private DoubleHistogram durations;
   private Attributes base = Attributes.empty();
+  private boolean http;
   private volatile boolean closed;
 
   private LeveeMetrics() {}
 
   /**
    * Records one request for {@code otel.sdk.exporter.operation.duration}: how long it took, its
-   * gRPC status ({@code OK}, {@code UNAVAILABLE}, ...) and whether it failed. Called by the
-   * exporter's dispatcher thread.
+   * status (gRPC: {@code OK}, {@code UNAVAILABLE}, ..., recorded as {@code rpc.grpc.status_code};
+   * HTTP: {@code 200}, {@code 503}, ..., as {@code http.response.status_code}) and whether it
+   * failed ({@code error.type}: the status, or what happened without an answer, e.g. {@code
+   * CONNECT_FAILED}). Called by the exporter's dispatcher thread.
    */
   public void recordRequest(long durationNanos, String status, boolean failed) {
     if (closed) {
       return;
     }
-    AttributesBuilder attributes = base.toBuilder().put(GRPC_STATUS, (long) grpcCode(status));
+    AttributesBuilder attributes = base.toBuilder();
+    if (!http) {
+      attributes.put(GRPC_STATUS, (long) grpcCode(status));
+    } else if (!status.isEmpty() && status.chars().allMatch(Character::isDigit)) {
+      attributes.put(HTTP_STATUS, Long.parseLong(status)); // no answer: no status code
+    }
     if (failed) {
       attributes.put(ERROR_TYPE, status);
     }
@@ -84,6 +93,21 @@ public final class LeveeMetrics implements AutoCloseable {
       Supplier<LeveeHealth> health,
       String serverAddress,
       int serverPort) {
+    return register(meterProvider, componentName, stats, health, serverAddress, serverPort, "grpc");
+  }
+
+  /**
+   * As above, for an exporter speaking {@code protocol}, {@code grpc} or {@code http/protobuf}:
+   * request durations carry the status attribute of that transport.
+   */
+  public static LeveeMetrics register(
+      MeterProvider meterProvider,
+      String componentName,
+      Supplier<LeveeStats> stats,
+      Supplier<LeveeHealth> health,
+      String serverAddress,
+      int serverPort,
+      String protocol) {
     Objects.requireNonNull(meterProvider, "meterProvider");
     LeveeStats first = stats.get();
     String type = componentType(first);
@@ -97,6 +121,7 @@ public final class LeveeMetrics implements AutoCloseable {
     Meter meter = meterProvider.meterBuilder(METER).setInstrumentationVersion("0.1.0").build();
     LeveeMetrics metrics = new LeveeMetrics();
     metrics.base = base;
+    metrics.http = !protocol.equals("grpc");
     metrics.registerSemanticConventionMetrics(meter, semconvItem(first), stats);
     metrics.registerLeveeMetrics(meter, stats, health);
     return metrics;
@@ -110,7 +135,7 @@ public final class LeveeMetrics implements AutoCloseable {
         meter
             .histogramBuilder("otel.sdk.exporter.operation.duration")
             .setUnit("s")
-            .setDescription("Duration of each request to the backend, with its gRPC status")
+            .setDescription("Duration of each request to the backend, with its gRPC or HTTP status")
             .setExplicitBucketBoundariesAdvice(
                 List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0))
             .build();

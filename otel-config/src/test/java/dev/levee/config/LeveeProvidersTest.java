@@ -100,12 +100,12 @@ class LeveeProvidersTest {
         config(Map.of("otel.exporter.levee.endpoint", "collector:4317"));
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
     try {
-      assertThat(spans.toString()).contains("endpoints=[http://localhost:4317]");
+      assertThat(spans.toString()).contains("endpoints=[http://localhost:4318/v1/traces]");
       assertThat(severeMessages())
           .containsExactly(
               "Levee configuration error: Invalid value for otel.exporter.levee.endpoint:"
                   + " 'collector:4317' (endpoint must be a URL with scheme http or https and a host,"
-                  + " was 'collector:4317'); using http://localhost:4317 instead");
+                  + " was 'collector:4317'); using http://localhost:4318/v1/traces instead");
     } finally {
       spans.shutdown().join(10, TimeUnit.SECONDS);
     }
@@ -116,12 +116,12 @@ class LeveeProvidersTest {
     var config =
         config(
             Map.of(
-                "otel.exporter.levee.endpoints", "http://primary:4317, http://secondary:4317",
+                "otel.exporter.levee.endpoints", "http://primary:4318, http://secondary:4318/otlp/",
                 "otel.exporter.levee.endpoints.mode", "round_robin"));
     SpanExporter spans = new LeveeSpanExporterProvider().createExporter(config);
     try {
       assertThat(spans.toString())
-          .contains("endpoints=[http://primary:4317, http://secondary:4317]")
+          .contains("endpoints=[http://primary:4318/v1/traces, http://secondary:4318/otlp/v1/traces]")
           .contains("endpointMode=ROUND_ROBIN");
       assertThat(severeMessages()).isEmpty();
     } finally {
@@ -222,7 +222,8 @@ class LeveeProvidersTest {
                           "otel.traces.exporter", "levee",
                           "otel.metrics.exporter", "none",
                           "otel.logs.exporter", "none",
-                          "otel.exporter.levee.endpoint", receiver.endpoint(),
+                          // OTLP/HTTP, the default protocol: the base gets /v1/traces
+                          "otel.exporter.otlp.endpoint", receiver.httpEndpoint(),
                           "otel.exporter.levee.journal.mode", "off"))
               .disableShutdownHook()
               .build();
@@ -260,7 +261,7 @@ class LeveeProvidersTest {
                   "otel.traces.exporter", "levee",
                   "otel.logs.exporter", "levee",
                   "otel.bsp.max.queue.size", "100",
-                  "otel.exporter.levee.endpoint", receiver.endpoint()));
+                  "otel.exporter.levee.endpoint", receiver.httpEndpoint()));
       assertThat(sdk.getSdkTracerProvider().toString()).contains("LeveeSpanProcessor");
       assertThat(sdk.getSdkTracerProvider().toString()).doesNotContain("BatchSpanProcessor");
       assertThat(sdk.getSdkLoggerProvider().toString()).contains("LeveeLogRecordProcessor");
@@ -288,6 +289,7 @@ class LeveeProvidersTest {
                   "otel.traces.exporter", "levee",
                   "otel.logs.exporter", "none",
                   "otel.exporter.levee.traces.processor", "batch",
+                  "otel.exporter.otlp.protocol", "grpc",
                   "otel.exporter.levee.endpoint", receiver.endpoint()));
       assertThat(sdk.getSdkTracerProvider().toString()).contains("BatchSpanProcessor");
       sdk.getTracer("test").spanBuilder("through-the-batch-processor").startSpan().end();

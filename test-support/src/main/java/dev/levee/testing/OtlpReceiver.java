@@ -59,8 +59,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A real OTLP/gRPC receiver built on the official opentelemetry-proto service stubs, listening on
- * loopback.
+ * A real OTLP receiver built on the official opentelemetry-proto service stubs and messages,
+ * listening on loopback: OTLP/gRPC on one port and OTLP/HTTP (binary protobuf) on another, sharing
+ * what they received, the injected faults and the latency.
  *
  * <p>It keeps what it received (unless told to only count), audits span ids for duplicates, and
  * can write every request as a JSON line. Thread-safe.
@@ -102,6 +103,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong rejectedItems = new AtomicLong();
 
   private Server server;
+  private OtlpHttpEndpoint http;
+  private int requestedHttpPort;
 
   private OtlpReceiver(int port, boolean retain, Path jsonLinesFile) {
     this.requestedPort = port;
@@ -130,7 +133,16 @@ public final class OtlpReceiver implements AutoCloseable {
    * @param jsonLinesFile where to write each request as a JSON line, or {@code null}
    */
   public static OtlpReceiver start(int port, boolean retain, Path jsonLinesFile) {
-    OtlpReceiver receiver = new OtlpReceiver(port, retain, jsonLinesFile);
+    return start(port, 0, retain, jsonLinesFile);
+  }
+
+  /**
+   * Starts a receiver serving OTLP/gRPC on {@code grpcPort} and OTLP/HTTP on {@code httpPort} (0:
+   * an ephemeral port), both on loopback.
+   */
+  public static OtlpReceiver start(int grpcPort, int httpPort, boolean retain, Path jsonLinesFile) {
+    OtlpReceiver receiver = new OtlpReceiver(grpcPort, retain, jsonLinesFile);
+    receiver.requestedHttpPort = httpPort;
     receiver.startServer();
     return receiver;
   }
@@ -171,9 +183,25 @@ public final class OtlpReceiver implements AutoCloseable {
               .maxInboundMessageSize(64 * 1024 * 1024)
               .build()
               .start();
+      http = new OtlpHttpEndpoint(this, requestedHttpPort, httpsContext(), requireClient);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the OTLP receiver on port " + requestedPort, e);
     }
+  }
+
+  private javax.net.ssl.SSLContext httpsContext() throws javax.net.ssl.SSLException {
+    if (tls == null) {
+      return null;
+    }
+    io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder ssl =
+        io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forServer(
+                new java.io.ByteArrayInputStream(tls.serverCertificatePem()),
+                new java.io.ByteArrayInputStream(tls.serverKeyPem()))
+            .sslProvider(io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK);
+    if (requireClient) {
+      ssl.trustManager(new java.io.ByteArrayInputStream(tls.caCertificatePem()));
+    }
+    return ((io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext) ssl.build()).context();
   }
 
   /**
@@ -332,6 +360,14 @@ public final class OtlpReceiver implements AutoCloseable {
     return firstSpansAt.get();
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger callsInProgress = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxConcurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The most export calls (any signal, either transport) seen in progress at once. */
+  public int maxConcurrentCalls() {
+    return maxConcurrentCalls.get();
+  }
+
   /** Export calls answered with an injected error. */
   public long failedCallCount() {
     return failedCalls.get();
@@ -343,17 +379,22 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * Applies the injected latency and the next fault, if any. Returns the partial-success fault to
-   * answer with, or {@code null}; a failing fault has already answered.
+   * Applies the injected latency and draws the next fault, if any: a failing fault (with a status)
+   * is counted here and answered by the transport; a partial-success fault is answered with the
+   * data. Null: a plain success.
    */
-  private Fault beginCall(StreamObserver<?> responseObserver) {
+  private Fault nextFault() {
     Duration delay = latency;
-    if (!delay.isZero()) {
-      try {
+    int concurrent = callsInProgress.incrementAndGet();
+    maxConcurrentCalls.accumulateAndGet(concurrent, Math::max);
+    try {
+      if (!delay.isZero()) {
         Thread.sleep(delay.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      callsInProgress.decrementAndGet();
     }
     Fault fault = faults.poll();
     long call = calls.incrementAndGet();
@@ -369,32 +410,41 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     if (fault != null && fault.status != null) {
       failedCalls.incrementAndGet();
-      com.google.rpc.Status.Builder status =
-          com.google.rpc.Status.newBuilder()
-              .setCode(fault.status.getCode().value())
-              .setMessage(fault.status.getDescription() == null ? "" : fault.status.getDescription());
-      if (fault.retryAfter != null) {
-        status.addDetails(
-            Any.pack(
-                RetryInfo.newBuilder()
-                    .setRetryDelay(
-                        com.google.protobuf.Duration.newBuilder()
-                            .setSeconds(fault.retryAfter.getSeconds())
-                            .setNanos(fault.retryAfter.getNano()))
-                    .build()));
-      }
-      responseObserver.onError(StatusProto.toStatusRuntimeException(status.build()));
-      return FAILED;
-    }
-    if (fault != null) {
+    } else if (fault != null) {
       rejectedItems.addAndGet(fault.rejected);
     }
     return fault;
   }
 
-  private static final Fault FAILED = new Fault(Status.UNKNOWN, null, 0, null);
+  /** The {@code google.rpc.Status} a failing fault answers with, RetryInfo included. */
+  static com.google.rpc.Status rpcStatus(Fault fault) {
+    com.google.rpc.Status.Builder status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(fault.status.getCode().value())
+            .setMessage(fault.status.getDescription() == null ? "" : fault.status.getDescription());
+    if (fault.retryAfter != null) {
+      status.addDetails(
+          Any.pack(
+              RetryInfo.newBuilder()
+                  .setRetryDelay(
+                      com.google.protobuf.Duration.newBuilder()
+                          .setSeconds(fault.retryAfter.getSeconds())
+                          .setNanos(fault.retryAfter.getNano()))
+                  .build()));
+    }
+    return status.build();
+  }
 
-  private record Fault(Status status, Duration retryAfter, long rejected, String message) {}
+  /** Whether the gRPC call was answered with the fault's error (then there is nothing more to do). */
+  private static boolean failedOver(Fault fault, StreamObserver<?> responseObserver) {
+    if (fault == null || fault.status == null) {
+      return false;
+    }
+    responseObserver.onError(StatusProto.toStatusRuntimeException(rpcStatus(fault)));
+    return true;
+  }
+
+  record Fault(Status status, Duration retryAfter, long rejected, String message) {}
 
   /** The port the receiver listens on. */
   public int port() {
@@ -406,8 +456,29 @@ public final class OtlpReceiver implements AutoCloseable {
     return (tls != null ? "https://localhost:" : "http://127.0.0.1:") + port();
   }
 
+  /** The port the receiver serves OTLP/HTTP on. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /**
+   * The OTLP/HTTP base endpoint, e.g. {@code http://127.0.0.1:4318}: requests go to its {@code
+   * /v1/traces}, {@code /v1/metrics} and {@code /v1/logs}.
+   */
+  public String httpEndpoint() {
+    return http.endpoint();
+  }
+
+  /** The endpoint for a protocol, {@code grpc} or {@code http/protobuf}. */
+  public String endpoint(String protocol) {
+    return protocol.equals("grpc") ? endpoint() : httpEndpoint();
+  }
+
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     server.shutdownNow();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
@@ -566,41 +637,117 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  ExportTraceServiceResponse receive(ExportTraceServiceRequest request, Fault fault) {
+    requestCount.incrementAndGet();
+    firstSpansAt.compareAndSet(0, System.currentTimeMillis());
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          spanCount.incrementAndGet();
+          if (retain && !spanIds.add(hex(span.getSpanId()))) {
+            duplicateSpans.incrementAndGet();
+          }
+        }
+      }
+    }
+    if (retain) {
+      resourceSpans.addAll(request.getResourceSpansList());
+    }
+    writeJson("traces", request);
+    return fault == null
+        ? ExportTraceServiceResponse.getDefaultInstance()
+        : ExportTraceServiceResponse.newBuilder()
+            .setPartialSuccess(
+                ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(fault.rejected)
+                    .setErrorMessage(fault.message))
+            .build();
+  }
+
+  ExportMetricsServiceResponse receive(ExportMetricsServiceRequest request, Fault fault) {
+    requestCount.incrementAndGet();
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric metric : sm.getMetricsList()) {
+          dataPointCount.addAndGet(dataPoints(metric));
+        }
+      }
+    }
+    if (retain) {
+      resourceMetrics.addAll(request.getResourceMetricsList());
+    }
+    writeJson("metrics", request);
+    return fault == null
+        ? ExportMetricsServiceResponse.getDefaultInstance()
+        : ExportMetricsServiceResponse.newBuilder()
+            .setPartialSuccess(
+                ExportMetricsPartialSuccess.newBuilder()
+                    .setRejectedDataPoints(fault.rejected)
+                    .setErrorMessage(fault.message))
+            .build();
+  }
+
+  ExportLogsServiceResponse receive(ExportLogsServiceRequest request, Fault fault) {
+    requestCount.incrementAndGet();
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        logRecordCount.addAndGet(sl.getLogRecordsCount());
+      }
+    }
+    if (retain) {
+      resourceLogs.addAll(request.getResourceLogsList());
+    }
+    writeJson("logs", request);
+    return fault == null
+        ? ExportLogsServiceResponse.getDefaultInstance()
+        : ExportLogsServiceResponse.newBuilder()
+            .setPartialSuccess(
+                ExportLogsPartialSuccess.newBuilder()
+                    .setRejectedLogRecords(fault.rejected)
+                    .setErrorMessage(fault.message))
+            .build();
+  }
+
+  /**
+   * One OTLP/HTTP request to {@code path} ({@code /v1/traces}, ...), its body already inflated:
+   * the injected latency and faults apply as over gRPC. Called by {@link OtlpHttpEndpoint}.
+   */
+  OtlpHttpEndpoint.Answer receiveHttp(String path, byte[] body, Metadata requestHeaders)
+      throws InvalidProtocolBufferException {
+    headers.add(requestHeaders);
+    Message request =
+        switch (path) {
+          case "/v1/traces" -> ExportTraceServiceRequest.parseFrom(body);
+          case "/v1/metrics" -> ExportMetricsServiceRequest.parseFrom(body);
+          case "/v1/logs" -> ExportLogsServiceRequest.parseFrom(body);
+          default -> null;
+        };
+    if (request == null) {
+      return OtlpHttpEndpoint.Answer.notFound(path);
+    }
+    Fault fault = nextFault();
+    if (fault != null && fault.status != null) {
+      return OtlpHttpEndpoint.Answer.failed(fault);
+    }
+    Message response =
+        request instanceof ExportTraceServiceRequest traces
+            ? receive(traces, fault)
+            : request instanceof ExportMetricsServiceRequest metrics
+                ? receive(metrics, fault)
+                : receive((ExportLogsServiceRequest) request, fault);
+    return OtlpHttpEndpoint.Answer.ok(response.toByteArray());
+  }
+
   private final class Traces extends TraceServiceGrpc.TraceServiceImplBase {
     @Override
     public void export(
         ExportTraceServiceRequest request,
         StreamObserver<ExportTraceServiceResponse> responseObserver) {
-      Fault fault = beginCall(responseObserver);
-      if (fault == FAILED) {
-        return;
+      Fault fault = nextFault();
+      if (!failedOver(fault, responseObserver)) {
+        responseObserver.onNext(receive(request, fault));
+        responseObserver.onCompleted();
       }
-      requestCount.incrementAndGet();
-      firstSpansAt.compareAndSet(0, System.currentTimeMillis());
-      for (ResourceSpans rs : request.getResourceSpansList()) {
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-          for (Span span : ss.getSpansList()) {
-            spanCount.incrementAndGet();
-            if (retain && !spanIds.add(hex(span.getSpanId()))) {
-              duplicateSpans.incrementAndGet();
-            }
-          }
-        }
-      }
-      if (retain) {
-        resourceSpans.addAll(request.getResourceSpansList());
-      }
-      writeJson("traces", request);
-      responseObserver.onNext(
-          fault == null
-              ? ExportTraceServiceResponse.getDefaultInstance()
-              : ExportTraceServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportTracePartialSuccess.newBuilder()
-                          .setRejectedSpans(fault.rejected)
-                          .setErrorMessage(fault.message))
-                  .build());
-      responseObserver.onCompleted();
     }
   }
 
@@ -609,64 +756,23 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportMetricsServiceRequest request,
         StreamObserver<ExportMetricsServiceResponse> responseObserver) {
-      Fault fault = beginCall(responseObserver);
-      if (fault == FAILED) {
-        return;
+      Fault fault = nextFault();
+      if (!failedOver(fault, responseObserver)) {
+        responseObserver.onNext(receive(request, fault));
+        responseObserver.onCompleted();
       }
-      requestCount.incrementAndGet();
-      for (ResourceMetrics rm : request.getResourceMetricsList()) {
-        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-          for (Metric metric : sm.getMetricsList()) {
-            dataPointCount.addAndGet(dataPoints(metric));
-          }
-        }
-      }
-      if (retain) {
-        resourceMetrics.addAll(request.getResourceMetricsList());
-      }
-      writeJson("metrics", request);
-      responseObserver.onNext(
-          fault == null
-              ? ExportMetricsServiceResponse.getDefaultInstance()
-              : ExportMetricsServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportMetricsPartialSuccess.newBuilder()
-                          .setRejectedDataPoints(fault.rejected)
-                          .setErrorMessage(fault.message))
-                  .build());
-      responseObserver.onCompleted();
     }
   }
 
   private final class Logs extends LogsServiceGrpc.LogsServiceImplBase {
     @Override
     public void export(
-        ExportLogsServiceRequest request,
-        StreamObserver<ExportLogsServiceResponse> responseObserver) {
-      Fault fault = beginCall(responseObserver);
-      if (fault == FAILED) {
-        return;
+        ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> responseObserver) {
+      Fault fault = nextFault();
+      if (!failedOver(fault, responseObserver)) {
+        responseObserver.onNext(receive(request, fault));
+        responseObserver.onCompleted();
       }
-      requestCount.incrementAndGet();
-      for (ResourceLogs rl : request.getResourceLogsList()) {
-        for (ScopeLogs sl : rl.getScopeLogsList()) {
-          logRecordCount.addAndGet(sl.getLogRecordsCount());
-        }
-      }
-      if (retain) {
-        resourceLogs.addAll(request.getResourceLogsList());
-      }
-      writeJson("logs", request);
-      responseObserver.onNext(
-          fault == null
-              ? ExportLogsServiceResponse.getDefaultInstance()
-              : ExportLogsServiceResponse.newBuilder()
-                  .setPartialSuccess(
-                      ExportLogsPartialSuccess.newBuilder()
-                          .setRejectedLogRecords(fault.rejected)
-                          .setErrorMessage(fault.message))
-                  .build());
-      responseObserver.onCompleted();
     }
   }
 

@@ -375,7 +375,8 @@ public final class Pipeline<T> {
             this::stats,
             this::health,
             settings.transport().endpoint().getHost(),
-            TransportSettings.port(settings.transport().endpoint()));
+            TransportSettings.port(settings.transport().endpoint()),
+            settings.transport().protocol().configName());
     dispatcher.setRequestObserver(metrics::recordRequest);
     return metrics;
   }

@@ -9,6 +9,8 @@ import dev.levee.exporter.internal.admission.OverflowPolicy;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.GrpcSender;
+import dev.levee.exporter.internal.transport.HttpSender;
+import dev.levee.exporter.internal.transport.Protocol;
 import dev.levee.exporter.internal.transport.LazySender;
 import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.exporter.internal.transport.TransportSettings;
@@ -134,7 +136,10 @@ public final class Pipelines {
     for (URI target : transport.endpoints()) {
       senders.add(
           new LazySender(
-              TransportSettings.authority(target), () -> GrpcSender.create(signal, transport, target)));
+              TransportSettings.authority(target),
+              transport.protocol() == Protocol.GRPC
+                  ? () -> GrpcSender.create(signal, transport, target)
+                  : () -> HttpSender.create(signal, transport, target)));
     }
     return new Pipeline<>(encoder, buffer, priorityBuffer, senders, settings);
   }

@@ -8,6 +8,7 @@ import dev.levee.exporter.internal.Choices;
 import dev.levee.exporter.internal.JournalMode;
 import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.transport.Endpoints;
+import dev.levee.exporter.internal.transport.Protocol;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -73,18 +74,44 @@ public final class BuilderConfigurer {
   }
 
   private void configureEndpoints(LeveeExporterBuilder<?> builder) {
+    Signal signal = properties.signal();
+    Protocol protocol =
+        EndpointConfig.protocol(
+            properties,
+            bad ->
+                report(
+                    LeveeProperties.invalid(bad, "expected grpc or http/protobuf"),
+                    properties.declarative() ? "grpc" : "http/protobuf"));
+    builder.setProtocol(protocol.configName());
+    Found protocolOrigin = properties.inherited("protocol").orElse(null);
+    String fallback = EndpointConfig.defaultEndpoint(protocol, signal);
     Optional<Found> endpoint = properties.inherited("endpoint");
-    apply(endpoint, Found::value, builder::setEndpoint, LeveeExporterBuilder.DEFAULT_ENDPOINT);
-    endpoint.ifPresent(this::warnIfOtlpHttpEndpoint);
+    boolean endpointPerSignal = properties.perSignal("endpoint");
     apply(
-        properties.levee("endpoints"),
+        endpoint,
+        found -> EndpointConfig.resolve(found.value(), protocol, signal, endpointPerSignal),
+        builder::setEndpoint,
+        fallback);
+    endpoint.ifPresent(
+        found -> EndpointConfig.warnIfOtherProtocolsPort(found.value(), found, protocol, protocolOrigin));
+    Optional<Found> endpoints = properties.levee("endpoints");
+    boolean endpointsPerSignal = properties.perSignal("endpoints");
+    apply(
+        endpoints,
         found ->
             java.util.Arrays.stream(found.value().split(","))
                 .map(String::trim)
                 .filter(each -> !each.isEmpty())
+                .map(each -> EndpointConfig.resolve(each, protocol, signal, endpointsPerSignal))
                 .toList(),
         builder::setEndpoints,
-        endpoint.map(Found::value).orElse(LeveeExporterBuilder.DEFAULT_ENDPOINT));
+        endpoint.map(Found::value).orElse(fallback));
+    endpoints.ifPresent(
+        found -> {
+          for (String each : found.value().split(",")) {
+            EndpointConfig.warnIfOtherProtocolsPort(each.trim(), found, protocol, protocolOrigin);
+          }
+        });
   }
 
   private void configureClientTls(LeveeExporterBuilder<?> builder) {
@@ -309,26 +336,6 @@ public final class BuilderConfigurer {
     String message = e.getMessage() + "; using " + fallback + " instead";
     problems.add(message);
     logger.log(Level.SEVERE, "Levee configuration error: " + message);
-  }
-
-  private void warnIfOtlpHttpEndpoint(Found endpoint) {
-    if (endpoint.property().startsWith(LeveeProperties.PREFIX)) {
-      return;
-    }
-    Optional<Found> protocol = properties.inherited("protocol");
-    if (protocol.isPresent() && !protocol.get().value().equals("grpc")) {
-      logger.warning(
-          "Levee speaks OTLP/gRPC but "
-              + protocol.get().property()
-              + " is "
-              + protocol.get().value()
-              + "; "
-              + endpoint.property()
-              + "="
-              + endpoint.value()
-              + " will be used as a gRPC endpoint. Set otel.exporter.levee.endpoint to the"
-              + " backend's gRPC port (usually 4317).");
-    }
   }
 
   /** The signal these properties are for. */

@@ -98,7 +98,8 @@ public final class DeclarativeProperties {
                     + "' of the levee "
                     + signal.lowerName()
                     + " exporter in the declarative configuration"
-                : property);
+                : property,
+        true);
   }
 
   /** The keys the YAML set that {@code read} never looked up: misspelt or unknown settings. */

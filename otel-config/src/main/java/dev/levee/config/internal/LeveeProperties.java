@@ -58,10 +58,22 @@ public final class LeveeProperties {
    */
   public LeveeProperties(
       ConfigProperties config, Signal signal, java.util.function.UnaryOperator<String> naming) {
+    this(config, signal, naming, false);
+  }
+
+  /** As above; {@code declarative}: the keys of one exporter node of a declarative configuration. */
+  LeveeProperties(
+      ConfigProperties config,
+      Signal signal,
+      java.util.function.UnaryOperator<String> naming,
+      boolean declarative) {
     this.config = config;
     this.signal = signal;
     this.naming = naming;
+    this.declarative = declarative;
   }
+
+  private final boolean declarative;
 
   public Signal signal() {
     return signal;
@@ -88,6 +100,36 @@ public final class LeveeProperties {
     keysRead.putIfAbsent(key, false);
     return first(
         PREFIX + signal.configName() + "." + key, PREFIX + key);
+  }
+
+  /**
+   * Whether the keys are one signal's own: a declarative configuration's exporter node is (each
+   * exporter there serves one signal); otherwise the value found for {@code key} is when it came
+   * from a per-signal property ({@code otel.exporter.levee.traces.endpoint}, {@code
+   * otel.exporter.otlp.traces.endpoint}).
+   */
+  public boolean perSignal(String key) {
+    if (declarative) {
+      return true;
+    }
+    for (String property :
+        new String[] {
+          PREFIX + signal.configName() + "." + key,
+          PREFIX + key,
+          OTLP_PREFIX + signal.configName() + "." + key,
+          OTLP_PREFIX + key
+        }) {
+      String value = config.getString(property);
+      if (value != null && !value.isBlank()) {
+        return property.contains("." + signal.configName() + ".");
+      }
+    }
+    return false;
+  }
+
+  /** Whether these are a declarative configuration's keys. */
+  public boolean declarative() {
+    return declarative;
   }
 
   /** Looks a key up in Levee's properties, then in the OTLP exporter's. */

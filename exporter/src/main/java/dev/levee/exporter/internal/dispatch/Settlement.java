@@ -26,9 +26,6 @@ import java.util.logging.Level;
  * <p>Confined to the dispatcher thread.
  */
 final class Settlement {
-  /** The status a throttling backend answers with (OTLP/gRPC; HTTP 429 maps to it). */
-  static final String THROTTLED = "RESOURCE_EXHAUSTED";
-
   /** The longest wait a server's RetryInfo can impose: a typo there must not stall delivery. */
   static final long MAX_SERVER_RETRY_DELAY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
@@ -111,7 +108,7 @@ final class Settlement {
         return -1;
       }
       default -> {
-        if (THROTTLED.equals(outcome.status())) {
+        if (outcome.throttled()) {
           // Throttling is back-pressure, not failure: the backend answered. Fewer requests in
           // flight and the server's delay slow Levee down; the breaker is not told of a failure.
           request.endpoint.breaker().onAnswer(took);

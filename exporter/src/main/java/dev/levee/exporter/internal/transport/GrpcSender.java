@@ -47,26 +47,9 @@ public final class GrpcSender implements Sender {
   private static final String USER_AGENT = "levee-exporter";
 
   static {
-    // Levee bundles Netty without its native libraries and uses the NIO transport. Tell Netty so,
-    // before it loads: probing for natives makes Java 22+ print restricted-method warnings into
-    // the host's output, and Unsafe use makes Java 24+ print deprecation warnings (JEP 472, 498).
-    // Only the extension jar's relocated copy is told (the property names are relocated with it):
-    // used as a plain library, Levee shares the application's Netty and must not change it.
-    if (NettyChannelBuilder.class.getName().startsWith("dev.levee.shaded.")) {
-      setIfAbsent("io.grpc.netty.shaded.io.netty.transport.noNative", "true");
-      setIfAbsent("io.grpc.netty.shaded.io.netty.noUnsafe", "true");
-    }
+    NettyDefaults.apply();
   }
 
-  private static void setIfAbsent(String property, String value) {
-    try {
-      if (System.getProperty(property) == null) {
-        System.setProperty(property, value);
-      }
-    } catch (SecurityException e) {
-      // Without permission Netty probes as usual; that costs warnings, not function.
-    }
-  }
   private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   private final ManagedChannel channel;

@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
  * How an exporter reaches its backends. Immutable; {@link #toString()} redacts header values and
  * key material. Internal, may change.
  *
+ * @param protocol OTLP/gRPC or OTLP/HTTP
  * @param endpoints every backend, in order (one or more), {@code http://host:port} (plaintext) or
- *     {@code https://host:port}
+ *     {@code https://host:port}; over HTTP the full URL, e.g. {@code http://host:4318/v1/traces}
  * @param mode how requests are spread over several endpoints
  * @param headers sent with every request, e.g. an authorization token
  * @param timeout the deadline of one request
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param clientCertificatePem the client's certificate chain for mTLS, PEM, or {@code null}
  */
 public record TransportSettings(
+    Protocol protocol,
     List<URI> endpoints,
     Endpoints.Mode mode,
     Map<String, String> headers,
@@ -31,6 +33,7 @@ public record TransportSettings(
     byte[] clientCertificatePem) {
 
   public TransportSettings {
+    java.util.Objects.requireNonNull(protocol, "protocol");
     endpoints = List.copyOf(endpoints);
     headers = Map.copyOf(headers);
     if (endpoints.isEmpty()) {
@@ -46,6 +49,7 @@ public record TransportSettings(
   /** The same to other endpoints with another mode (one endpoint's share with fanout). */
   public TransportSettings to(List<URI> targets, Endpoints.Mode newMode) {
     return new TransportSettings(
+        protocol,
         targets, newMode, headers, timeout, compression, trustedCertificatesPem, clientKeyPem,
         clientCertificatePem);
   }
@@ -68,7 +72,9 @@ public record TransportSettings(
 
   @Override
   public String toString() {
-    return "endpoints="
+    return "protocol="
+        + protocol.configName()
+        + ", endpoints="
         + endpoints
         + ", endpointMode="
         + mode
