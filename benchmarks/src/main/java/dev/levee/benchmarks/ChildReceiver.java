@@ -12,19 +12,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo OTLP/gRPC receiver in its own JVM, so that a benchmark measures the sender's side only.
+ * The demo OTLP receiver (gRPC and HTTP) in its own JVM, so that a benchmark measures the sender's side only.
  * Found at {@code -Dlevee.examples.jar}, else at {@code examples/target/levee-examples.jar} beside
  * this module.
  */
 final class ChildReceiver implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final int httpPort;
   private final java.util.concurrent.atomic.AtomicLong spans = new java.util.concurrent.atomic.AtomicLong();
   private static final java.util.regex.Pattern SPANS = java.util.regex.Pattern.compile("received: spans=(\\d+)");
 
-  private ChildReceiver(Process process, int port) {
+  private ChildReceiver(Process process, int port, int httpPort) {
     this.process = process;
     this.port = port;
+    this.httpPort = httpPort;
   }
 
   static ChildReceiver start() {
@@ -36,8 +38,11 @@ final class ChildReceiver implements AutoCloseable {
     Path jar = examplesJar();
     try {
       int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
+      int httpPort;
+      try (ServerSocket socket = new ServerSocket(0);
+          ServerSocket http = new ServerSocket(0)) {
         port = socket.getLocalPort();
+        httpPort = http.getLocalPort();
       }
       List<String> command =
           new java.util.ArrayList<>(
@@ -48,6 +53,8 @@ final class ChildReceiver implements AutoCloseable {
                   "receiver",
                   "--port",
                   String.valueOf(port),
+                  "--http-port",
+                  String.valueOf(httpPort),
                   "--report-every",
                   "100ms"));
       command.addAll(options);
@@ -59,7 +66,7 @@ final class ChildReceiver implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException("The receiver did not start: " + line);
       }
-      ChildReceiver receiver = new ChildReceiver(process, port);
+      ChildReceiver receiver = new ChildReceiver(process, port, httpPort);
       Thread drain =
           new Thread(
               () -> {
@@ -106,8 +113,19 @@ final class ChildReceiver implements AutoCloseable {
     return spans.get();
   }
 
+  /** The OTLP/gRPC endpoint. */
   String endpoint() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The OTLP/HTTP base endpoint (requests go to its /v1/traces, ...). */
+  String httpEndpoint() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** The endpoint for {@code grpc} or {@code http/protobuf}. */
+  String endpoint(String protocol) {
+    return protocol.equals("grpc") ? endpoint() : httpEndpoint();
   }
 
   @Override

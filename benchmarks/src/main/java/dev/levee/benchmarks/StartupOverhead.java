@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * What the extension adds to the agent's start-up: the demo app with zero iterations (start, do
  * nothing, exit), timed from JVM start to the app's {@code main} (what the application waits for)
  * and from process start to exit, under the agent with exporters off, with the
- * agent's own OTLP/gRPC exporters, and with Levee. Runs are interleaved; medians are reported.
+ * agent's own OTLP exporters, and with Levee, both over the protocol given (default {@code
+ * http/protobuf}, the agent's). Runs are interleaved; medians are reported.
  *
  * <p>Run from the repository root after {@code mvn -DskipTests package}:
- * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs]}
+ * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf]}
  */
 public final class StartupOverhead {
   private static final Pattern MAIN_STARTED =
@@ -31,6 +32,8 @@ public final class StartupOverhead {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    String protocol = args.length > 1 ? args[1] : "http/protobuf";
+    String otlp = "agent, OTLP exporters (" + protocol + ")";
     Path agent = Path.of("examples/target/agent/opentelemetry-javaagent.jar");
     Path extension = Path.of("otel-config/target/levee-extension.jar");
     Path examples = Path.of("examples/target/levee-examples.jar");
@@ -47,24 +50,22 @@ public final class StartupOverhead {
               b.property("otel.traces.exporter", "none")
                   .property("otel.metrics.exporter", "none")
                   .property("otel.logs.exporter", "none"));
-      setups.put(
-          "agent, OTLP/gRPC exporters",
+      // Each is pointed at the receiver as a user points the agent at a collector.
+      UnaryOperator<AgentProcess.Builder> toReceiver =
           b ->
-              b.property("otel.exporter.otlp.protocol", "grpc")
-                  .property("otel.exporter.otlp.endpoint", receiver.endpoint()));
+              b.property("otel.exporter.otlp.protocol", protocol)
+                  .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol));
+      setups.put(otlp, toReceiver);
       setups.put(
           "agent + Levee",
-          b ->
-              b.extensionJar(extension)
-                  .leveeForAllSignals()
-                  .property("otel.exporter.levee.endpoint", receiver.endpoint()));
+          b -> toReceiver.apply(b.extensionJar(extension).leveeForAllSignals()));
       setups.put(
           "agent + Levee, journal off",
           b ->
-              b.extensionJar(extension)
-                  .leveeForAllSignals()
-                  .property("otel.exporter.levee.journal.mode", "off")
-                  .property("otel.exporter.levee.endpoint", receiver.endpoint()));
+              toReceiver.apply(
+                  b.extensionJar(extension)
+                      .leveeForAllSignals()
+                      .property("otel.exporter.levee.journal.mode", "off")));
       Map<String, List<Long>> millis = new LinkedHashMap<>();
       Map<String, List<Long>> toMain = new LinkedHashMap<>();
       setups.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
@@ -99,9 +100,9 @@ public final class StartupOverhead {
         System.out.printf(
             Locale.ROOT, "%-28s JVM start to main: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
       }
-      long mainBaseline = median(toMain.get("agent, OTLP/gRPC exporters"));
+      long mainBaseline = median(toMain.get(otlp));
       long mainLevee = median(toMain.get("agent + Levee"));
-      long baseline = median(millis.get("agent, OTLP/gRPC exporters"));
+      long baseline = median(millis.get(otlp));
       long none = median(millis.get("agent, exporters none"));
       for (Map.Entry<String, List<Long>> entry : millis.entrySet()) {
         System.out.printf(
@@ -112,7 +113,7 @@ public final class StartupOverhead {
           "levee_vs_otlp_to_main_ms=" + (mainLevee - mainBaseline)
               + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
     }
-    firstRequest(runs, agent, extension, examples);
+    firstRequest(runs, protocol, agent, extension, examples);
   }
 
   private static final Pattern FIRST_SPAN = Pattern.compile("first span ended at epoch ms (\\d+)");
@@ -122,11 +123,12 @@ public final class StartupOverhead {
    * 200 a second (3 s, so the agent's own exporter sends on its 5 s schedule or at exit, and Levee
    * as soon as it can), with the agent's OTLP/gRPC exporter and with Levee.
    */
-  private static void firstRequest(int runs, Path agent, Path extension, Path examples) throws Exception {
+  private static void firstRequest(int runs, String protocol, Path agent, Path extension, Path examples)
+      throws Exception {
     Map<String, List<Long>> delays = new LinkedHashMap<>();
     for (int run = 0; run < runs; run++) {
-      for (String setup : List.of("agent, OTLP/gRPC exporters", "agent + Levee")) {
-        try (OtlpReceiver receiver = OtlpReceiver.start(0, false, null)) {
+      for (String setup : List.of("agent, OTLP exporters", "agent + Levee")) {
+        try (OtlpReceiver receiver = OtlpReceiver.start(0, 0, false, null)) {
           AgentProcess.Builder builder =
               AgentProcess.builder()
                   .agentJar(agent)
@@ -135,16 +137,14 @@ public final class StartupOverhead {
                   .property("otel.service.name", "startup")
                   .arg("600")
                   .arg("200");
+          builder
+              .property("otel.exporter.otlp.protocol", protocol)
+              .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol));
           if (setup.equals("agent + Levee")) {
             builder
                 .extensionJar(extension)
                 .leveeForAllSignals()
-                .property("otel.exporter.levee.endpoint", receiver.endpoint())
                 .property("otel.exporter.levee.journal.directory", Files.createTempDirectory("levee-startup").toString());
-          } else {
-            builder
-                .property("otel.exporter.otlp.protocol", "grpc")
-                .property("otel.exporter.otlp.endpoint", receiver.endpoint());
           }
           AgentProcess process = builder.start();
           if (process.awaitExit(Duration.ofMinutes(2)) != 0) {

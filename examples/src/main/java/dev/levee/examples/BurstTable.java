@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  *
  * <p>{@code java -jar levee-examples.jar burst [--agent JAR] [--spans N] [--runs N] [--configs
  * "defaults;journal.mode=write_ahead;memory.limit=1MiB"] [--rate SPANS_PER_SECOND] [--latency 20ms]
- * [--faults UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms] [--show-output true]}: configurations are separated by
- * {@code ;}, each a comma-separated list of {@code otel.exporter.levee.} keys and values, or
- * {@code upstream} for the agent's own OTLP/gRPC exporter with its defaults. With a rate the app
+ * [--faults UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms] [--protocol grpc] [--show-output true]}:
+ * configurations are separated by {@code ;}, each a comma-separated list of {@code
+ * otel.exporter.levee.} keys and values, or {@code upstream} for the agent's own OTLP exporter with
+ * its defaults. Both are pointed at the receiver with {@code otel.exporter.otlp.endpoint} and
+ * {@code otel.exporter.otlp.protocol} (default {@code http/protobuf}, the agent's). With a rate the app
  * ends its spans at that steady pace instead of at full speed; latency and faults make the
  * receiver slow or degraded (see {@code receiver --faults}).
  */
@@ -45,6 +47,7 @@ final class BurstTable {
   private final boolean showOutput;
   private final Duration latency;
   private final List<OtlpReceiver.FaultShare> faults;
+  private final String protocol;
 
   BurstTable(Map<String, String> options, Path agent, Path extension, Path examplesJar) {
     this.agent = agent;
@@ -57,6 +60,7 @@ final class BurstTable {
     this.showOutput = Boolean.parseBoolean(options.getOrDefault("show-output", "false"));
     this.latency = FaultyReceiver.duration(options.getOrDefault("latency", "0ms"));
     this.faults = options.containsKey("faults") ? OtlpReceiver.FaultShare.parseMix(options.get("faults")) : List.of();
+    this.protocol = options.getOrDefault("protocol", "http/protobuf");
   }
 
   int run() throws IOException {
@@ -65,7 +69,7 @@ final class BurstTable {
             + " and " + spans / 10 + " log records, then exit; agent "
             + agent.getFileName() + ", Java " + Runtime.version().feature() + ", "
             + (latency.isZero() && faults.isEmpty() ? "healthy receiver" : "receiver answering " + latency.toMillis() + " ms late" + (faults.isEmpty() ? "" : ", failing " + OtlpReceiver.FaultShare.describe(faults)))
-            + " on loopback.");
+            + " on loopback, over " + protocol + ".");
     System.out.println();
     System.out.println(
         "| configuration | spans delivered before the process ended | log records delivered"
@@ -83,7 +87,7 @@ final class BurstTable {
 
   private boolean runOnce(String config) throws IOException {
     Path journal = Files.createTempDirectory("levee-burst-journal");
-    try (OtlpReceiver receiver = OtlpReceiver.start(0, false, null)) {
+    try (OtlpReceiver receiver = OtlpReceiver.start(0, 0, false, null)) {
       receiver.setLatency(latency);
       receiver.failMix(faults);
       boolean upstream = config.equals("upstream");
@@ -96,14 +100,12 @@ final class BurstTable {
               .property("otel.service.name", "levee-burst")
               .arg(String.valueOf(spans))
               .arg(String.valueOf(rate));
-      if (upstream) {
-        builder
-            .property("otel.exporter.otlp.protocol", "grpc")
-            .property("otel.exporter.otlp.endpoint", receiver.endpoint());
-      } else {
+      builder
+          .property("otel.exporter.otlp.protocol", protocol)
+          .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol));
+      if (!upstream) {
         builder
             .leveeForAllSignals()
-            .property("otel.exporter.levee.endpoint", receiver.endpoint())
             .property("otel.exporter.levee.journal.directory", journal.toString());
         for (Map.Entry<String, String> setting : settings(config).entrySet()) {
           builder.property("otel.exporter.levee." + setting.getKey(), setting.getValue());

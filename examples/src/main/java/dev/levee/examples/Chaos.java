@@ -53,9 +53,12 @@ final class Chaos {
       String breaker) {}
 
   /** What the run was asked to do. */
-  record Plan(int rate, int seconds, int downAt, int downFor, String breakerWait, String memory) {
+  record Plan(
+      int rate, int seconds, int downAt, int downFor, String breakerWait, String memory, String protocol) {
     String describe() {
-      return rate
+      return protocol
+          + ", "
+          + rate
           + " spans/s for "
           + seconds
           + " s; receiver down from "
@@ -85,7 +88,8 @@ final class Chaos {
             Integer.parseInt(options.getOrDefault("down-at", "8")),
             Integer.parseInt(options.getOrDefault("down-for", "20")),
             options.getOrDefault("breaker-wait", "5s"),
-            options.getOrDefault("memory", "2MiB"));
+            options.getOrDefault("memory", "2MiB"),
+            options.getOrDefault("protocol", "http/protobuf"));
     this.out =
         Path.of(options.getOrDefault("out", examplesJar.getParent().resolve("chaos").toString()));
     this.agent = agent;
@@ -98,12 +102,13 @@ final class Chaos {
     Path journal = out.resolve("journal");
     deleteRecursively(journal);
     int port = Ports.closedPort();
+    int httpPort = Ports.closedPort();
     int adminPort = Ports.closedPort();
     System.out.println("Levee chaos demo: " + plan.describe());
-    OtlpReceiver receiver = OtlpReceiver.start(port, true, null);
+    OtlpReceiver receiver = OtlpReceiver.start(port, httpPort, true, null);
     long receivedBefore = 0; // by receivers already stopped
     long duplicates = 0;
-    System.out.println("Receiver (OTLP/gRPC) on " + receiver.endpoint());
+    System.out.println("Receiver on " + receiver.endpoint(plan.protocol()) + " (" + plan.protocol() + ")");
     AgentProcess app =
         AgentProcess.builder()
             .agentJar(agent)
@@ -113,7 +118,8 @@ final class Chaos {
             .leveeForAllSignals()
             .property("otel.service.name", "levee-chaos")
             .property("otel.metric.export.interval", "1000")
-            .property("otel.exporter.levee.endpoint", receiver.endpoint())
+            .property("otel.exporter.levee.endpoint", receiver.endpoint(plan.protocol()))
+            .property("otel.exporter.levee.protocol", plan.protocol())
             .property("otel.exporter.levee.journal.directory", journal.toString())
             .property("otel.exporter.levee.memory.limit", plan.memory())
             .property("otel.exporter.levee.breaker.open.wait", plan.breakerWait())
@@ -160,7 +166,7 @@ final class Chaos {
           up = false;
           System.out.println("-- receiver DOWN (stopped; connections reset)");
         } else if (!up && second == plan.downAt() + plan.downFor()) {
-          receiver = OtlpReceiver.start(port, true, null);
+          receiver = OtlpReceiver.start(port, httpPort, true, null);
           up = true;
           System.out.println("-- receiver UP again on the same port");
         }

@@ -16,11 +16,12 @@ import java.util.stream.Collectors;
  * The Levee demo.
  *
  * <pre>
- * java -jar examples/target/levee-examples.jar [demo] [--iterations N] [--json FILE]
- *     runs the demo app under the real agent with Levee, sending to a demo receiver, and prints
- *     what arrived
- * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--json FILE] [faults]
- *     runs the demo OTLP/gRPC receiver alone, printing running counts per signal; faults
+ * java -jar examples/target/levee-examples.jar [demo] [--iterations N] [--json FILE] [--protocol P]
+ *     runs the demo app under the real agent with Levee, sending to a demo receiver over
+ *     OTLP/HTTP (the agent's default protocol; --protocol grpc for OTLP/gRPC), and prints what
+ *     arrived
+ * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--http-port 4318] [--json FILE] [faults]
+ *     runs the demo OTLP receiver alone (gRPC and HTTP), printing running counts per signal; faults
  *     (latency, failing statuses with RetryInfo, partial success, flapping) are listed in
  *     {@link FaultyReceiver}
  * java -jar examples/target/levee-examples.jar chaos [options]
@@ -92,9 +93,19 @@ public final class Demo {
     Path extension = extensionJar(options);
     String iterations = options.getOrDefault("iterations", "20");
 
-    try (OtlpReceiver receiver = OtlpReceiver.start(0, true, jsonFile(options))) {
-      System.out.println("Demo receiver (OTLP/gRPC, official opentelemetry-proto stubs) on " + receiver.endpoint());
-      System.out.println("Starting the demo app under opentelemetry-javaagent with " + extension.getFileName());
+    String protocol = options.getOrDefault("protocol", "http/protobuf");
+    try (OtlpReceiver receiver = OtlpReceiver.start(0, 0, true, jsonFile(options))) {
+      System.out.println(
+          "Demo receiver (official opentelemetry-proto messages and stubs): OTLP/HTTP on "
+              + receiver.httpEndpoint()
+              + ", OTLP/gRPC on "
+              + receiver.endpoint());
+      System.out.println(
+          "Starting the demo app under opentelemetry-javaagent with "
+              + extension.getFileName()
+              + ", the agent's defaults but for its endpoint (protocol "
+              + protocol
+              + ")");
       AgentProcess app =
           AgentProcess.builder()
               .agentJar(agent)
@@ -102,7 +113,9 @@ public final class Demo {
               .classpath(List.of(examplesJar()))
               .mainClass("dev.levee.examples.app.DemoApp")
               .leveeForAllSignals()
-              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              // As a user points the agent at a collector: Levee inherits the OTLP settings.
+              .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol))
+              .property("otel.exporter.otlp.protocol", protocol)
               .property("otel.service.name", "levee-demo")
               .property(
                   "otel.exporter.levee.journal.directory",

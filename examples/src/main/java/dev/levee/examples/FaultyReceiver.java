@@ -10,10 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo OTLP/gRPC receiver with faults on demand, to see what Levee does on a bad day:
+ * The demo OTLP receiver (gRPC and HTTP) with faults on demand, to see what Levee does on a bad
+ * day. Over HTTP a gRPC code is answered as an OTLP/HTTP backend would: UNAVAILABLE 503,
+ * RESOURCE_EXHAUSTED 429, DEADLINE_EXCEEDED 504, others 400 or 500, a delay as {@code Retry-After}
+ * in whole seconds, rounded up.
  *
  * <pre>
- * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--json FILE]
+ * java -jar examples/target/levee-examples.jar receiver [--port 4317] [--http-port 4318] [--json FILE]
  *     [--latency 20ms]                  answer every call this late
  *     [--fail-every N --status CODE]    fail every Nth call with a gRPC status (UNAVAILABLE,
  *     [--retry-after 2s]                RESOURCE_EXHAUSTED, INVALID_ARGUMENT, ...), with RetryInfo
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class FaultyReceiver {
   private final Map<String, String> options;
   private final int port;
+  private final int httpPort;
   private volatile OtlpReceiver receiver;
   private long spans;
   private long points;
@@ -42,6 +46,7 @@ final class FaultyReceiver {
   FaultyReceiver(Map<String, String> options) {
     this.options = options;
     this.port = Integer.parseInt(options.getOrDefault("port", "4317"));
+    this.httpPort = Integer.parseInt(options.getOrDefault("http-port", "4318"));
   }
 
   static Duration duration(String text) {
@@ -62,7 +67,8 @@ final class FaultyReceiver {
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
     start();
-    System.out.println("Demo OTLP/gRPC receiver listening on " + receiver.endpoint() + describeFaults());
+    System.out.println(
+        "Demo OTLP receiver listening on " + receiver.endpoint() + " (gRPC) and " + receiver.httpEndpoint() + " (HTTP)" + describeFaults());
     Duration up = null;
     Duration down = null;
     boolean once = options.containsKey("outage");
@@ -101,7 +107,7 @@ final class FaultyReceiver {
     StringBuilder text = new StringBuilder();
     options.forEach(
         (key, value) -> {
-          if (!key.equals("command") && !key.equals("port") && !key.equals("json") && !key.equals("report-every")) {
+          if (!java.util.Set.of("command", "port", "http-port", "json", "report-every").contains(key)) {
             text.append(text.length() == 0 ? " with faults:" : "").append(" --").append(key).append(' ').append(value);
           }
         });
@@ -110,7 +116,7 @@ final class FaultyReceiver {
 
   private void start() {
     String json = options.get("json");
-    OtlpReceiver started = OtlpReceiver.start(port, false, json == null ? null : Path.of(json));
+    OtlpReceiver started = OtlpReceiver.start(port, httpPort, false, json == null ? null : Path.of(json));
     if (options.containsKey("latency")) {
       started.setLatency(duration(options.get("latency")));
     }

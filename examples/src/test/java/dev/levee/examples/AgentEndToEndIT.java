@@ -42,15 +42,22 @@ class AgentEndToEndIT {
           "2.26.1", "1.60.1",
           "2.33.1", "1.67.0");
 
-  /** Every agent of the matrix on Java 17, and those that start on it on Java 25. */
+  /**
+   * Every agent of the matrix on Java 17, and those that start on it on Java 25, with the agent's
+   * default protocol (OTLP/HTTP); and OTLP/gRPC on the oldest and the newest on Java 17.
+   */
   static Stream<Arguments> agentsAndJdks() {
     List<Arguments> cells = new ArrayList<>();
-    for (String agent : System.getProperty("levee.it.agents").split(",")) {
-      cells.add(Arguments.of(agent, "17", Path.of(System.getProperty("java.home"))));
+    String[] agents = System.getProperty("levee.it.agents").split(",");
+    Path jdk17 = Path.of(System.getProperty("java.home"));
+    for (String agent : agents) {
+      cells.add(Arguments.of(agent, "17", jdk17, "http/protobuf"));
     }
     for (String agent : System.getProperty("levee.it.agents.jdk25").split(",")) {
-      cells.add(Arguments.of(agent, "25", Path.of(System.getProperty("levee.it.jdk25"))));
+      cells.add(Arguments.of(agent, "25", Path.of(System.getProperty("levee.it.jdk25")), "http/protobuf"));
     }
+    cells.add(Arguments.of(agents[0], "17", jdk17, "grpc"));
+    cells.add(Arguments.of(agents[agents.length - 1], "17", jdk17, "grpc"));
     return cells.stream();
   }
 
@@ -106,16 +113,22 @@ class AgentEndToEndIT {
         .arg(String.valueOf(iterations));
   }
 
-  @ParameterizedTest(name = "agent {0}, Java {1}")
+  @ParameterizedTest(name = "agent {0}, Java {1}, {3}")
   @MethodSource("agentsAndJdks")
-  void deliversSpansMetricsAndLogsFromTheRealAgent(String agent, String version, Path javaHome)
-      throws IOException {
+  void deliversSpansMetricsAndLogsFromTheRealAgent(
+      String agent, String version, Path javaHome, String protocol) throws IOException {
     requireJdk(version, javaHome);
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      AgentProcess.Builder builder = demoApp(agent, javaHome, tempDir.resolve("journal"), ITERATIONS);
+      // Through the environment, as most deployments configure the agent: over HTTP only the
+      // agent's own endpoint variable (the protocol is the agent's default, http/protobuf).
+      if (protocol.equals("grpc")) {
+        builder.env("OTEL_EXPORTER_LEVEE_ENDPOINT", receiver.endpoint()).env("OTEL_EXPORTER_LEVEE_PROTOCOL", "grpc");
+      } else {
+        builder.env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.httpEndpoint());
+      }
       AgentProcess app =
-          demoApp(agent, javaHome, tempDir.resolve("journal"), ITERATIONS)
-              // Through the environment, as most deployments configure the agent.
-              .env("OTEL_EXPORTER_LEVEE_ENDPOINT", receiver.endpoint())
+          builder
               .env("OTEL_EXPORTER_LEVEE_METRICS_TEMPORALITY_PREFERENCE", "delta")
               // Spans and logs exported within 100 ms, and the app lingers 2.5 s after its work:
               // a metric collection (every 500 ms) sees them all delivered.
@@ -156,9 +169,14 @@ class AgentEndToEndIT {
               receiver.spans().stream()
                   .filter(s -> s.span().getKind() == Span.SpanKind.SPAN_KIND_SERVER))
           .hasSize((spansPerIteration(agent) - 3) * ITERATIONS);
+      // Nor did its HTTP requests, made with the JDK's client, which the agent instruments: no
+      // span for them, and no trace context sent with them.
       assertThat(receiver.spans())
           .noneMatch(s -> s.attribute("rpc.system").isPresent())
-          .noneMatch(s -> s.span().getName().contains("opentelemetry.proto"));
+          .noneMatch(s -> s.span().getName().contains("opentelemetry.proto"))
+          .noneMatch(s -> s.attribute("http.request.method").orElse("").equals("POST"))
+          .noneMatch(s -> s.attribute("url.full").orElse("").contains("/v1/"));
+      assertThat(receiver.lastHeader("traceparent")).isEmpty();
       assertThat(receiver.duplicateSpanCount()).isZero();
 
       // Metrics: the app's counter, with the temporality asked for through the environment.
@@ -200,6 +218,24 @@ class AgentEndToEndIT {
       assertThat(reportedExported).isEqualTo(receiver.spanCount());
       assertThat(receiver.metrics().stream().map(m -> m.metric().getName()))
           .contains("otel.sdk.exporter.log.inflight", "levee.memory.used", "levee.breaker.state");
+      // Request durations carry the transport's status attribute.
+      String statusKey = protocol.equals("grpc") ? "rpc.grpc.status_code" : "http.response.status_code";
+      long okStatus = protocol.equals("grpc") ? 0 : 200;
+      List<io.opentelemetry.proto.metrics.v1.HistogramDataPoint> durations =
+          receiver.metrics().stream()
+              .filter(m -> m.metric().getName().equals("otel.sdk.exporter.operation.duration"))
+              .flatMap(m -> m.metric().getHistogram().getDataPointsList().stream())
+              .toList();
+      assertThat(durations).as(output).isNotEmpty();
+      assertThat(durations)
+          .allSatisfy(
+              p ->
+                  assertThat(p.getAttributesList())
+                      .anySatisfy(
+                          kv -> {
+                            assertThat(kv.getKey()).isEqualTo(statusKey);
+                            assertThat(kv.getValue().getIntValue()).isEqualTo(okStatus);
+                          }));
 
       // Logs: the app's JUL records, and nothing from Levee or its gRPC client.
       assertThat(
@@ -372,7 +408,7 @@ class AgentEndToEndIT {
         OtlpReceiver b = OtlpReceiver.start()) {
       AgentProcess app =
           demoApp(Path.of(System.getProperty("java.home")))
-              .property("otel.exporter.levee.endpoints", a.endpoint() + "," + b.endpoint())
+              .property("otel.exporter.levee.endpoints", a.httpEndpoint() + "," + b.httpEndpoint())
               .property("otel.exporter.levee.endpoints.mode", "fanout")
               .property("otel.exporter.levee.metrics.compaction", "latest")
               .property("otel.bsp.schedule.delay", "100")
@@ -469,10 +505,10 @@ class AgentEndToEndIT {
     assertThat(Connects.offMachine(connects)).isEmpty();
 
     // Run 2, same journal, receiver up, no new work: the backlog arrives, once.
-    try (OtlpReceiver receiver = OtlpReceiver.start(port, true, null)) {
+    try (OtlpReceiver receiver = OtlpReceiver.start(0, port, true, null)) {
       AgentProcess second =
           demoApp(agent, javaHome, journal, 0)
-              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              .property("otel.exporter.levee.endpoint", receiver.httpEndpoint())
               .start();
       assertThat(second.awaitExit(CHILD_LIMIT)).as(second.output()).isZero();
 

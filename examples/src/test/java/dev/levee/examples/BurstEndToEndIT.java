@@ -85,12 +85,14 @@ class BurstEndToEndIT {
 
   /**
    * A burst to a degraded backend, as behind a busy load balancer: it answers 20 ms late, fails 20%
-   * of calls with UNAVAILABLE and throttles 10% (RESOURCE_EXHAUSTED with a RetryInfo of 200 ms).
+   * of calls with UNAVAILABLE and throttles 10% (RESOURCE_EXHAUSTED with a RetryInfo of 200 ms;
+   * over HTTP 503, and 429 with {@code Retry-After: 1}).
    * The breaker stays closed (the backend answers), each failed request is retried on its own, and
    * everything is delivered before the process ends, with the defaults, nothing left in the journal.
    */
-  @Test
-  void aBurstToADegradedBackendIsDeliveredBeforeTheProcessEnds() throws IOException {
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"http/protobuf", "grpc"})
+  void aBurstToADegradedBackendIsDeliveredBeforeTheProcessEnds(String protocol) throws IOException {
     String[] agents = System.getProperty("levee.it.agents").split(",");
     Path javaHome = Path.of(System.getProperty("java.home"));
     java.util.concurrent.atomic.AtomicLong failedCalls = new java.util.concurrent.atomic.AtomicLong();
@@ -98,6 +100,7 @@ class BurstEndToEndIT {
         javaHome,
         agents[agents.length - 1],
         SPANS,
+        protocol,
         null,
         null,
         tempDir.resolve("journal"),
@@ -115,18 +118,19 @@ class BurstEndToEndIT {
 
   private static Counts burst(Path javaHome, String agent, int spans, String key, String value, Path journal)
       throws IOException {
-    return burst(javaHome, agent, spans, key, value, journal, receiver -> {}, (receiver, output) -> {});
+    return burst(javaHome, agent, spans, "http/protobuf", key, value, journal, receiver -> {}, (receiver, output) -> {});
   }
 
   /**
    * Runs {@code BurstApp} with {@code spans} spans (and a log record per ten) under {@code agent}
-   * with one Levee setting (or none), against a receiver {@code faults} sets up, and checks that all
+   * over {@code protocol} with one Levee setting (or none), against a receiver {@code faults} sets up, and checks that all
    * of it reached Levee and the receiver; {@code also} checks more.
    */
   private static Counts burst(
       Path javaHome,
       String agent,
       int spans,
+      String protocol,
       String key,
       String value,
       Path journal,
@@ -141,7 +145,9 @@ class BurstEndToEndIT {
               .mainClass("dev.levee.examples.app.BurstApp")
               .leveeForAllSignals()
               .property("otel.service.name", "levee-burst")
-              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              // As a user points the agent at a collector; Levee inherits both settings.
+              .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol))
+              .property("otel.exporter.otlp.protocol", protocol)
               .property("otel.exporter.levee.journal.directory", journal.toString())
               .arg(String.valueOf(spans));
       if (key != null) {

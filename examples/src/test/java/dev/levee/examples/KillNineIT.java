@@ -78,8 +78,8 @@ class KillNineIT {
     Set<String> handed = journaledSpanIds(journal);
     assertThat(handed).as("seed %s", seed).hasSizeGreaterThan(KILLS);
 
-    try (OtlpReceiver receiver = OtlpReceiver.start(port, true, null)) {
-      AgentProcess restart = app(journal, receiver.endpoint(), 0).start();
+    try (OtlpReceiver receiver = OtlpReceiver.start(0, port, true, null)) {
+      AgentProcess restart = app(journal, receiver.httpEndpoint(), 0).start();
       assertThat(restart.awaitExit(Duration.ofMinutes(2))).as(restart.output()).isZero();
 
       assertThat(receiver.spanIds()).as("seed %s", seed).isEqualTo(handed);

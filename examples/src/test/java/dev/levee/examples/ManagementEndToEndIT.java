@@ -94,7 +94,7 @@ class ManagementEndToEndIT {
               .property("otel.metric.export.interval", "300")
               .property("otel.bsp.schedule.delay", "100")
               .property("otel.blrp.schedule.delay", "100")
-              .property("otel.exporter.levee.endpoint", receiver.endpoint())
+              .property("otel.exporter.levee.endpoint", receiver.httpEndpoint())
               .property("otel.exporter.levee.journal.directory", tempDir.resolve("journal").toString())
               .property("otel.exporter.levee.admin.port", String.valueOf(adminPort))
               .property("otel.exporter.levee.admin.token", TOKEN)

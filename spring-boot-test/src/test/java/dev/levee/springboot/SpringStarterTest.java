@@ -43,7 +43,7 @@ class SpringStarterTest {
               "otel.logs.exporter", "levee",
               "otel.metric.export.interval", "200",
               "otel.bsp.schedule.delay", "50",
-              "otel.exporter.levee.endpoint", receiver.endpoint(),
+              "otel.exporter.levee.endpoint", receiver.httpEndpoint(),
               "otel.exporter.levee.journal.directory", journal.toString()));
       try (ConfigurableApplicationContext context = application.run()) {
         OpenTelemetry openTelemetry = context.getBean(OpenTelemetry.class);
