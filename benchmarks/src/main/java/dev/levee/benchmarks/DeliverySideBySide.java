@@ -156,6 +156,14 @@ public final class DeliverySideBySide {
   }
 
   static System_ upstream(String name, boolean tuned) {
+    return upstream(name, tuned, "grpc");
+  }
+
+  /**
+   * The SDK's batch processor and the upstream OTLP exporter over {@code protocol}: {@code
+   * OtlpGrpcSpanExporter}, or {@code OtlpHttpSpanExporter} (its default sender, OkHttp).
+   */
+  static System_ upstream(String name, boolean tuned, String protocol) {
     return new System_() {
       @Override
       public String name() {
@@ -164,7 +172,11 @@ public final class DeliverySideBySide {
 
       @Override
       public SpanExporter exporter(String endpoint) {
-        return OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build();
+        return protocol.equals("grpc")
+            ? OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build()
+            : io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder()
+                .setEndpoint(endpoint + "/v1/traces")
+                .build();
       }
 
       @Override
@@ -196,6 +208,11 @@ public final class DeliverySideBySide {
    * journal in {@code journalMode} in a directory of its own, {@code memory.limit} when positive.
    */
   static System_ levee(String name, String journalMode, long memoryLimitBytes) {
+    return levee(name, journalMode, memoryLimitBytes, "grpc");
+  }
+
+  /** As above, over {@code protocol}. */
+  static System_ levee(String name, String journalMode, long memoryLimitBytes, String protocol) {
     return new System_() {
       @Override
       public String name() {
@@ -208,6 +225,7 @@ public final class DeliverySideBySide {
         try {
           LeveeSpanExporterBuilder builder =
               LeveeSpanExporter.builder()
+                  .setProtocol(protocol)
                   .setEndpoint(endpoint)
                   .setJournalDirectory(java.nio.file.Files.createTempDirectory("levee-delivery-bench"))
                   .setJournalMode(journalMode)

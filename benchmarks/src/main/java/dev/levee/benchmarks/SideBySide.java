@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The side-by-side harness: every system against the same OTLP/gRPC receiver (a separate
- * process), in every scenario, in one run on one machine; writes its section of BENCHMARKS.md and
+ * The side-by-side harness: every system against the same OTLP receiver (a separate process),
+ * over gRPC or, with {@code --protocol http/protobuf}, HTTP (A then uses the upstream {@code
+ * OtlpHttpSpanExporter}, Levee its HTTP transport), in every scenario, in one run on one machine; writes its section of BENCHMARKS.md and
  * prints the key ratios as {@code name=value} pairs on its last line.
  *
  * <p>Systems: A, the SDK's {@code BatchSpanProcessor} with the upstream {@code
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
  *     [--mode quick|full] [--out BENCHMARKS.md] [--scenarios loopback,...] [--systems A,C]
- *     [--disk-buffering CLASSPATH]
+ *     [--disk-buffering CLASSPATH] [--protocol grpc|http/protobuf]
  * </pre>
  *
  * quick: about 2 minutes, one run per cell; full: about 10 minutes, the steady scenarios twice and
@@ -54,8 +55,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SideBySide {
   private SideBySide() {}
 
-  static final String START = "<!-- levee:side-by-side:start -->";
-  static final String END = "<!-- levee:side-by-side:end -->";
+  /** The markers of the section a run over {@code protocol} writes (one section per protocol). */
+  static String start(String protocol) {
+    return protocol.equals("grpc") ? "<!-- levee:side-by-side:start -->" : "<!-- levee:side-by-side-http:start -->";
+  }
+
+  static String end(String protocol) {
+    return protocol.equals("grpc") ? "<!-- levee:side-by-side:end -->" : "<!-- levee:side-by-side-http:end -->";
+  }
 
   /** The degraded backend's faults: a backend up and serving 70% of calls, as behind a busy load balancer. */
   static final String DEGRADED_FAULTS = "UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms";
@@ -169,18 +176,19 @@ public final class SideBySide {
                 full ? 12 : 4,
                 repeats,
                 100_000));
+    String protocol = options.getOrDefault("protocol", "grpc");
     List<System_> allSystems = new ArrayList<>();
-    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP defaults", false));
-    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP tuned", true));
+    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP defaults", false, protocol));
+    allSystems.add(DeliverySideBySide.upstream("A: upstream, BSP tuned", true, protocol));
     String diskBuffering = options.get("disk-buffering");
     if (diskBuffering != null) {
       allSystems.add(new DiskBufferingDelivery(diskBuffering));
     } else {
       System.out.println("B (disk-buffering): not measured, no --disk-buffering CLASSPATH given");
     }
-    allSystems.add(DeliverySideBySide.levee("C: Levee, journal overflow", "overflow"));
-    allSystems.add(DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead"));
-    allSystems.add(DeliverySideBySide.levee("E: Levee, memory.limit=1MiB", "overflow", 1L << 20));
+    allSystems.add(DeliverySideBySide.levee("C: Levee, journal overflow", "overflow", 0, protocol));
+    allSystems.add(DeliverySideBySide.levee("D: Levee, write-ahead", "write_ahead", 0, protocol));
+    allSystems.add(DeliverySideBySide.levee("E: Levee, memory.limit=1MiB", "overflow", 1L << 20, protocol));
     // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
     List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
     List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
@@ -198,7 +206,7 @@ public final class SideBySide {
     for (Scenario scenario : scenarios) {
       for (int r = 0; r < scenario.repeats(); r++) {
         for (System_ system : systems) {
-          Run run = run(system, scenario);
+          Run run = run(system, scenario, protocol);
           results
               .computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
               .computeIfAbsent(system.name(), k -> new ArrayList<>())
@@ -220,18 +228,18 @@ public final class SideBySide {
     }
     double minutes = (System.nanoTime() - began) / 60e9;
 
-    String section = section(full, scenarios, systems, results, minutes);
+    String section = section(full, protocol, scenarios, systems, results, minutes);
     System.out.println();
     System.out.println(section);
-    writeSection(out, section);
+    writeSection(out, protocol, section);
     System.out.println("Wrote " + out.toAbsolutePath());
     System.out.println(ratios(results));
   }
 
-  private static Run run(System_ system, Scenario scenario) throws Exception {
+  private static Run run(System_ system, Scenario scenario, String protocol) throws Exception {
     List<String> receiverOptions = new ArrayList<>(scenario.receiverOptions());
     try (ChildReceiver receiver = ChildReceiver.start(receiverOptions)) {
-      SpanExporter exporter = system.exporter(receiver.endpoint());
+      SpanExporter exporter = system.exporter(receiver.endpoint(protocol));
       TimedExporter timed = new TimedExporter(exporter);
       // Levee's processor takes Levee's exporter itself (its export() runs on Levee's thread);
       // the others are timed on the SDK's export thread.
@@ -502,19 +510,26 @@ public final class SideBySide {
 
   static String section(
       boolean full,
+      String protocol,
       List<Scenario> scenarios,
       List<System_> systems,
       Map<String, Map<String, List<Run>>> results,
       double minutes) {
     StringBuilder text = new StringBuilder();
-    text.append(START).append('\n');
-    text.append("## Side by side: delivery in " + scenarios.size() + " scenarios\n\n");
+    text.append(start(protocol)).append('\n');
+    text.append(
+        "## Side by side: delivery in "
+            + scenarios.size()
+            + " scenarios"
+            + (protocol.equals("grpc") ? "" : " over OTLP/HTTP")
+            + "\n\n");
     text.append("```\njava -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide --mode ")
         .append(full ? "full" : "quick")
         .append(
             systems.stream().anyMatch(system -> system.name().startsWith("B"))
                 ? " \\\n    --disk-buffering \"$DISK_BUFFERING_CLASSPATH\""
                 : "")
+        .append(protocol.equals("grpc") ? "" : " \\\n    --protocol " + protocol)
         .append("\n```\n\n");
     text.append(
         String.format(
@@ -593,7 +608,7 @@ public final class SideBySide {
           .append(" project builds from; see \"The journal beside contrib disk-buffering\").\n\n");
     }
     text.append("Key ratios: `").append(ratios(results)).append("`\n");
-    text.append(END).append('\n');
+    text.append(end(protocol)).append('\n');
     return text.toString();
   }
 
@@ -656,13 +671,13 @@ public final class SideBySide {
   }
 
   /** Replaces the section between the markers in {@code file}, or appends it. */
-  static void writeSection(Path file, String section) throws java.io.IOException {
+  static void writeSection(Path file, String protocol, String section) throws java.io.IOException {
     String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-    int start = existing.indexOf(START);
-    int end = existing.indexOf(END);
+    int start = existing.indexOf(start(protocol));
+    int end = existing.indexOf(end(protocol));
     String updated;
     if (start >= 0 && end > start) {
-      updated = existing.substring(0, start) + section + existing.substring(end + END.length() + 1);
+      updated = existing.substring(0, start) + section + existing.substring(end + end(protocol).length() + 1);
     } else {
       updated = existing + (existing.endsWith("\n\n") ? "" : "\n") + section;
     }

@@ -429,8 +429,8 @@ class AgentEndToEndIT {
       // One pipeline per endpoint, each with its own final accounting line.
       for (OtlpReceiver each : List.of(a, b)) {
         assertThat(output)
-            .contains("Levee spans exporter to 127.0.0.1:" + each.port() + " stopped: offered=" + 4 * ITERATIONS)
-            .contains("Levee logs exporter to 127.0.0.1:" + each.port() + " stopped:");
+            .contains("Levee spans exporter to 127.0.0.1:" + each.httpPort() + " stopped: offered=" + 4 * ITERATIONS)
+            .contains("Levee logs exporter to 127.0.0.1:" + each.httpPort() + " stopped:");
       }
     }
   }

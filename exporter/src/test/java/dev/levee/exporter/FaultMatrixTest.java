@@ -24,9 +24,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each backend fault against each signal, through the real exporter, real gRPC and a real receiver:
- * the outcome the fault calls for, with Levee's counts reconciled exactly and checked against what
- * the receiver counted.
+ * Each backend fault against each signal, over each protocol, through the real exporter, real gRPC
+ * or HTTP and a real receiver: the outcome the fault calls for, with Levee's counts reconciled
+ * exactly and checked against what the receiver counted. (Over HTTP the receiver answers a gRPC code
+ * as an OTLP/HTTP backend would: UNAVAILABLE 503, RESOURCE_EXHAUSTED 429, INVALID_ARGUMENT 400, a
+ * delay as {@code Retry-After} in whole seconds.)
  */
 class FaultMatrixTest {
   private static final int BATCHES = 9;
@@ -34,6 +36,10 @@ class FaultMatrixTest {
   @TempDir Path dir;
 
   private final List<OtlpReceiver> receivers = new ArrayList<>();
+  /** The protocol of the test running (one instance per test). */
+  private String protocol = "grpc";
+
+  static final List<String> PROTOCOLS = List.of("grpc", "http/protobuf");
 
   @AfterEach
   void stopReceivers() {
@@ -73,9 +79,21 @@ class FaultMatrixTest {
 
   static Stream<Arguments> matrix() {
     List<Arguments> cases = new ArrayList<>();
-    for (Signal signal : Signal.values()) {
-      for (Fault fault : Fault.values()) {
-        cases.add(Arguments.of(signal, fault));
+    for (String protocol : PROTOCOLS) {
+      for (Signal signal : Signal.values()) {
+        for (Fault fault : Fault.values()) {
+          cases.add(Arguments.of(signal, fault, protocol));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  static Stream<Arguments> signalsAndProtocols() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String protocol : PROTOCOLS) {
+      for (Signal signal : Signal.values()) {
+        cases.add(Arguments.of(signal, protocol));
       }
     }
     return cases.stream();
@@ -91,6 +109,7 @@ class FaultMatrixTest {
 
   private <B extends LeveeExporterBuilder<B>> B configure(B builder, String endpoint) {
     return builder
+        .setProtocol(protocol)
         .setEndpoint(endpoint)
         .setMaxBatchBytes(1) // one chunk per request, so "every Nth call" hits whole batches
         .setBatchLinger(Duration.ZERO)
@@ -120,15 +139,18 @@ class FaultMatrixTest {
     };
   }
 
+  /** A receiver serving the test's protocol on {@code port}. */
   private OtlpReceiver receiver(int port) {
-    OtlpReceiver receiver = OtlpReceiver.start(port, true, null);
+    boolean grpc = protocol.equals("grpc");
+    OtlpReceiver receiver = OtlpReceiver.start(grpc ? port : 0, grpc ? 0 : port, true, null);
     receivers.add(receiver);
     return receiver;
   }
 
-  @ParameterizedTest(name = "{0} × {1}")
+  @ParameterizedTest(name = "{0} × {1} over {2}")
   @MethodSource("matrix")
-  void eachFaultEndsAsItShouldWithCountsReconciled(Signal signal, Fault fault) {
+  void eachFaultEndsAsItShouldWithCountsReconciled(Signal signal, Fault fault, String protocol) {
+    this.protocol = protocol;
     int port = Ports.closedPort();
     OtlpReceiver receiver = fault == Fault.DOWN_THEN_UP ? null : receiver(port);
     if (receiver != null) {
@@ -205,9 +227,10 @@ class FaultMatrixTest {
    * ms, at random): the backend serves most calls, so the breaker stays closed and everything is
    * delivered in-process, nothing journaled.
    */
-  @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.EnumSource(Signal.class)
-  void thirtyPercentTransientFaultsKeepTheBreakerClosedAndEverythingIsDelivered(Signal signal) {
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource("signalsAndProtocols")
+  void thirtyPercentTransientFaultsKeepTheBreakerClosedAndEverythingIsDelivered(Signal signal, String protocol) {
+    this.protocol = protocol;
     int port = Ports.closedPort();
     OtlpReceiver backend = receiver(port);
     backend.failMix(
@@ -244,9 +267,10 @@ class FaultMatrixTest {
    * The breaker is open when the application stops (the backend was down) and the backend is back:
    * shutdown does not ask the breaker, and delivers what the backend takes, memory and journal.
    */
-  @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.EnumSource(Signal.class)
-  void withTheBreakerOpenAtShutdownWhatTheBackendTakesIsDelivered(Signal signal) {
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource("signalsAndProtocols")
+  void withTheBreakerOpenAtShutdownWhatTheBackendTakesIsDelivered(Signal signal, String protocol) {
+    this.protocol = protocol;
     int port = Ports.closedPort();
     Subject subject =
         switch (signal) {

@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS and mutual TLS to the backend, with certificates made for the test. */
+/** TLS and mutual TLS to the backend, over gRPC and HTTP, with certificates made for the test. */
 class TlsTest {
   @TempDir static Path dir;
   private static TestCertificates.Tls tls;
@@ -22,12 +23,14 @@ class TlsTest {
     tls = TestCertificates.create(dir);
   }
 
-  @Test
-  void deliversOverTlsTrustingTheGivenCa() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void deliversOverTlsTrustingTheGivenCa(String protocol) {
     try (OtlpReceiver receiver = OtlpReceiver.startTls(tls, false)) {
       LeveeSpanExporter exporter =
           LeveeSpanExporter.builder()
-              .setEndpoint(receiver.endpoint())
+              .setProtocol(protocol)
+              .setEndpoint(receiver.endpoint(protocol))
               .setTrustedCertificates(tls.caCertificatePem())
               .build();
       try {
@@ -40,12 +43,14 @@ class TlsTest {
     }
   }
 
-  @Test
-  void deliversOverMutualTlsWithAClientCertificate() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void deliversOverMutualTlsWithAClientCertificate(String protocol) {
     try (OtlpReceiver receiver = OtlpReceiver.startTls(tls, true)) {
       LeveeSpanExporter exporter =
           LeveeSpanExporter.builder()
-              .setEndpoint(receiver.endpoint())
+              .setProtocol(protocol)
+              .setEndpoint(receiver.endpoint(protocol))
               .setTrustedCertificates(tls.caCertificatePem())
               .setClientTls(tls.clientKeyPem(), tls.clientCertificatePem())
               .build();
@@ -59,12 +64,14 @@ class TlsTest {
     }
   }
 
-  @Test
-  void withoutTheClientCertificateMutualTlsRefusesAndNothingIsSentInPlaintext() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void withoutTheClientCertificateMutualTlsRefusesAndNothingIsSentInPlaintext(String protocol) {
     try (OtlpReceiver receiver = OtlpReceiver.startTls(tls, true)) {
       LeveeSpanExporter exporter =
           LeveeSpanExporter.builder()
-              .setEndpoint(receiver.endpoint())
+              .setProtocol(protocol)
+              .setEndpoint(receiver.endpoint(protocol))
               .setTrustedCertificates(tls.caCertificatePem())
               .setShutdownTimeout(Duration.ofMillis(300))
               .build();
@@ -81,13 +88,15 @@ class TlsTest {
     }
   }
 
-  @Test
-  void aServerCertificateFromAnotherCaIsNotTrusted() throws Exception {
-    TestCertificates.Tls other = TestCertificates.create(java.nio.file.Files.createDirectories(dir.resolve("other")));
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void aServerCertificateFromAnotherCaIsNotTrusted(String protocol) throws Exception {
+    TestCertificates.Tls other = TestCertificates.create(java.nio.file.Files.createTempDirectory(dir, "other"));
     try (OtlpReceiver receiver = OtlpReceiver.startTls(tls, false)) {
       LeveeSpanExporter exporter =
           LeveeSpanExporter.builder()
-              .setEndpoint(receiver.endpoint())
+              .setProtocol(protocol)
+              .setEndpoint(receiver.endpoint(protocol))
               .setTrustedCertificates(other.caCertificatePem())
               .setShutdownTimeout(Duration.ofMillis(300))
               .build();

@@ -38,7 +38,7 @@ final class HttpOutcomes {
       long nowEpochMillis) {
     String status = Integer.toString(statusCode);
     if (statusCode >= 200 && statusCode < 300) {
-      return delivered(body, contentType);
+      return delivered(body, contentType).withStatus(status);
     }
     String message = message(body, contentType);
     if (retryable(statusCode)) {
@@ -71,8 +71,12 @@ final class HttpOutcomes {
     if (cause instanceof HttpTimeoutException) {
       return SendOutcome.retryable("TIMEOUT", message);
     }
-    if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-      return SendOutcome.retryable("CONNECT_FAILED", String.valueOf(cause));
+    if (cause instanceof ConnectException) {
+      return SendOutcome.retryable(
+          "CONNECT_FAILED", cause.getMessage() != null ? cause.getMessage() : "connection refused or unreachable");
+    }
+    if (cause instanceof UnknownHostException) {
+      return SendOutcome.retryable("CONNECT_FAILED", "unknown host " + cause.getMessage());
     }
     if (cause instanceof IOException) {
       return SendOutcome.retryable("IO_ERROR", String.valueOf(cause));

@@ -33,6 +33,11 @@ public record SendOutcome(
     PERMANENT
   }
 
+  /** The same outcome with another status (an HTTP success is {@code 200}, not gRPC's {@code OK}). */
+  public SendOutcome withStatus(String newStatus) {
+    return new SendOutcome(kind, rejectedItems, newStatus, message, retryAfterNanos, answered);
+  }
+
   public static SendOutcome success() {
     return new SendOutcome(Kind.SUCCESS, 0, "OK", "", NO_RETRY_DELAY, true);
   }

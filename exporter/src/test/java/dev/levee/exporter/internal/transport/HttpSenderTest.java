@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class HttpSenderTest {
   private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
   private static final Optional<String> PROTOBUF = Optional.of("application/x-protobuf");
+  private static final SendOutcome OK = SendOutcome.success().withStatus("200");
 
   @Test
   void retriesOnlyTheStatusesTheOtlpSpecificationCallsRetryable() {
@@ -41,9 +42,9 @@ class HttpSenderTest {
           .isEqualTo(SendOutcome.Kind.PERMANENT);
     }
     assertThat(HttpOutcomes.answered(200, Optional.empty(), PROTOBUF, new byte[0], 0))
-        .isEqualTo(SendOutcome.success());
+        .isEqualTo(OK);
     assertThat(HttpOutcomes.answered(202, Optional.empty(), Optional.empty(), "ok".getBytes(StandardCharsets.UTF_8), 0))
-        .isEqualTo(SendOutcome.success());
+        .isEqualTo(SendOutcome.success().withStatus("202"));
     assertThat(HttpOutcomes.answered(429, Optional.empty(), Optional.empty(), new byte[0], 0).throttled()).isTrue();
     assertThat(HttpOutcomes.answered(503, Optional.empty(), Optional.empty(), new byte[0], 0).throttled()).isFalse();
   }
@@ -93,13 +94,15 @@ class HttpSenderTest {
             .build()
             .toByteArray();
     assertThat(HttpOutcomes.answered(200, Optional.empty(), PROTOBUF, response, 0))
-        .isEqualTo(SendOutcome.partialSuccess(4, "too old"));
+        .isEqualTo(SendOutcome.partialSuccess(4, "too old").withStatus("200"));
   }
 
   @Test
   void noAnswerIsToldApartFromAnAnswer() {
     assertThat(HttpOutcomes.failed(new java.net.ConnectException("refused")))
-        .isEqualTo(SendOutcome.retryable("CONNECT_FAILED", "java.net.ConnectException: refused"));
+        .isEqualTo(SendOutcome.retryable("CONNECT_FAILED", "refused"));
+    assertThat(HttpOutcomes.failed(new java.net.ConnectException()))
+        .isEqualTo(SendOutcome.retryable("CONNECT_FAILED", "connection refused or unreachable"));
     assertThat(HttpOutcomes.failed(new java.util.concurrent.CompletionException(new java.net.http.HttpTimeoutException("request timed out"))))
         .isEqualTo(SendOutcome.retryable("TIMEOUT", "request timed out"));
     assertThat(HttpOutcomes.failed(new java.io.IOException("reset")).answered()).isFalse();
@@ -114,7 +117,7 @@ class HttpSenderTest {
         List<Chunk> chunks =
             List.of(encoder.encode(TestData.spans(3, "a"), 3, 0), encoder.encode(TestData.spans(2, "b"), 2, 0));
 
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.success());
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(OK);
         assertThat(receiver.spanCount()).isEqualTo(5);
         assertThat(receiver.requestCount()).isEqualTo(1);
         assertThat(receiver.lastHeader("content-type")).contains("application/x-protobuf");
@@ -126,7 +129,7 @@ class HttpSenderTest {
         receiver.failNext(1, Status.INVALID_ARGUMENT.withDescription("bad span"), null);
         assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.permanent("400", "bad span"));
         receiver.rejectNext(1, 1, "one too old");
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.partialSuccess(1, "one too old"));
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.partialSuccess(1, "one too old").withStatus("200"));
         assertThat(receiver.spanCount()).isEqualTo(10);
         assertThat(sender.connected()).isTrue(); // it answered
       } finally {
@@ -147,7 +150,7 @@ class HttpSenderTest {
           inFlight.add(sender.sendAsync(List.of(encoder.encode(TestData.logs(5), 5, 0)), TEN_SECONDS));
         }
         for (CompletableFuture<SendOutcome> each : inFlight) {
-          assertThat(each.get(10, TimeUnit.SECONDS)).isEqualTo(SendOutcome.success());
+          assertThat(each.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
         }
         assertThat(receiver.logRecordCount()).isEqualTo(20);
         assertThat(receiver.maxConcurrentCalls()).isGreaterThan(1);
@@ -174,7 +177,7 @@ class HttpSenderTest {
       HttpSender sender = HttpSender.create(Signal.SPANS, settings, settings.endpoint());
       try {
         List<Chunk> chunks = List.of(ChunkEncoder.spans().encode(TestData.spans(7, "z"), 7, 0));
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.success());
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(OK);
         assertThat(receiver.spanCount()).isEqualTo(7);
         assertThat(receiver.lastHeader("content-encoding")).contains("gzip");
         assertThat(receiver.lastHeader("authorization")).contains("Bearer token");
