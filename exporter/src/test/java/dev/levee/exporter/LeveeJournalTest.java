@@ -276,18 +276,55 @@ class LeveeJournalTest {
   }
 
   @Test
-  void withAHealthyBackendTheJournalIsNeverOpened() throws Exception {
-    LeveeSpanExporter exporter = onDemand(receiver.endpoint());
+  void withAHealthyBackendTheMetricsJournalIsNeverOpened() throws Exception {
+    LeveeMetricExporter exporter =
+        LeveeMetricExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setShutdownTimeout(Duration.ofMillis(300))
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .build();
     try {
-      exporter.export(TestData.spans(20, "healthy"));
+      exporter.export(TestData.metrics());
       assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(receiver.spanCount()).isEqualTo(20);
+      assertThat(receiver.dataPointCount()).isPositive();
     } finally {
       assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
     // Nothing needed it: Chronicle wrote nothing (its files appear when a journal opens).
     assertThat(exporter.stats().journalOpen()).isFalse();
-    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve("metrics"))).isFalse();
+  }
+
+  /**
+   * Spans come in bursts: their journal opens in the background at the first data, before memory
+   * could fill, and a stop with nothing pending closes it cleanly and marks it drained, so that the
+   * next start need not open it before data comes.
+   */
+  @Test
+  void theSpansJournalOpensAtTheFirstDataAndAStopWithNothingPendingMarksItDrained() throws Exception {
+    LeveeSpanExporter exporter = onDemand(receiver.endpoint());
+    try {
+      exporter.export(TestData.spans(20, "first-data"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(20);
+    } finally {
+      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    assertThat(exporter.stats().journaled()).isZero();
+    assertThat(dir.resolve("journal").resolve("traces").resolve("levee-drained")).exists();
+  }
+
+  /** The application stops right after its first data, the journal perhaps still opening: the stop closes it cleanly. */
+  @Test
+  void aStopRightAfterTheFirstDataClosesTheJournalCleanly() throws Exception {
+    LeveeSpanExporter exporter = onDemand(receiver.endpoint());
+    exporter.export(TestData.spans(3, "stop-at-once"));
+    assertThat(exporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(receiver.spanCount()).isEqualTo(3);
+    assertThat(exporter.stats().pending()).isZero();
+    assertThat(dir.resolve("journal").resolve("traces").resolve("levee-drained")).exists();
   }
 
   @Test

@@ -29,8 +29,10 @@ import java.util.logging.Logger;
  * <p>When the journal opens: at start with {@code write_ahead}, {@code journal.open=at_start}, a
  * {@code memory.limit} under {@link JournalSetup#SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
  * without the mark a clean stop with nothing pending leaves, {@value #DRAINED_MARK}); otherwise
- * when first needed: a request fails, every breaker is open, memory is a quarter full or full, or
- * data is left at the end. Until then only the preparing is done (Chronicle's class loader and the
+ * for spans and log records as the first data is accepted (see {@link
+ * JournalSetup#opensAtFirstData}); otherwise when first needed: a request fails, every breaker is
+ * open, memory is a quarter full or full, or data is left at the end. Until then only the
+ * preparing is done (Chronicle's class loader and the
  * classes that register shutdown hooks, about a quarter of an open), which is what lets the
  * journal still open once the JVM is shutting down.
  *
@@ -307,11 +309,13 @@ final class DispatcherThread implements Runnable {
   /**
    * Before the end: when memory still holds data and the journal is still opening (a very
    * short-lived application), the opening is waited for, at most the shutdown timeout, so that the
-   * data can go to the journal rather than be dropped. With nothing left, the exit does not wait.
+   * data can go to the journal rather than be dropped. An opening already under way is waited for
+   * too, so that the journal is closed cleanly (and marked drained) rather than left half open by
+   * the JVM's exit. With nothing left and nothing opening, the exit does not wait.
    */
   private void awaitJournalForTheEnd() {
     Thread opening = opener;
-    if (opening != null && opening.isAlive() && dispatcher.holdsData()) {
+    if (opening != null && opening.isAlive() && (wanted || dispatcher.holdsData())) {
       wantJournal();
       try {
         opening.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos)));

@@ -74,6 +74,8 @@ public final class Pipeline<T> {
   private final RateLimiter limiter;
   private final Dispatcher dispatcher;
   private final DoorState doorState = new DoorState();
+  /** Spans and logs: the journal opens as the first data is accepted (see JournalSetup). */
+  private boolean journalAtFirstData;
   private final Door<T> door;
   private final ThrottledLogger throttled;
   private final Watch watch;
@@ -141,6 +143,7 @@ public final class Pipeline<T> {
             settings.batch().linger().toNanos(),
             this::close);
     doorState.onJournalWanted(body::wantJournal);
+    this.journalAtFirstData = settings.journal().opensAtFirstData(signal);
     dispatcher.setJournalWanted(doorState::wantJournal);
     // The JMX bean is registered on the dispatcher thread, not the caller's: the platform MBean
     // server's first start (some 150 classes) would otherwise hold up the agent's start-up.
@@ -186,6 +189,9 @@ public final class Pipeline<T> {
     @Override
     public void accepted() {
       dispatcher.accepted();
+      if (journalAtFirstData) {
+        doorState.wantJournal(); // a volatile read once it is open
+      }
       wakeDispatcher();
     }
 
