@@ -4,7 +4,10 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.transport.GrpcSender;
+import dev.levee.exporter.internal.transport.HttpSender;
 import dev.levee.exporter.internal.transport.SendOutcome;
+import dev.levee.exporter.internal.transport.Sender;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -27,8 +30,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sender overhead per request: one OTLP/gRPC request of {@code spans} realistic spans to the demo
- * receiver in a separate process (loopback), from the call to the server's answer.
+ * Sender overhead per request: one OTLP request of {@code spans} realistic spans to the demo
+ * receiver in a separate process (loopback), from the call to the server's answer, over {@code
+ * protocol}: gRPC (grpc-java for Levee and upstream) or HTTP (the JDK's client for Levee, OkHttp
+ * for the upstream {@code OtlpHttpSpanExporter}).
  *
  * <ul>
  *   <li>{@code leveeSender}: Levee's {@code GrpcSender} sending chunks already encoded (as the
@@ -57,18 +62,26 @@ public class SenderBenchmark {
   @Param({"1", "8"})
   int chunks;
 
+  @Param({"grpc", "http/protobuf"})
+  String protocol;
+
   private ChildReceiver receiver;
-  private GrpcSender sender;
-  private OtlpGrpcSpanExporter upstream;
+  private Sender sender;
+  private io.opentelemetry.sdk.trace.export.SpanExporter upstream;
   private List<Chunk> request;
   private List<SpanData> batch;
 
   @Setup
   public void setUp() throws IOException {
     receiver = ChildReceiver.start();
-    URI endpoint = URI.create(receiver.endpoint());
-    sender = GrpcSender.createPlaintext(Signal.SPANS, endpoint);
-    upstream = OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    if (protocol.equals("grpc")) {
+      sender = GrpcSender.createPlaintext(Signal.SPANS, URI.create(receiver.endpoint()));
+      upstream = OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
+    } else {
+      String traces = receiver.httpEndpoint() + "/v1/traces";
+      sender = HttpSender.createPlaintext(Signal.SPANS, URI.create(traces));
+      upstream = OtlpHttpSpanExporter.builder().setEndpoint(traces).build();
+    }
     batch = RealisticSpans.create(spans, 11);
     ChunkEncoder<SpanData> encoder = ChunkEncoder.spans();
     request = new ArrayList<>();

@@ -568,7 +568,9 @@ public final class SideBySide {
         List<Run> runs = results.get(scenario.name()).get(system.name());
         DrainWatch.Drain drain = runs.get(runs.size() - 1).drain();
         long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
-        Map<String, Long> drops = runs.get(runs.size() - 1).leveeDrops();
+        // The drops of the run that lost the most, so that the column explains the "lost" one.
+        Map<String, Long> drops =
+            runs.stream().max(java.util.Comparator.comparingLong(Run::lost)).orElseThrow().leveeDrops();
         text.append("| ")
             .append(system.name())
             .append(" | ")

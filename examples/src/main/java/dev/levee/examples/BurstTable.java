@@ -2,6 +2,7 @@ package dev.levee.examples;
 
 import dev.levee.testing.AgentProcess;
 import dev.levee.testing.LeveeAccounting;
+import dev.levee.testing.FaultShare;
 import dev.levee.testing.OtlpReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ final class BurstTable {
   private final int rate;
   private final boolean showOutput;
   private final Duration latency;
-  private final List<OtlpReceiver.FaultShare> faults;
+  private final List<FaultShare> faults;
   private final String protocol;
 
   BurstTable(Map<String, String> options, Path agent, Path extension, Path examplesJar) {
@@ -59,7 +60,7 @@ final class BurstTable {
     this.rate = Integer.parseInt(options.getOrDefault("rate", "0"));
     this.showOutput = Boolean.parseBoolean(options.getOrDefault("show-output", "false"));
     this.latency = FaultyReceiver.duration(options.getOrDefault("latency", "0ms"));
-    this.faults = options.containsKey("faults") ? OtlpReceiver.FaultShare.parseMix(options.get("faults")) : List.of();
+    this.faults = options.containsKey("faults") ? FaultShare.parseMix(options.get("faults")) : List.of();
     this.protocol = options.getOrDefault("protocol", "http/protobuf");
   }
 
@@ -68,7 +69,7 @@ final class BurstTable {
         (rate > 0 ? spans + " spans at " + rate + " spans/s" : "Burst of " + spans + " spans")
             + " and " + spans / 10 + " log records, then exit; agent "
             + agent.getFileName() + ", Java " + Runtime.version().feature() + ", "
-            + (latency.isZero() && faults.isEmpty() ? "healthy receiver" : "receiver answering " + latency.toMillis() + " ms late" + (faults.isEmpty() ? "" : ", failing " + OtlpReceiver.FaultShare.describe(faults)))
+            + (latency.isZero() && faults.isEmpty() ? "healthy receiver" : "receiver answering " + latency.toMillis() + " ms late" + (faults.isEmpty() ? "" : ", failing " + FaultShare.describe(faults)))
             + " on loopback, over " + protocol + ".");
     System.out.println();
     System.out.println(

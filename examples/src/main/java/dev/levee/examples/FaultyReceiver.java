@@ -1,5 +1,6 @@
 package dev.levee.examples;
 
+import dev.levee.testing.FaultShare;
 import dev.levee.testing.OtlpReceiver;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -129,7 +130,7 @@ final class FaultyReceiver {
           options.containsKey("retry-after") ? duration(options.get("retry-after")) : null);
     }
     if (options.containsKey("faults")) {
-      started.failMix(OtlpReceiver.FaultShare.parseMix(options.get("faults")));
+      started.failMix(FaultShare.parseMix(options.get("faults")));
     }
     if (options.containsKey("reject-every")) {
       started.rejectEvery(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.levee.testing.AgentProcess;
 import dev.levee.testing.LeveeAccounting;
 import dev.levee.testing.LeveeAccounting.Counts;
+import dev.levee.testing.FaultShare;
 import dev.levee.testing.OtlpReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class BurstEndToEndIT {
         receiver -> {
           receiver.setLatency(Duration.ofMillis(20));
           receiver.failMix(
-              OtlpReceiver.FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms"));
+              FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms"));
         },
         (receiver, output) -> {
           failedCalls.set(receiver.failedCallCount());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.levee.buffer.Signal;
+import dev.levee.testing.FaultShare;
 import dev.levee.testing.OtlpReceiver;
 import dev.levee.testing.Ports;
 import dev.levee.testing.TestData;
@@ -234,7 +235,7 @@ class FaultMatrixTest {
     int port = Ports.closedPort();
     OtlpReceiver backend = receiver(port);
     backend.failMix(
-        OtlpReceiver.FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:50ms"));
+        FaultShare.parseMix("UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:50ms"));
     Subject subject = subject(signal, "http://127.0.0.1:" + port);
     try {
       for (int i = 0; i < 60; i++) {

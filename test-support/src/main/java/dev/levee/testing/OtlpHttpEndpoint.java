@@ -49,8 +49,8 @@ final class OtlpHttpEndpoint implements AutoCloseable {
       return new Answer(404, ("no OTLP service at " + path).getBytes(StandardCharsets.UTF_8), null);
     }
 
-    static Answer failed(OtlpReceiver.Fault fault) {
-      return new Answer(httpStatus(fault.status().getCode()), OtlpReceiver.rpcStatus(fault).toByteArray(), fault.retryAfter());
+    static Answer failed(ReceiverFaults.Fault fault) {
+      return new Answer(httpStatus(fault.status().getCode()), ReceiverFaults.rpcStatus(fault).toByteArray(), fault.retryAfter());
     }
 
     boolean protobuf() {
@@ -134,12 +134,15 @@ final class OtlpHttpEndpoint implements AutoCloseable {
     }
   }
 
+  private static final java.util.Set<String> HOP_BY_HOP =
+      java.util.Set.of("connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade");
+
   private static Metadata metadata(HttpExchange exchange) {
     Metadata metadata = new Metadata();
     for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (name.endsWith("-bin")) {
-        continue;
+      if (name.endsWith("-bin") || HOP_BY_HOP.contains(name)) {
+        continue; // binary metadata, or HTTP/1.1's own connection headers (gRPC metadata warns)
       }
       for (String value : header.getValue()) {
         try {

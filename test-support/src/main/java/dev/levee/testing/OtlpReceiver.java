@@ -97,10 +97,7 @@ public final class OtlpReceiver implements AutoCloseable {
         }
       };
 
-  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-  private volatile Duration latency = Duration.ZERO;
-  private final AtomicLong failedCalls = new AtomicLong();
-  private final AtomicLong rejectedItems = new AtomicLong();
+  private final ReceiverFaults faults = new ReceiverFaults();
 
   private Server server;
   private OtlpHttpEndpoint http;
@@ -210,9 +207,7 @@ public final class OtlpReceiver implements AutoCloseable {
    * counted as received.
    */
   public void failNext(int calls, Status status, Duration retryAfter) {
-    for (int i = 0; i < calls; i++) {
-      faults.add(new Fault(status, retryAfter, 0, null));
-    }
+    faults.failNext(calls, status, retryAfter);
   }
 
   /**
@@ -220,101 +215,21 @@ public final class OtlpReceiver implements AutoCloseable {
    * {@code items} items with {@code message}. The items still count as received.
    */
   public void rejectNext(int calls, long items, String message) {
-    for (int i = 0; i < calls; i++) {
-      faults.add(new Fault(null, null, items, message));
-    }
+    faults.rejectNext(calls, items, message);
   }
 
   /** Forgets the faults not yet used, and any standing rule: the next calls succeed. */
   public void clearFaults() {
-    faults.clear();
-    mix = List.of();
-    failEvery = 0;
-    rejectEvery = 0;
+    faults.clearFaults();
   }
-
-  private volatile int failEvery;
-  private volatile Status failEveryStatus;
-  private volatile Duration failEveryRetryAfter;
-  private volatile int rejectEvery;
-  private volatile long rejectEveryItems;
-  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * From now on fails every {@code n}th export call with {@code status} (and a {@code RetryInfo}
    * of {@code retryAfter} unless null), as a flaky or throttling backend would.
    */
   public void failEvery(int n, Status status, Duration retryAfter) {
-    this.failEveryStatus = status;
-    this.failEveryRetryAfter = retryAfter;
-    this.failEvery = n;
+    faults.failEvery(n, status, retryAfter);
   }
-
-  /**
-   * One share of a fault mix: {@code percent} of export calls fail with {@code status}, with a
-   * {@code RetryInfo} of {@code retryAfter} unless it is null.
-   */
-  public record FaultShare(int percent, Status status, Duration retryAfter) {
-    public FaultShare {
-      if (percent < 0 || percent > 100) {
-        throw new IllegalArgumentException("a share is 0 to 100 percent, was " + percent);
-      }
-    }
-
-    /**
-     * Parses {@code UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms}: a gRPC code, a percentage and
-     * optionally a RetryInfo delay ({@code 200ms}, {@code 2s}) per share.
-     */
-    public static List<FaultShare> parseMix(String text) {
-      List<FaultShare> mix = new ArrayList<>();
-      for (String part : text.split(",")) {
-        String[] fields = part.trim().split(":");
-        if (fields.length < 2 || !fields[1].endsWith("%")) {
-          throw new IllegalArgumentException(
-              "a fault share is CODE:PERCENT%[:RETRY_AFTER], e.g. UNAVAILABLE:20% or"
-                  + " RESOURCE_EXHAUSTED:10%:200ms; was '" + part + "'");
-        }
-        Status status =
-            Status.fromCode(Status.Code.valueOf(fields[0].trim()))
-                .withDescription("injected by the fault-injecting receiver");
-        int percent = Integer.parseInt(fields[1].substring(0, fields[1].length() - 1).trim());
-        mix.add(new FaultShare(percent, status, fields.length > 2 ? parseDuration(fields[2]) : null));
-      }
-      int total = mix.stream().mapToInt(FaultShare::percent).sum();
-      if (total > 100) {
-        throw new IllegalArgumentException("the fault shares add up to " + total + "%, over 100%");
-      }
-      return mix;
-    }
-
-    /** {@code UNAVAILABLE 20%, RESOURCE_EXHAUSTED 10% (RetryInfo 200 ms)}. */
-    public static String describe(List<FaultShare> mix) {
-      List<String> parts = new ArrayList<>();
-      for (FaultShare share : mix) {
-        parts.add(
-            share.status().getCode()
-                + " "
-                + share.percent()
-                + "%"
-                + (share.retryAfter() == null ? "" : " (RetryInfo " + share.retryAfter().toMillis() + " ms)"));
-      }
-      return String.join(", ", parts);
-    }
-
-    private static Duration parseDuration(String text) {
-      String value = text.trim();
-      if (value.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-      }
-      if (value.endsWith("s")) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
-      }
-      return Duration.ofMillis(Long.parseLong(value));
-    }
-  }
-
-  private volatile List<FaultShare> mix = List.of();
-  private final java.util.SplittableRandom mixRandom = new java.util.SplittableRandom(42);
 
   /**
    * From now on fails each export call with the first share whose draw it falls in: with {@code
@@ -323,36 +238,32 @@ public final class OtlpReceiver implements AutoCloseable {
    * can be repeated). A backend that serves most calls, as behind a busy load balancer.
    */
   public void failMix(List<FaultShare> shares) {
-    this.mix = List.copyOf(shares);
-  }
-
-  private Fault drawFromMix() {
-    List<FaultShare> shares = mix;
-    if (shares.isEmpty()) {
-      return null;
-    }
-    int draw;
-    synchronized (mixRandom) {
-      draw = mixRandom.nextInt(100);
-    }
-    for (FaultShare share : shares) {
-      if (draw < share.percent()) {
-        return new Fault(share.status(), share.retryAfter(), 0, null);
-      }
-      draw -= share.percent();
-    }
-    return null;
+    faults.failMix(shares);
   }
 
   /** From now on answers every {@code n}th call with a partial success rejecting {@code items}. */
   public void rejectEvery(int n, long items) {
-    this.rejectEveryItems = items;
-    this.rejectEvery = n;
+    faults.rejectEvery(n, items);
   }
 
   /** Delays every answer by {@code latency}, as a slow backend would. */
   public void setLatency(Duration latency) {
-    this.latency = latency;
+    faults.setLatency(latency);
+  }
+
+  /** The most export calls (any signal, either transport) seen in progress at once. */
+  public int maxConcurrentCalls() {
+    return faults.maxConcurrentCalls();
+  }
+
+  /** Export calls answered with an injected error. */
+  public long failedCallCount() {
+    return faults.failedCallCount();
+  }
+
+  /** Items reported as rejected in injected partial successes. */
+  public long rejectedItemCount() {
+    return faults.rejectedItemCount();
   }
 
   /** When the first span request was received, in epoch milliseconds; 0 before. */
@@ -360,91 +271,14 @@ public final class OtlpReceiver implements AutoCloseable {
     return firstSpansAt.get();
   }
 
-  private final java.util.concurrent.atomic.AtomicInteger callsInProgress = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger maxConcurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
-
-  /** The most export calls (any signal, either transport) seen in progress at once. */
-  public int maxConcurrentCalls() {
-    return maxConcurrentCalls.get();
-  }
-
-  /** Export calls answered with an injected error. */
-  public long failedCallCount() {
-    return failedCalls.get();
-  }
-
-  /** Items reported as rejected in injected partial successes. */
-  public long rejectedItemCount() {
-    return rejectedItems.get();
-  }
-
-  /**
-   * Applies the injected latency and draws the next fault, if any: a failing fault (with a status)
-   * is counted here and answered by the transport; a partial-success fault is answered with the
-   * data. Null: a plain success.
-   */
-  private Fault nextFault() {
-    Duration delay = latency;
-    int concurrent = callsInProgress.incrementAndGet();
-    maxConcurrentCalls.accumulateAndGet(concurrent, Math::max);
-    try {
-      if (!delay.isZero()) {
-        Thread.sleep(delay.toMillis());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      callsInProgress.decrementAndGet();
-    }
-    Fault fault = faults.poll();
-    long call = calls.incrementAndGet();
-    int everyFail = failEvery;
-    int everyReject = rejectEvery;
-    if (fault == null) {
-      fault = drawFromMix();
-    }
-    if (fault == null && everyFail > 0 && call % everyFail == 0) {
-      fault = new Fault(failEveryStatus, failEveryRetryAfter, 0, null);
-    } else if (fault == null && everyReject > 0 && call % everyReject == 0) {
-      fault = new Fault(null, null, rejectEveryItems, "rejected by the fault-injecting receiver");
-    }
-    if (fault != null && fault.status != null) {
-      failedCalls.incrementAndGet();
-    } else if (fault != null) {
-      rejectedItems.addAndGet(fault.rejected);
-    }
-    return fault;
-  }
-
-  /** The {@code google.rpc.Status} a failing fault answers with, RetryInfo included. */
-  static com.google.rpc.Status rpcStatus(Fault fault) {
-    com.google.rpc.Status.Builder status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(fault.status.getCode().value())
-            .setMessage(fault.status.getDescription() == null ? "" : fault.status.getDescription());
-    if (fault.retryAfter != null) {
-      status.addDetails(
-          Any.pack(
-              RetryInfo.newBuilder()
-                  .setRetryDelay(
-                      com.google.protobuf.Duration.newBuilder()
-                          .setSeconds(fault.retryAfter.getSeconds())
-                          .setNanos(fault.retryAfter.getNano()))
-                  .build()));
-    }
-    return status.build();
-  }
-
   /** Whether the gRPC call was answered with the fault's error (then there is nothing more to do). */
-  private static boolean failedOver(Fault fault, StreamObserver<?> responseObserver) {
-    if (fault == null || fault.status == null) {
+  private static boolean failedOver(ReceiverFaults.Fault fault, StreamObserver<?> responseObserver) {
+    if (fault == null || fault.status() == null) {
       return false;
     }
-    responseObserver.onError(StatusProto.toStatusRuntimeException(rpcStatus(fault)));
+    responseObserver.onError(StatusProto.toStatusRuntimeException(ReceiverFaults.rpcStatus(fault)));
     return true;
   }
-
-  record Fault(Status status, Duration retryAfter, long rejected, String message) {}
 
   /** The port the receiver listens on. */
   public int port() {
@@ -637,7 +471,7 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  ExportTraceServiceResponse receive(ExportTraceServiceRequest request, Fault fault) {
+  ExportTraceServiceResponse receive(ExportTraceServiceRequest request, ReceiverFaults.Fault fault) {
     requestCount.incrementAndGet();
     firstSpansAt.compareAndSet(0, System.currentTimeMillis());
     for (ResourceSpans rs : request.getResourceSpansList()) {
@@ -659,12 +493,12 @@ public final class OtlpReceiver implements AutoCloseable {
         : ExportTraceServiceResponse.newBuilder()
             .setPartialSuccess(
                 ExportTracePartialSuccess.newBuilder()
-                    .setRejectedSpans(fault.rejected)
-                    .setErrorMessage(fault.message))
+                    .setRejectedSpans(fault.rejected())
+                    .setErrorMessage(fault.message()))
             .build();
   }
 
-  ExportMetricsServiceResponse receive(ExportMetricsServiceRequest request, Fault fault) {
+  ExportMetricsServiceResponse receive(ExportMetricsServiceRequest request, ReceiverFaults.Fault fault) {
     requestCount.incrementAndGet();
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
@@ -682,12 +516,12 @@ public final class OtlpReceiver implements AutoCloseable {
         : ExportMetricsServiceResponse.newBuilder()
             .setPartialSuccess(
                 ExportMetricsPartialSuccess.newBuilder()
-                    .setRejectedDataPoints(fault.rejected)
-                    .setErrorMessage(fault.message))
+                    .setRejectedDataPoints(fault.rejected())
+                    .setErrorMessage(fault.message()))
             .build();
   }
 
-  ExportLogsServiceResponse receive(ExportLogsServiceRequest request, Fault fault) {
+  ExportLogsServiceResponse receive(ExportLogsServiceRequest request, ReceiverFaults.Fault fault) {
     requestCount.incrementAndGet();
     for (ResourceLogs rl : request.getResourceLogsList()) {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
@@ -703,8 +537,8 @@ public final class OtlpReceiver implements AutoCloseable {
         : ExportLogsServiceResponse.newBuilder()
             .setPartialSuccess(
                 ExportLogsPartialSuccess.newBuilder()
-                    .setRejectedLogRecords(fault.rejected)
-                    .setErrorMessage(fault.message))
+                    .setRejectedLogRecords(fault.rejected())
+                    .setErrorMessage(fault.message()))
             .build();
   }
 
@@ -725,8 +559,8 @@ public final class OtlpReceiver implements AutoCloseable {
     if (request == null) {
       return OtlpHttpEndpoint.Answer.notFound(path);
     }
-    Fault fault = nextFault();
-    if (fault != null && fault.status != null) {
+    ReceiverFaults.Fault fault = faults.next();
+    if (fault != null && fault.status() != null) {
       return OtlpHttpEndpoint.Answer.failed(fault);
     }
     Message response =
@@ -743,7 +577,7 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportTraceServiceRequest request,
         StreamObserver<ExportTraceServiceResponse> responseObserver) {
-      Fault fault = nextFault();
+      ReceiverFaults.Fault fault = faults.next();
       if (!failedOver(fault, responseObserver)) {
         responseObserver.onNext(receive(request, fault));
         responseObserver.onCompleted();
@@ -756,7 +590,7 @@ public final class OtlpReceiver implements AutoCloseable {
     public void export(
         ExportMetricsServiceRequest request,
         StreamObserver<ExportMetricsServiceResponse> responseObserver) {
-      Fault fault = nextFault();
+      ReceiverFaults.Fault fault = faults.next();
       if (!failedOver(fault, responseObserver)) {
         responseObserver.onNext(receive(request, fault));
         responseObserver.onCompleted();
@@ -768,7 +602,7 @@ public final class OtlpReceiver implements AutoCloseable {
     @Override
     public void export(
         ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> responseObserver) {
-      Fault fault = nextFault();
+      ReceiverFaults.Fault fault = faults.next();
       if (!failedOver(fault, responseObserver)) {
         responseObserver.onNext(receive(request, fault));
         responseObserver.onCompleted();
