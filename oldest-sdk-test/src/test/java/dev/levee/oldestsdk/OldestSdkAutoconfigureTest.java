@@ -44,7 +44,7 @@ class OldestSdkAutoconfigureTest {
                           "otel.metric.export.interval", "200",
                           "otel.bsp.schedule.delay", "50",
                           "otel.blrp.schedule.delay", "50",
-                          "otel.exporter.levee.endpoint", receiver.endpoint(),
+                          "otel.exporter.levee.endpoint", receiver.httpEndpoint(),
                           "otel.exporter.levee.journal.directory", journal.toString()))
               .build()
               .getOpenTelemetrySdk();
