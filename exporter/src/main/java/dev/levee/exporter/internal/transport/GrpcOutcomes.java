@@ -12,10 +12,7 @@ final class GrpcOutcomes {
 
   static SendOutcome answered(byte[] response) {
     try {
-      PartialSuccess partial = PartialSuccess.parse(response);
-      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
-          ? SendOutcome.success()
-          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+      return PartialSuccess.parse(response).outcome();
     } catch (RuntimeException e) {
       // A malformed response: the data may not have arrived, so keep it.
       return SendOutcome.retryable("UNKNOWN", String.valueOf(e));

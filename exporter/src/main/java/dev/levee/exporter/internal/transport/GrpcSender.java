@@ -26,10 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 
@@ -125,10 +123,10 @@ public final class GrpcSender implements Sender {
       TransportSettings tls)
       throws SSLException {
     String prefix = "levee-" + signal.lowerName() + "-grpc";
-    NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, daemonThreads(prefix + "-io"));
+    NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, DaemonThreads.named(prefix + "-io"));
     ThreadPoolExecutor offload =
         new ThreadPoolExecutor(
-            0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(prefix + "-offload"));
+            0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named(prefix + "-offload"));
     try {
       NettyChannelBuilder builder =
           (fleet
@@ -185,14 +183,6 @@ public final class GrpcSender implements Sender {
     return ssl.build();
   }
 
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
 
   @Override
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {

@@ -89,10 +89,7 @@ final class HttpOutcomes {
       return SendOutcome.success(); // the status says it all; a proxy may answer with text
     }
     try {
-      PartialSuccess partial = PartialSuccess.parse(body);
-      return partial.rejectedItems() == 0 && partial.errorMessage().isEmpty()
-          ? SendOutcome.success()
-          : SendOutcome.partialSuccess(partial.rejectedItems(), partial.errorMessage());
+      return PartialSuccess.parse(body).outcome();
     } catch (RuntimeException e) {
       // A 2xx is delivery: retrying would send the data twice.
       return SendOutcome.success();

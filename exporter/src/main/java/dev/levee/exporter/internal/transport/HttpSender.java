@@ -26,7 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLException;
@@ -106,7 +105,7 @@ public final class HttpSender implements Sender {
       throws SSLException {
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
-            2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("levee-" + signal.lowerName() + "-http"));
+            2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("levee-" + signal.lowerName() + "-http"));
     executor.allowCoreThreadTimeOut(true);
     try {
       HttpClient.Builder builder =
@@ -151,14 +150,6 @@ public final class HttpSender implements Sender {
     return List.copyOf(usable);
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
 
   @Override
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {

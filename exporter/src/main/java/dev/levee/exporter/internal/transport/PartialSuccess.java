@@ -15,6 +15,13 @@ import java.nio.charset.StandardCharsets;
 public record PartialSuccess(long rejectedItems, String errorMessage) {
   static final PartialSuccess NONE = new PartialSuccess(0, "");
 
+  /** The outcome of a delivered request that answered with this. */
+  SendOutcome outcome() {
+    return rejectedItems == 0 && errorMessage.isEmpty()
+        ? SendOutcome.success()
+        : SendOutcome.partialSuccess(rejectedItems, errorMessage);
+  }
+
   /** Parses a response; an empty response means full success. */
   public static PartialSuccess parse(byte[] response) {
     ProtoReader reader = new ProtoReader(response, 0, response.length);
