@@ -618,22 +618,14 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
    * gets the signal's.
    */
   private List<URI> targets(Signal signal) {
-    List<URI> given =
-        !endpoints.isEmpty()
-            ? endpoints
-            : List.of(
-                endpoint != null
-                    ? endpoint
-                    : URI.create(protocol == Protocol.GRPC ? DEFAULT_ENDPOINT : DEFAULT_HTTP_ENDPOINT));
-    if (protocol == Protocol.GRPC) {
-      return given;
+    if (!endpoints.isEmpty()) {
+      return endpoints.stream().map(uri -> protocol.target(uri, signal)).toList();
     }
-    List<URI> targets = new ArrayList<>();
-    for (URI uri : given) {
-      String path = uri.getRawPath();
-      targets.add(path == null || path.isEmpty() ? uri.resolve("/v1/" + signal.configName()) : uri);
-    }
-    return targets;
+    URI given =
+        endpoint != null
+            ? endpoint
+            : URI.create(protocol == Protocol.GRPC ? DEFAULT_ENDPOINT : DEFAULT_HTTP_ENDPOINT);
+    return List.of(protocol.target(given, signal));
   }
 
   private ExporterSettings settings(Signal signal) {

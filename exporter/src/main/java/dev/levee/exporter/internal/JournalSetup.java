@@ -51,7 +51,7 @@ public record JournalSetup(
    * its journal opens when first needed.
    */
   boolean opensAtFirstData(Signal signal) {
-    return signal != Signal.METRICS;
+    return enabled() && signal != Signal.METRICS;
   }
 
   /** Whether there is a journal to open. */

@@ -1,5 +1,7 @@
 package dev.levee.exporter.internal.transport;
 
+import dev.levee.buffer.Signal;
+import java.net.URI;
 import java.util.Locale;
 
 /**
@@ -27,6 +29,17 @@ public enum Protocol {
   /** The port OTLP receivers listen on for this protocol. */
   public int defaultPort() {
     return defaultPort;
+  }
+
+  /**
+   * Where {@code signal}'s requests go given an endpoint: over HTTP a URL without a path gets the
+   * signal's ({@code /v1/traces}, ...); otherwise the endpoint as it is (gRPC does not use the path).
+   */
+  public URI target(URI endpoint, Signal signal) {
+    String path = endpoint.getRawPath();
+    return this == HTTP_PROTOBUF && (path == null || path.isEmpty())
+        ? endpoint.resolve("/v1/" + signal.configName())
+        : endpoint;
   }
 
   /** The protocol a configuration name stands for. */
