@@ -18,9 +18,9 @@ public interface ChunkJournalFactory {
   ChunkJournal open(JournalOptions options) throws IOException;
 
   /**
-   * Does, ahead of the first {@link #open}, what cannot be done once the JVM is shutting down (an
-   * implementation that registers shutdown hooks as it starts registers them here), so that a
-   * journal can still be opened from a shutdown hook. Cheaper than an open. By default nothing.
+   * Starts the implementation ahead of the first {@link #open}, also when the JVM is already
+   * shutting down: an implementation that registers shutdown hooks as it starts must then start
+   * without them (the caller closes its journals). Cheaper than an open. By default nothing.
    *
    * @throws IOException if the implementation cannot start at all
    */

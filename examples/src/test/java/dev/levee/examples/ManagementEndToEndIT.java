@@ -114,7 +114,11 @@ class ManagementEndToEndIT {
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
           MBeanServerConnection jmx = connector.getMBeanServerConnection();
           Map<String, ObjectName> beans = new TreeMap<>();
-          for (ObjectName name : jmx.queryNames(new ObjectName("levee:type=Exporter,*"), null)) {
+          // Levee registers its beans once it sees a platform MBean server running (it does not
+          // start one itself during the application's start): within a second of the attach.
+          ObjectName exporters = new ObjectName("levee:type=Exporter,*");
+          await().atMost(WAIT).until(() -> jmx.queryNames(exporters, null).size() == 3);
+          for (ObjectName name : jmx.queryNames(exporters, null)) {
             beans.put((String) jmx.getAttribute(name, "Signal"), name);
           }
           assertThat(beans.keySet()).containsExactly("logs", "metrics", "traces");

@@ -33,10 +33,16 @@ public final class DemoApp {
   private DemoApp() {}
 
   public static void main(String[] args) throws Exception {
+    long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    // The CPU every thread used until now (the JVM's, the agent's, the exporters'): steadier than
+    // the wall-clock time on a busy machine.
+    long cpuNanos =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime()
+            : -1_000_000;
     System.out.println(
-        "demo app: main started at JVM uptime "
-            + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
-            + " ms");
+        "demo app: main started at JVM uptime " + uptime + " ms, process CPU " + cpuNanos / 1_000_000 + " ms");
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     long lingerMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
     Tracer tracer = GlobalOpenTelemetry.getTracer("levee-demo");

@@ -18,23 +18,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The body of one exporter's dispatcher thread: has the journal prepared beside it as it starts
- * and opened when it is needed, runs the dispatcher's steps and, between them, attaches the
- * journal once open, the watch and the early probe of a reconnected endpoint, and when idle the
- * journal's retention; when the dispatcher has finished, hands over to the pipeline's close.
- * Everything here runs on that one thread, except the journal's preparing and opening, on a thread
- * of its own: Chronicle's first start takes a second or two, and delivery from memory does not
- * wait for it.
+ * The body of one exporter's dispatcher thread: has the journal opened beside it when it is
+ * needed, runs the dispatcher's steps and, between them, attaches the journal once open, the
+ * watch and the early probe of a reconnected endpoint, and when idle the journal's retention; when
+ * the dispatcher has finished, hands over to the pipeline's close. Everything here runs on that
+ * one thread, except the journal's opening, on a thread of its own: Chronicle's first start takes
+ * a second or two, and delivery from memory does not wait for it.
  *
  * <p>When the journal opens: at start with {@code write_ahead}, {@code journal.open=at_start}, a
  * {@code memory.limit} under {@link JournalSetup#SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
  * without the mark a clean stop with nothing pending leaves, {@value #DRAINED_MARK}); otherwise
  * for spans and log records as the first data is accepted (see {@link
  * JournalSetup#opensAtFirstData}); otherwise when first needed: a request fails, every breaker is
- * open, memory is a quarter full or full, or data is left at the end. Until then only the
- * preparing is done (Chronicle's class loader and the
- * classes that register shutdown hooks, about a quarter of an open), which is what lets the
- * journal still open once the JVM is shutting down.
+ * open, memory is a quarter full or full, or data is left at the end, also once the JVM is
+ * shutting down (see {@link JournalLoader#prepare}). Until then Chronicle is not loaded at all.
  *
  * <p>Internal, may change.
  */
@@ -67,10 +64,13 @@ final class DispatcherThread implements Runnable {
   /** The journal once the opening thread has opened it; taken by the dispatcher thread. */
   private final java.util.concurrent.atomic.AtomicReference<ChunkJournal> opened =
       new java.util.concurrent.atomic.AtomicReference<>();
+  /** The journal's thread, started by the dispatcher thread once the journal is wanted. */
   private Thread opener;
-  private Thread dispatcherThread;
+  private volatile Thread dispatcherThread;
   private final boolean openAtStart;
-  /** The journal is needed: the opener opens it once prepared. */
+  /** The journal directory is usable (checked as the dispatcher thread starts). */
+  private boolean usable;
+  /** The journal is needed: the dispatcher thread starts the journal's thread, which opens it. */
   private volatile boolean wanted;
   /** The journal was opened by this run (and the drained mark removed). */
   private volatile boolean everOpened;
@@ -112,8 +112,9 @@ final class DispatcherThread implements Runnable {
   public void run() {
     dispatcherThread = Thread.currentThread();
     try {
-      startOpeningJournal();
+      checkJournalDirectory();
       while (true) {
+        startOpeningIfWanted();
         attachJournalIfOpened();
         Dispatcher.Step step;
         try {
@@ -160,11 +161,10 @@ final class DispatcherThread implements Runnable {
   }
 
   /**
-   * Starts the journal's thread: it prepares the journal at once (the exporter may be shut down
-   * from a JVM shutdown hook, when Chronicle could no longer start), and opens it at start or when
-   * it is wanted.
+   * Checks the journal directory at start (an unusable one is said at start, not when the journal
+   * is first needed), and wants the journal at once when it must be there before data.
    */
-  private void startOpeningJournal() {
+  private void checkJournalDirectory() {
     if (!journal.enabled()) {
       return;
     }
@@ -178,22 +178,29 @@ final class DispatcherThread implements Runnable {
       cannotUse(e); // said at start, not when the journal is first needed
       return;
     }
+    usable = true;
     if (openAtStart || backlogOnDisk()) {
       wanted = true;
     }
-    opener = new Thread(this::prepareThenOpen, "levee-" + signal.lowerName() + "-journal-open");
-    opener.setDaemon(true);
-    opener.start();
   }
 
-  /** Any thread: the journal is needed; the journal's thread opens it once prepared. Never blocks. */
+  /** Any thread: the journal is needed; the dispatcher thread has it opened. Never blocks. */
   void wantJournal() {
     if (!wanted) {
       wanted = true;
-      Thread opening = opener;
-      if (opening != null) {
-        LockSupport.unpark(opening);
+      Thread dispatching = dispatcherThread;
+      if (dispatching != null) {
+        LockSupport.unpark(dispatching);
       }
+    }
+  }
+
+  /** Dispatcher thread: starts the journal's thread once the journal is wanted. */
+  private void startOpeningIfWanted() {
+    if (wanted && usable && opener == null) {
+      opener = new Thread(this::prepareThenOpen, "levee-" + signal.lowerName() + "-journal-open");
+      opener.setDaemon(true);
+      opener.start();
     }
   }
 
@@ -234,16 +241,10 @@ final class DispatcherThread implements Runnable {
   /** On the journal's thread. */
   private void prepareThenOpen() {
     try {
-      JournalLoader.prepare();
+      JournalLoader.prepare(journal.options(signal).directory());
     } catch (IOException | RuntimeException | LinkageError e) {
       cannotUse(e);
       return;
-    }
-    while (!wanted) {
-      if (dispatcherThread != null && !dispatcherThread.isAlive()) {
-        return;
-      }
-      LockSupport.parkNanos(this, IDLE_PARK_NANOS);
     }
     openJournal();
   }
@@ -314,9 +315,12 @@ final class DispatcherThread implements Runnable {
    * the JVM's exit. With nothing left and nothing opening, the exit does not wait.
    */
   private void awaitJournalForTheEnd() {
-    Thread opening = opener;
-    if (opening != null && opening.isAlive() && (wanted || dispatcher.holdsData())) {
+    if (dispatcher.holdsData()) {
       wantJournal();
+      startOpeningIfWanted();
+    }
+    Thread opening = opener;
+    if (opening != null && opening.isAlive()) {
       try {
         opening.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos)));
       } catch (InterruptedException e) {

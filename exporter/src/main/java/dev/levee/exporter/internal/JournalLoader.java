@@ -26,8 +26,11 @@ import java.util.logging.Logger;
  * <p>Chronicle Queue cannot run from the agent's extension class loader: its static initialisers
  * turn every class-loader URL into a file path and fail on the agent's {@code otel:/} URLs. So the
  * extension jar carries the journal module and Chronicle as a nested jar ({@value #INNER_JAR}),
- * which is copied to a private file and loaded by a class loader of its own, whose parent is the
- * extension's loader (so both share the SPI types). Chronicle also needs {@code java.base}
+ * which is copied beside the journal, into a file named by its content ({@link #ownCopy}), and
+ * loaded by a class loader of its own, whose parent is the extension's loader (so both share the
+ * SPI types). The copy is kept for the next run rather than deleted on exit: a file deleted on exit
+ * cannot be registered once the JVM is shutting down (where a short-lived application's journal
+ * may first be needed), and one left by {@code kill -9} would be left for good. Chronicle also needs {@code java.base}
  * internals; they are opened to that loader's unnamed module only, through the agent's {@link
  * Instrumentation}, so the user adds no JVM flags. Chronicle appends its jar to the {@code
  * java.class.path} property; the property is restored.
@@ -41,6 +44,8 @@ public final class JournalLoader {
   private static final Logger logger = Logger.getLogger(JournalLoader.class.getName());
   static final String INNER_JAR = "META-INF/levee/journal.jar";
   private static final String HOLDER = "io.opentelemetry.javaagent.bootstrap.InstrumentationHolder";
+  /** The start of the name of the nested jar's copy beside the journal. */
+  static final String COPY_PREFIX = "levee-journal-";
 
   private static ChunkJournalFactory factory;
 
@@ -53,7 +58,7 @@ public final class JournalLoader {
    */
   public static synchronized ChunkJournal open(JournalOptions options) throws IOException {
     quietChronicle();
-    ChunkJournalFactory journals = factory();
+    ChunkJournalFactory journals = factory(options.directory());
     String classPath = System.getProperty("java.class.path");
     try {
       return journals.open(options);
@@ -67,15 +72,16 @@ public final class JournalLoader {
   }
 
   /**
-   * Everything before a first open that cannot be done once the JVM is shutting down: the private
-   * class loader (its jar is deleted on exit), access to {@code java.base}, and Chronicle's classes
-   * that register shutdown hooks. After this, {@link #open} works from a shutdown hook too.
+   * Chronicle's start before a first open: the private class loader, access to {@code java.base},
+   * and Chronicle's classes that register shutdown hooks, made to start once the JVM is shutting
+   * down too ({@link ChunkJournalFactory#prepare}). {@code journalDirectory} is a signal's journal
+   * directory; the loader's jar is kept beside it.
    */
-  public static synchronized void prepare() throws IOException {
+  public static synchronized void prepare(Path journalDirectory) throws IOException {
     quietChronicle();
     String classPath = System.getProperty("java.class.path");
     try {
-      factory().prepare();
+      factory(journalDirectory).prepare();
     } catch (RuntimeException | LinkageError e) {
       throw new IOException("Cannot prepare the journal: " + e, e);
     } finally {
@@ -98,7 +104,7 @@ public final class JournalLoader {
     }
   }
 
-  static synchronized ChunkJournalFactory factory() throws IOException {
+  static synchronized ChunkJournalFactory factory(Path journalDirectory) throws IOException {
     if (factory != null) {
       return factory;
     }
@@ -106,7 +112,8 @@ public final class JournalLoader {
     URL inner = own.getResource(INNER_JAR);
     ClassLoader loader = own;
     if (inner != null) {
-      loader = new JournalClassLoader(copyInnerJar(inner), own);
+      Path home = journalDirectory.toAbsolutePath().getParent();
+      loader = new JournalClassLoader(ownCopy(inner, home == null ? journalDirectory : home).toUri().toURL(), own);
     }
     if (!grantJavaBaseAccess(loader.getUnnamedModule())) {
       throw new IOException(
@@ -127,17 +134,59 @@ public final class JournalLoader {
     return factory;
   }
 
-  private static URL copyInnerJar(URL inner) throws IOException {
-    Path copy =
-        Files.createTempFile(
-            "levee-journal-",
-            ".jar",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    copy.toFile().deleteOnExit();
+  /**
+   * The nested jar as a file in {@code directory}, named by the SHA-256 of its content: reused when
+   * one with that name and content is there (checked, so a file changed on disk is never loaded),
+   * otherwise written (owner-only, under a temporary name, then moved into place). Copies left by
+   * other versions of Levee are removed.
+   */
+  static Path ownCopy(URL inner, Path directory) throws IOException {
+    byte[] jar;
     try (InputStream in = inner.openStream()) {
-      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      jar = in.readAllBytes();
     }
-    return copy.toUri().toURL();
+    String digest = sha256(jar);
+    Path copy = directory.resolve(COPY_PREFIX + digest.substring(0, 32) + ".jar");
+    Files.createDirectories(directory);
+    if (Files.isRegularFile(copy)
+        && Files.size(copy) == jar.length
+        && sha256(Files.readAllBytes(copy)).equals(digest)) {
+      return copy;
+    }
+    Path temporary =
+        Files.createTempFile(
+            directory,
+            COPY_PREFIX,
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.write(temporary, jar);
+      Files.move(temporary, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+      files
+          .filter(file -> file.getFileName().toString().startsWith(COPY_PREFIX) && !file.equals(copy))
+          .forEach(JournalLoader::deleteQuietly);
+    }
+    return copy;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException | RuntimeException e) {
+      // another version's copy: harmless where it is
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

@@ -145,15 +145,9 @@ public final class Pipeline<T> {
     doorState.onJournalWanted(body::wantJournal);
     this.journalAtFirstData = settings.journal().opensAtFirstData(signal);
     dispatcher.setJournalWanted(doorState::wantJournal);
-    // The JMX bean is registered on the dispatcher thread, not the caller's: the platform MBean
-    // server's first start (some 150 classes) would otherwise hold up the agent's start-up.
-    this.thread =
-        new Thread(
-            () -> {
-              mxBean.register(componentName);
-              body.run();
-            },
-            "levee-" + signal.lowerName() + "-dispatcher");
+    // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
+    watch.registerWhenDue(mxBean, componentName);
+    this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
     doorState.dispatcherThread(thread);
     thread.setDaemon(true);
     thread.start();

@@ -12,6 +12,7 @@ import dev.levee.journal.JournalException;
 import dev.levee.journal.JournalSettings;
 import dev.levee.journal.JournalStats;
 import java.io.IOException;
+import net.openhft.chronicle.core.shutdown.PriorityHook;
 import java.util.List;
 
 /**
@@ -20,16 +21,28 @@ import java.util.List;
  * <p>Internal, may change; public because {@link java.util.ServiceLoader} needs it.
  */
 public final class ChronicleJournalFactory implements ChunkJournalFactory {
-  /** Registers a shutdown hook in its static initialiser: it cannot start once the JVM is stopping. */
+  /** Adds a shutdown hooklet in its static initialiser (about a quarter of a first open). */
   private static final String HOOK_REGISTERING_CLASS =
       "net.openhft.chronicle.core.io.BackgroundResourceReleaser";
 
   /**
-   * Initialises Chronicle's class that registers a shutdown hook, about a quarter of a first open:
-   * with it initialised, a journal opens and takes data inside a shutdown hook.
+   * Initialises Chronicle's class that adds a shutdown hooklet, so that a journal opens and takes
+   * data inside a shutdown hook. Chronicle runs its hooklets from one JVM shutdown hook, registered
+   * by the first hooklet added; once the JVM is shutting down that registration fails ("Shutdown in
+   * progress") and would fail the class's initialiser. So a first, empty hooklet is added here: if
+   * the JVM is already shutting down, its registration fails here, harmlessly, Chronicle then counts
+   * its hook as registered and starts without it, and Levee's own close of each journal (on the
+   * exporter's shutdown) is what releases it.
    */
   @Override
   public void prepare() throws IOException {
+    try {
+      PriorityHook.add(100, () -> {});
+    } catch (IllegalStateException shuttingDown) {
+      // Chronicle's hook is not needed: the journal is closed by Levee before the JVM exits
+    } catch (LinkageError e) {
+      throw new IOException("Chronicle Queue cannot start: " + e, e);
+    }
     try {
       Class.forName(HOOK_REGISTERING_CLASS, true, ChronicleJournalFactory.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {

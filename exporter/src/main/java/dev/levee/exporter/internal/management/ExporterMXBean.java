@@ -17,8 +17,11 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The JMX view of one {@link Pipeline}: registered when the exporter is built, unregistered when it
- * stops. Registration problems are logged, never thrown: JMX is a convenience.
+ * The JMX view of one {@link Pipeline}: registered from the dispatcher thread once a platform MBean
+ * server is running anyway, or {@link #REGISTER_BY_NANOS} after the exporter started (the platform
+ * MBean server's first start loads some 190 classes, which would compete with the application's
+ * start-up); unregistered when the exporter stops. Registration problems are logged, never thrown:
+ * JMX is a convenience.
  *
  * <p>Internal, may change.
  */
@@ -30,7 +33,13 @@ public final class ExporterMXBean implements LeveeExporterMXBean {
   private final RateLimiter limiter;
   private final Adaptive adaptive;
   private final Dispatcher dispatcher;
-  private ObjectName name;
+  /** A platform MBean server started by nobody else is started this long after the exporter. */
+  public static final long REGISTER_BY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+  private volatile ObjectName name;
+  /** When to register; dispatcher thread only. */
+  private final RegistrationTime registrationTime =
+      new RegistrationTime(REGISTER_BY_NANOS, ExporterMXBean::platformServerRunning);
 
   public ExporterMXBean(Pipeline<?> pipeline, Endpoints endpoints, RateLimiter limiter, Adaptive adaptive, Dispatcher dispatcher) {
     this.pipeline = pipeline;
@@ -40,7 +49,28 @@ public final class ExporterMXBean implements LeveeExporterMXBean {
     this.dispatcher = dispatcher;
   }
 
-  public void register(String componentName) {
+  /**
+   * Dispatcher thread, at every tick: registers under {@code componentName} once a platform MBean
+   * server is running (the application, {@code -Dcom.sun.management.jmxremote} or {@code jcmd
+   * ManagementAgent.start} started it: registering then costs nothing) or {@link
+   * #REGISTER_BY_NANOS} after the first tick, whichever comes first.
+   */
+  public void registerWhenDue(String componentName, long nowNanos) {
+    if (registrationTime.due(nowNanos)) {
+      register(componentName);
+    }
+  }
+
+  /** Whether the platform MBean server was started (it is listed once created); never starts it. */
+  private static boolean platformServerRunning() {
+    try {
+      return !javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  void register(String componentName) {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName candidate =
@@ -56,7 +86,9 @@ public final class ExporterMXBean implements LeveeExporterMXBean {
     }
   }
 
+  /** Unregisters if registered; no registration happens after this. Dispatcher thread. */
   public void unregister() {
+    registrationTime.cancel();
     if (name == null) {
       return;
     }

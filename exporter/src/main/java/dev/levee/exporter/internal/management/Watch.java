@@ -37,6 +37,16 @@ public final class Watch {
    * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
    *     (named in drop logs); else null
    */
+  /** Registered with JMX from the ticks, when due; or null. */
+  private volatile ExporterMXBean jmx;
+  private volatile String jmxName;
+
+  /** From now on the ticks register {@code bean} under {@code name} when due (see {@link ExporterMXBean}). */
+  public void registerWhenDue(ExporterMXBean bean, String name) {
+    this.jmxName = name;
+    this.jmx = bean;
+  }
+
   public Watch(
       Signal signal,
       Supplier<LeveeStats> stats,
@@ -63,6 +73,10 @@ public final class Watch {
 
   /** Looks at what is due. */
   public void tick(long nowNanos) {
+    ExporterMXBean bean = jmx;
+    if (bean != null) {
+      bean.registerWhenDue(jmxName, nowNanos);
+    }
     checkHealthIfDue(nowNanos);
     if (nowNanos - lastListenerCheckNanos >= LISTENER_INTERVAL_NANOS) {
       lastListenerCheckNanos = nowNanos;

@@ -119,8 +119,11 @@ public final class HttpSender implements Sender {
         builder.version(HttpClient.Version.HTTP_2).sslContext(HttpTls.context(tls));
       } else {
         // In plaintext, HTTP/2 would mean an h2c upgrade on every new connection, which OTLP
-        // receivers do not offer.
-        builder.version(HttpClient.Version.HTTP_1_1);
+        // receivers do not offer. No TLS either: the client would otherwise load the JVM's default.
+        builder
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(NoTls.context())
+            .sslParameters(NoTls.parameters());
       }
       return new HttpSender(
           builder.build(), executor, endpoint, requestHeaders(headers), compression == Compression.GZIP);
