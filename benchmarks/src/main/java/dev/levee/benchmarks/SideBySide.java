@@ -85,6 +85,7 @@ public final class SideBySide {
       long delivered,
       long kept,
       double cpuMicrosPerSpan,
+      double cpuMicrosPerDeliveredSpan,
       double heapPeakMiB,
       Map<String, Long> leveeDrops,
       double callerMicrosPerSpan,
@@ -213,7 +214,7 @@ public final class SideBySide {
               .add(run);
           System.out.printf(
               Locale.ROOT,
-              "%-13s %-28s %,10.0f spans/s delivered, %,d generated, %,d lost, %,d kept, %.2f µs CPU/span, live heap peak %.0f MiB %s%n",
+              "%-13s %-28s %,10.0f spans/s delivered, %,d generated, %,d lost, %,d kept, %.2f µs CPU/span, %.2f µs CPU/delivered span, live heap peak %.0f MiB %s%n",
               scenario.name(),
               system.name(),
               run.deliveredPerSecond(),
@@ -221,6 +222,7 @@ public final class SideBySide {
               run.lost(),
               run.kept(),
               run.cpuMicrosPerSpan(),
+              run.cpuMicrosPerDeliveredSpan(),
               run.heapPeakMiB(),
               run.leveeDrops().isEmpty() ? "" : "drops " + run.leveeDrops());
         }
@@ -314,6 +316,7 @@ public final class SideBySide {
           delivered,
           kept,
           cpuUsed / 1000.0 / Math.max(1, generatedInWindow),
+          cpuUsed / 1000.0 / Math.max(1, deliveredEnd - deliveredStart),
           heapPeak,
           drops,
           timed.microsPerSpan(),
@@ -549,7 +552,11 @@ public final class SideBySide {
                 + " window (write-ahead: everything); *caller thread µs per span* is the time the SDK's"
                 + " export thread spent in the exporter's `export()`, per span, wall clock (waiting for a core"
                 + " included) and on the CPU (n/a for Levee's processor: its `export()` runs on Levee's own"
-                + " thread, and *CPU µs per span* counts it with everything else).%n%n",
+                + " thread, and the CPU columns count it with everything else). *CPU µs per generated"
+                + " span* is the whole process's CPU over the window (producer, SDK, exporter, transport,"
+                + " JVM) divided by the spans made in it; *per delivered span*, divided by the spans the"
+                + " receiver got in it: an exporter that drops most spans before encoding them costs little"
+                + " per generated span and much per delivered one.%n%n",
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
@@ -560,10 +567,10 @@ public final class SideBySide {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
       boolean outage = scenario.name().equals("outage");
       text.append(
-          "| system | delivered spans/s | lost | lost before the exporter | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
+          "| system | delivered spans/s | lost | lost before the exporter | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per generated span | CPU µs per delivered span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
               + (outage ? " backlog drain after recovery, live traffic flowing |" : "")
               + "\n");
-      text.append("|---|---|---|---|---|---|---|---|---|---|---|" + (outage ? "---|" : "") + "\n");
+      text.append("|---|---|---|---|---|---|---|---|---|---|---|---|" + (outage ? "---|" : "") + "\n");
       for (System_ system : systems) {
         List<Run> runs = results.get(scenario.name()).get(system.name());
         DrainWatch.Drain drain = runs.get(runs.size() - 1).drain();
@@ -592,6 +599,8 @@ public final class SideBySide {
                     : "n/a")
             .append(" | ")
             .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
+            .append(" | ")
+            .append(range(runs, Run::cpuMicrosPerDeliveredSpan, "%.2f"))
             .append(" | ")
             .append(system.name().contains("Levee") ? "n/a" : range(runs, Run::callerMicrosPerSpan, "%.2f"))
             .append(" | ")
