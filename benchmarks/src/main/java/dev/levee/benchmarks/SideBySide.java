@@ -193,9 +193,12 @@ public final class SideBySide {
     // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
     List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
     List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
+    // --warmup N: seconds between a system's start and its window, for every scenario (default 1).
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
     List<Scenario> scenarios =
         allScenarios.stream()
             .filter(s -> onlyScenarios.equals(List.of("")) || onlyScenarios.contains(s.name()))
+            .map(s -> new Scenario(s.name(), s.description(), s.rate(), s.receiverOptions(), warmup, s.seconds(), s.repeats(), s.burstRate()))
             .toList();
     List<System_> systems =
         allSystems.stream()
@@ -264,6 +267,7 @@ public final class SideBySide {
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       Thread.sleep(scenario.warmupSeconds() * 1000L);
+      Map<String, Long> threadsStart = ThreadCpu.byGroup();
       long cpuStart = os.getProcessCpuTime();
       long generatedStart = generated.get();
       long deliveredStart = receiver.spans();
@@ -284,6 +288,9 @@ public final class SideBySide {
       long deliveredEnd = receiver.spans();
       long elapsed = System.nanoTime() - start;
       long cpuUsed = os.getProcessCpuTime() - cpuStart;
+      System.out.println(
+          "  CPU in the window by thread group, µs per delivered span: "
+              + ThreadCpu.perItem(threadsStart, ThreadCpu.byGroup(), cpuUsed, receiver.spans() - deliveredStart));
       long generatedInWindow = generated.get() - generatedStart;
       running.set(false);
       producer.join();

@@ -442,6 +442,46 @@ class DispatcherTest {
   }
 
   @Test
+  void whileSomethingHoldsRequestsBackTheDispatcherParksUntilItLiftsNotSpinning() {
+    adaptive = new Adaptive(100, 100, SECOND, 8);
+    for (int i = 0; i < 40; i++) {
+      adaptive.onAnswer(0, 100); // room for several requests in flight, also once halved
+    }
+    assertThat(adaptive.concurrency()).isEqualTo(8);
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 10_000_000L); // 10 ms linger
+    for (int i = 0; i < 3; i++) {
+      offer(100, 1);
+      dispatcher.step();
+    }
+    assertThat(held.inFlight()).isEqualTo(3);
+    // One fails (retried after a backoff and its own delay) while the others stay in flight, and
+    // new data keeps coming.
+    held.pending.get(0).complete(SendOutcome.retryableAfter("RESOURCE_EXHAUSTED", "slow down", SECOND / 50));
+    offer(100, 1);
+    offer(100, 1);
+    int steps = 0;
+    int requestsBefore;
+    long waited = 0;
+    do {
+      requestsBefore = held.requests.size();
+      dispatcher.step();
+      long park = dispatcher.idleParkNanos(SECOND);
+      if (held.requests.size() == requestsBefore) {
+        // A wait that ends without anything sent is a spin unless it waited for something.
+        assertThat(park).as("park %d after %d ns", steps, waited).isGreaterThan(Duration.ofMillis(1).toNanos());
+      }
+      clock.advance(Duration.ofNanos(park));
+      waited += park;
+      steps++;
+      if (held.inFlight() == adaptive.concurrency()) {
+        held.completeAll(SendOutcome.success()); // a completion wakes the dispatcher
+      }
+    } while (held.requests.size() < 6 && steps < 50);
+    assertThat(held.requests).as("the retry and the new data went out").hasSize(6);
+  }
+
+  @Test
   void aSmallRequestLingersForMoreDataUnlessAFlushIsWaiting() {
     HeldSender held = new HeldSender();
     dispatcher = dispatcher(breaker, held, 50_000_000L); // 50 ms
