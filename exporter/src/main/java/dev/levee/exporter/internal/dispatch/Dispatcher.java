@@ -83,6 +83,8 @@ public final class Dispatcher {
   private final Pacing pacing = new Pacing();
   /** The shortest timer the last step left pending (a backoff, rate limit or open breaker). */
   private long timerNanos = Long.MAX_VALUE;
+  /** The last step could not send what was ready (see {@link #idleParkNanos}). */
+  private boolean held;
 
   public Dispatcher(
       Signal signal,
@@ -257,6 +259,7 @@ public final class Dispatcher {
   /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
   private boolean sendWhatItCan() {
     boolean worked = false;
+    held = true;
     if (paused && !stopping) {
       return false;
     }
@@ -264,6 +267,7 @@ public final class Dispatcher {
       if (ready == null) {
         ready = source.next(stopping);
         if (ready == null) {
+          held = false; // nothing ready: what is lingering or waiting to be retried may come due
           return worked;
         }
       }
@@ -375,7 +379,15 @@ public final class Dispatcher {
    * lingering request is due or a timer runs out. New data and completions wake it earlier.
    */
   public long idleParkNanos(long max) {
-    long park = Math.min(Math.min(max, timerNanos), Math.min(source.lingerDueNanos(), source.retryDueInNanos()));
+    long park = Math.min(max, timerNanos);
+    if (!held) {
+      park = Math.min(park, Math.min(source.lingerDueNanos(), source.retryDueInNanos()));
+    }
+    // Held back (every place in flight taken, a backoff, the rate limit, every breaker open,
+    // paused), a lingering request or a retry that comes due cannot go either: the wait is for
+    // what holds it back (its timer, or a completion or new data, which wake the owner). Parking
+    // until a due time that has passed returns at once: the dispatcher went round about a thousand
+    // times a second while a request was in flight (SideBySide's degraded cell).
     timerNanos = Long.MAX_VALUE;
     return Math.max(1, park);
   }

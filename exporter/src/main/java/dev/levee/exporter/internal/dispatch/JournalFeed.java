@@ -113,9 +113,22 @@ final class JournalFeed {
     return true;
   }
 
-  /** How long until a failed journal request may be read again (at least 1), or {@code Long.MAX_VALUE}. */
+  /**
+   * How long until a failed journal request may be read again, or {@code Long.MAX_VALUE} when
+   * nothing waits for that (any more: once the delay has passed the backlog is readable, whether or
+   * not it is asked for; a due time left in the past had the dispatcher park for a nanosecond, over
+   * and over, while the journal held nothing to read).
+   */
   long retryDueInNanos() {
-    return waitingToRetry ? Math.max(1, readableAfterNanos - clock.nanoTime()) : Long.MAX_VALUE;
+    if (!waitingToRetry) {
+      return Long.MAX_VALUE;
+    }
+    long remaining = readableAfterNanos - clock.nanoTime();
+    if (remaining <= 0) {
+      waitingToRetry = false;
+      return Long.MAX_VALUE;
+    }
+    return remaining;
   }
 
   /**
