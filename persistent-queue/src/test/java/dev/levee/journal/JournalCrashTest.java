@@ -63,17 +63,8 @@ class JournalCrashTest {
 
   /** Runs the writer, kills it, and returns the last number it printed (or -1). */
   private long runAndKill(Path journalDir, long first, int millisAfterReady) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-    command.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-    command.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
-    command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(JournalWriterMain.class.getName());
-    command.add(journalDir.toString());
-    command.add(String.valueOf(first));
+    List<String> command =
+        ChildJvm.command(JournalWriterMain.class, journalDir.toString(), String.valueOf(first));
     Path stderr = dir.resolve("writer-" + first + ".err");
     Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     long printed = -1;

@@ -6,6 +6,7 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
+import dev.levee.journal.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +39,7 @@ class OpenInShutdownTest {
   @Test
   void aJournalFirstOpenedInAShutdownHookTakesDataAndKeepsIt() throws Exception {
     Path journalDir = dir.resolve("spans");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-    command.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-    command.add("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED");
-    command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(OpenInShutdownMain.class.getName());
-    command.add(journalDir.toString());
-    command.add("100");
+    List<String> command = ChildJvm.command(OpenInShutdownMain.class, journalDir.toString(), "100");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
