@@ -376,18 +376,16 @@ public final class Dispatcher {
 
   /**
    * How long the owner may park after an {@link Step#IDLE} step, at most {@code max}: until a
-   * lingering request is due or a timer runs out. New data and completions wake it earlier.
+   * timer runs out, or a lingering request or a retry comes due, unless the step was held back (a
+   * full set in flight, a backoff, the rate limit, open breakers, paused: parking until a due time
+   * that passed would spin, ~1,200 times a second in a degraded run). New data and completions
+   * wake it earlier.
    */
   public long idleParkNanos(long max) {
     long park = Math.min(max, timerNanos);
     if (!held) {
       park = Math.min(park, Math.min(source.lingerDueNanos(), source.retryDueInNanos()));
     }
-    // Held back (every place in flight taken, a backoff, the rate limit, every breaker open,
-    // paused), a lingering request or a retry that comes due cannot go either: the wait is for
-    // what holds it back (its timer, or a completion or new data, which wake the owner). Parking
-    // until a due time that has passed returns at once: the dispatcher went round about a thousand
-    // times a second while a request was in flight (SideBySide's degraded cell).
     timerNanos = Long.MAX_VALUE;
     return Math.max(1, park);
   }
