@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * for spans and log records as the first data is accepted (see {@link
  * JournalSetup#opensAtFirstData}); otherwise when first needed: a request fails, every breaker is
  * open, memory is a quarter full or full, or data is left at the end, also once the JVM is
- * shutting down (see {@link JournalLoader#prepare}). Until then Chronicle is not loaded at all.
+ * shutting down (see {@link JournalLoader#open}). Until then Chronicle is not loaded at all.
  *
  * <p>Internal, may change.
  */
@@ -198,7 +198,7 @@ final class DispatcherThread implements Runnable {
   /** Dispatcher thread: starts the journal's thread once the journal is wanted. */
   private void startOpeningIfWanted() {
     if (wanted && usable && opener == null) {
-      opener = new Thread(this::prepareThenOpen, "levee-" + signal.lowerName() + "-journal-open");
+      opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
       opener.setDaemon(true);
       opener.start();
     }
@@ -239,16 +239,6 @@ final class DispatcherThread implements Runnable {
   }
 
   /** On the journal's thread. */
-  private void prepareThenOpen() {
-    try {
-      JournalLoader.prepare(journal.options(signal).directory());
-    } catch (IOException | RuntimeException | LinkageError e) {
-      cannotUse(e);
-      return;
-    }
-    openJournal();
-  }
-
   private void openJournal() {
     JournalOptions options = journal.options(signal);
     try {

@@ -52,38 +52,21 @@ public final class JournalLoader {
   private JournalLoader() {}
 
   /**
-   * Opens one signal's journal. Synchronized: the three signals' dispatchers open their journals
-   * one after the other, so that Chronicle's start-up (class loading, mostly) takes one core, not
-   * all of them, while the application starts.
+   * Opens one signal's journal, starting the implementation first ({@link
+   * ChunkJournalFactory#prepare}: Chronicle's start, which must also work once the JVM is shutting
+   * down). Synchronized: the three signals' dispatchers open their journals one after the other, so
+   * that Chronicle's start-up (class loading, mostly) takes one core, not all of them. The loader's
+   * jar is kept beside the signal's journal directory.
    */
   public static synchronized ChunkJournal open(JournalOptions options) throws IOException {
     quietChronicle();
-    ChunkJournalFactory journals = factory(options.directory());
     String classPath = System.getProperty("java.class.path");
     try {
+      ChunkJournalFactory journals = factory(options.directory());
+      journals.prepare();
       return journals.open(options);
     } catch (RuntimeException | LinkageError e) {
       throw new IOException("Cannot open the journal in " + options.directory() + ": " + e, e);
-    } finally {
-      if (classPath != null && !classPath.equals(System.getProperty("java.class.path"))) {
-        System.setProperty("java.class.path", classPath);
-      }
-    }
-  }
-
-  /**
-   * Chronicle's start before a first open: the private class loader, access to {@code java.base},
-   * and Chronicle's classes that register shutdown hooks, made to start once the JVM is shutting
-   * down too ({@link ChunkJournalFactory#prepare}). {@code journalDirectory} is a signal's journal
-   * directory; the loader's jar is kept beside it.
-   */
-  public static synchronized void prepare(Path journalDirectory) throws IOException {
-    quietChronicle();
-    String classPath = System.getProperty("java.class.path");
-    try {
-      factory(journalDirectory).prepare();
-    } catch (RuntimeException | LinkageError e) {
-      throw new IOException("Cannot prepare the journal: " + e, e);
     } finally {
       if (classPath != null && !classPath.equals(System.getProperty("java.class.path"))) {
         System.setProperty("java.class.path", classPath);
