@@ -248,6 +248,17 @@ public abstract class LeveeExporter<T> {
     return LeveeMetrics.combine(pipelines.stream().map(p -> p.registerMetrics(meterProvider)).toList());
   }
 
+  /**
+   * As {@link #registerMetrics}, but the instruments are made when first needed: at this exporter's
+   * first request, or five seconds after this call, whichever comes first; they then stay until
+   * shutdown. Making them takes tens of milliseconds in a cold JVM, which this keeps out of the
+   * application's start-up (the agent extension registers this way). Nothing is missed: the first
+   * request is recorded, and the other instruments read counters kept from the start.
+   */
+  public void registerMetricsWhenNeeded(MeterProvider meterProvider) {
+    pipelines.forEach(p -> p.registerMetricsWhenNeeded(meterProvider));
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + "{" + (fanout == null ? pipeline : pipelines) + "}";

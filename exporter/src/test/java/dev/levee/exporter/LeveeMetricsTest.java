@@ -1,6 +1,7 @@
 package dev.levee.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.levee.testing.OtlpReceiver;
 import dev.levee.testing.Ports;
@@ -11,6 +12,7 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.time.TestClock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
@@ -152,6 +154,56 @@ class LeveeMetricsTest {
                 assertThat(p.getCount()).isEqualTo(1);
               })
           .anySatisfy(p -> assertThat(p.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).isZero());
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void registeredWhenNeededTheyAreMadeByTheFirstRequestWhichTheyRecord() {
+    TestClock clock = TestClock.create(); // stands still: only the request can register them
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder().setEndpoint(receiver.endpoint()).setClock(clock).build();
+    try {
+      exporter.registerMetricsWhenNeeded(meterProvider);
+      assertThat(reader.collectAllMetrics()).isEmpty();
+
+      exporter.export(TestData.spans(3, "first"));
+      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      Collection<MetricData> metrics = reader.collectAllMetrics();
+      assertThat(value(metrics, "otel.sdk.exporter.span.exported", Attributes.empty())).isEqualTo(3);
+      MetricData durations =
+          metrics.stream()
+              .filter(m -> m.getName().equals("otel.sdk.exporter.operation.duration"))
+              .findFirst()
+              .orElseThrow();
+      // Every request, the first (which registered them) included.
+      assertThat(durations.getHistogramData().getPoints().stream().mapToLong(p -> p.getCount()).sum())
+          .isEqualTo(receiver.requestCount());
+    } finally {
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void registeredWhenNeededAnIdleExportersAreMadeAsTimePassesWithoutARequest() {
+    TestClock clock = TestClock.create();
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder().setEndpoint(Ports.closedPortEndpoint()).setClock(clock).build();
+    try {
+      exporter.registerMetricsWhenNeeded(meterProvider);
+      assertThat(reader.collectAllMetrics()).isEmpty();
+      // Time passes on the exporter's clock (a second per poll); the dispatcher's ticks make them
+      // (when exactly: WatchRegistrationTest).
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                clock.advance(Duration.ofSeconds(1));
+                return value(reader.collectAllMetrics(), "levee.memory.limit", Attributes.empty()) == 32L << 20;
+              });
+      assertThat(exporter.stats().offered()).isZero();
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }

@@ -20,6 +20,7 @@ import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.flow.RateLimiter;
 import dev.levee.exporter.internal.management.AdminBinding;
 import dev.levee.exporter.internal.management.ComponentNames;
+import dev.levee.exporter.internal.management.DeferredMetrics;
 import dev.levee.exporter.internal.management.ExporterMXBean;
 import dev.levee.exporter.internal.management.PipelineStats;
 import dev.levee.exporter.internal.management.ThrottledLogger;
@@ -364,6 +365,16 @@ public final class Pipeline<T> {
 
   public long timeoutNanos() {
     return settings.transport().timeout().toNanos();
+  }
+
+  /**
+   * Registers the self-metrics on the dispatcher thread when first needed: at the first request,
+   * or a few seconds after this call (see {@link DeferredMetrics}).
+   */
+  public void registerMetricsWhenNeeded(MeterProvider meterProvider) {
+    DeferredMetrics deferred = new DeferredMetrics(() -> registerMetrics(meterProvider));
+    dispatcher.setRequestObserver(deferred);
+    watch.registerMetricsWhenDue(deferred);
   }
 
   /** Registers the self-metrics. */

@@ -62,15 +62,11 @@ public final class BuilderConfigurer {
     return builder;
   }
 
-  private void applyAll(List<PropertyKeys.Key<?>> keys, LeveeExporterBuilder<?> builder) {
-    for (PropertyKeys.Key<?> key : keys) {
-      apply(key, builder);
+  private void applyAll(List<PropertyKeys.Key> keys, LeveeExporterBuilder<?> builder) {
+    for (PropertyKeys.Key key : keys) {
+      Optional<Found> found = key.inherited() ? properties.inherited(key.name()) : properties.levee(key.name());
+      apply(found, f -> f, f -> PropertyKeys.set(key, f, builder), key.fallback());
     }
-  }
-
-  private <V> void apply(PropertyKeys.Key<V> key, LeveeExporterBuilder<?> builder) {
-    Optional<Found> found = key.inherited() ? properties.inherited(key.name()) : properties.levee(key.name());
-    apply(found, key.parse(), value -> key.set().accept(builder, value), key.fallback());
   }
 
   private void configureEndpoints(LeveeExporterBuilder<?> builder) {

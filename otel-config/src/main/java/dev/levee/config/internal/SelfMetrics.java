@@ -107,7 +107,7 @@ public final class SelfMetrics {
     for (Object exporter : created) {
       try {
         if (exporter instanceof LeveeExporter<?> levee) {
-          levee.registerMetrics(meterProvider);
+          levee.registerMetricsWhenNeeded(meterProvider);
         }
       } catch (Throwable t) {
         logger.log(Level.WARNING, "Levee could not register its self-metrics; exporting goes on without them", t);

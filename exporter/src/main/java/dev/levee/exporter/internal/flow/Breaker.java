@@ -116,7 +116,8 @@ public final class Breaker {
     }
   }
 
-  private final CircuitBreaker breaker;
+  /** resilience4j's state machine, made at the first request (see {@link #breaker()}). */
+  private volatile CircuitBreaker breaker;
   private final Settings settings;
   private final String target;
   private final Clock clock;
@@ -135,28 +136,45 @@ public final class Breaker {
     this.settings = settings;
     this.clock = clock;
     this.recent = new boolean[Math.max(1, settings.windowSize())];
-    this.breaker =
-        CircuitBreaker.of(
-            "levee-" + target,
-            CircuitBreakerConfig.custom()
-                .failureRateThreshold(settings.failureRatePercent())
-                .slowCallRateThreshold(settings.slowCallRatePercent())
-                .slowCallDurationThreshold(settings.slowCallDuration())
-                .slidingWindowType(
-                    settings.timeBasedWindow() ? SlidingWindowType.TIME_BASED : SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.windowSize())
-                .minimumNumberOfCalls(settings.minimumCalls())
-                .waitDurationInOpenState(settings.openWait())
-                .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
-                .recordException(e -> true)
-                .clock(new SdkClock(clock))
-                .build());
-    if (!settings.enabled()) {
-      breaker.transitionToDisabledState();
+  }
+
+  /**
+   * The state machine, made on first use: resilience4j (and the logging facade it starts) is about
+   * sixty classes, which an exporter that has sent nothing yet keeps out of the application's
+   * start-up. Until then the breaker is closed (or disabled) with an empty window.
+   */
+  private CircuitBreaker breaker() {
+    CircuitBreaker made = breaker;
+    if (made != null) {
+      return made;
     }
-    breaker
-        .getEventPublisher()
-        .onStateTransition(event -> onTransition(event.getStateTransition().getToState()));
+    synchronized (this) {
+      if (breaker == null) {
+        made =
+            CircuitBreaker.of(
+                "levee-" + target,
+                CircuitBreakerConfig.custom()
+                    .failureRateThreshold(settings.failureRatePercent())
+                    .slowCallRateThreshold(settings.slowCallRatePercent())
+                    .slowCallDurationThreshold(settings.slowCallDuration())
+                    .slidingWindowType(
+                        settings.timeBasedWindow() ? SlidingWindowType.TIME_BASED : SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(settings.windowSize())
+                    .minimumNumberOfCalls(settings.minimumCalls())
+                    .waitDurationInOpenState(settings.openWait())
+                    .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+                    .recordException(e -> true)
+                    .clock(new SdkClock(clock))
+                    .build());
+        if (!settings.enabled()) {
+          made.transitionToDisabledState();
+        }
+        made.getEventPublisher()
+            .onStateTransition(event -> onTransition(event.getStateTransition().getToState()));
+        breaker = made;
+      }
+      return breaker;
+    }
   }
 
   private void onTransition(CircuitBreaker.State to) {
@@ -164,7 +182,7 @@ public final class Breaker {
       case OPEN -> {
         openedAtNanos = clock.nanoTime();
         openings.incrementAndGet();
-        CircuitBreaker.Metrics metrics = breaker.getMetrics();
+        CircuitBreaker.Metrics metrics = breaker().getMetrics();
         String why = openedFor;
         openedFor = null;
         if (why == null) {
@@ -200,7 +218,7 @@ public final class Breaker {
 
   /** Whether a request may go now. Takes one of the half-open probes when half-open. */
   public boolean tryAcquire() {
-    return breaker.tryAcquirePermission();
+    return breaker().tryAcquirePermission();
   }
 
   /**
@@ -209,13 +227,13 @@ public final class Breaker {
    */
   public void onAnswer(long durationNanos) {
     remember(false);
-    breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
+    breaker().onSuccess(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records a request that got no answer: refused, reset, unreachable, or out of time. */
   public void onFailure(long durationNanos, String status) {
     remember(true);
-    breaker.onError(durationNanos, TimeUnit.NANOSECONDS, new BackendFailure(status));
+    breaker().onError(durationNanos, TimeUnit.NANOSECONDS, new BackendFailure(status));
   }
 
   /**
@@ -224,6 +242,7 @@ public final class Breaker {
    * comment), or when it is a probe.
    */
   public void onErrorAnswer(long durationNanos, String status) {
+    CircuitBreaker breaker = breaker();
     if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
       breaker.onError(durationNanos, TimeUnit.NANOSECONDS, new BackendFailure(status));
       return;
@@ -281,7 +300,8 @@ public final class Breaker {
 
   /** How long until an open breaker lets a probe through; 0 when it is not open. */
   public long remainingOpenNanos() {
-    if (breaker.getState() != CircuitBreaker.State.OPEN) {
+    CircuitBreaker breaker = this.breaker;
+    if (breaker == null || breaker.getState() != CircuitBreaker.State.OPEN) {
       return 0;
     }
     return Math.max(0, openedAtNanos + settings.openWait().toNanos() - clock.nanoTime());
@@ -292,7 +312,8 @@ public final class Breaker {
    * backend that could not be reached, which accepts connections again. Does nothing unless open.
    */
   public void probeNow() {
-    if (breaker.getState() == CircuitBreaker.State.OPEN) {
+    CircuitBreaker breaker = this.breaker;
+    if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
       logger.info(
           "Levee's circuit breaker for "
               + target
@@ -303,12 +324,17 @@ public final class Breaker {
 
   /** Closes the breaker and forgets its window, e.g. when an operator knows the backend is back. */
   public void reset() {
-    if (settings.enabled()) {
+    CircuitBreaker breaker = this.breaker;
+    if (breaker != null && settings.enabled()) {
       breaker.reset();
     }
   }
 
   public State state() {
+    CircuitBreaker breaker = this.breaker;
+    if (breaker == null) {
+      return settings.enabled() ? State.CLOSED : State.DISABLED;
+    }
     return switch (breaker.getState()) {
       case CLOSED -> State.CLOSED;
       case OPEN, FORCED_OPEN -> State.OPEN;

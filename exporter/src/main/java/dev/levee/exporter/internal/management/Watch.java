@@ -33,13 +33,15 @@ public final class Watch {
   private long lastHealthCheckNanos;
   private LeveeHealth.State loggedHealth = LeveeHealth.State.OK;
 
-  /**
-   * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
-   *     (named in drop logs); else null
-   */
+  /** How long after it is asked for the self-metrics' registration is due at the latest. */
+  static final long SELF_METRICS_BY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** Registered with JMX from the ticks, when due; or null. */
   private volatile ExporterMXBean jmx;
   private volatile String jmxName;
+  /** Run once from the ticks when due; or null. */
+  private volatile DeferredMetrics selfMetrics;
+  private final RegistrationTime selfMetricsTime = new RegistrationTime(SELF_METRICS_BY_NANOS, () -> false);
 
   /** From now on the ticks register {@code bean} under {@code name} when due (see {@link ExporterMXBean}). */
   public void registerWhenDue(ExporterMXBean bean, String name) {
@@ -47,6 +49,18 @@ public final class Watch {
     this.jmx = bean;
   }
 
+  /**
+   * From now on the ticks register {@code metrics} {@link #SELF_METRICS_BY_NANOS} after the first
+   * of them, unless the first request did before.
+   */
+  public void registerMetricsWhenDue(DeferredMetrics metrics) {
+    this.selfMetrics = metrics;
+  }
+
+  /**
+   * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
+   *     (named in drop logs); else null
+   */
   public Watch(
       Signal signal,
       Supplier<LeveeStats> stats,
@@ -76,6 +90,11 @@ public final class Watch {
     ExporterMXBean bean = jmx;
     if (bean != null) {
       bean.registerWhenDue(jmxName, nowNanos);
+    }
+    DeferredMetrics metrics = selfMetrics;
+    if (metrics != null && selfMetricsTime.due(nowNanos)) {
+      selfMetrics = null;
+      metrics.register();
     }
     checkHealthIfDue(nowNanos);
     if (nowNanos - lastListenerCheckNanos >= LISTENER_INTERVAL_NANOS) {

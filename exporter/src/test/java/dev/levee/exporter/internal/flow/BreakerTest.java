@@ -20,6 +20,25 @@ class BreakerTest {
   private final Breaker breaker = new Breaker("backend:4317", settings, clock);
 
   @Test
+  void beforeItsFirstRequestItIsClosedOrDisabledAndTheOperatorsCallsDoNothing() {
+    Breaker disabled = new Breaker("backend:4317", settings.disabled(), clock);
+    assertThat(disabled.state()).isEqualTo(Breaker.State.DISABLED);
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    breaker.probeNow();
+    breaker.reset();
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    assertThat(breaker.remainingOpenNanos()).isZero();
+    // The first request makes the state machine, as configured.
+    assertThat(disabled.tryAcquire()).isTrue();
+    assertThat(disabled.state()).isEqualTo(Breaker.State.DISABLED);
+    for (int i = 0; i < 4; i++) {
+      assertThat(breaker.tryAcquire()).isTrue();
+      breaker.onFailure(MS, "UNAVAILABLE");
+    }
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+  }
+
+  @Test
   void staysClosedWhileFailuresAreBelowTheRate() {
     for (int i = 0; i < 10; i++) {
       assertThat(breaker.tryAcquire()).isTrue();
