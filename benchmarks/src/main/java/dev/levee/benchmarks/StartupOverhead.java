@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * nothing, exit), timed from JVM start to the app's {@code main} (what the application waits for)
  * and from process start to exit, under the agent with exporters off, with the
  * agent's own OTLP exporters, and with Levee, both over the protocol given (default {@code
- * http/protobuf}, the agent's). Runs are interleaved; medians are reported.
+ * http/protobuf}, the agent's); and the agent's SDK build alone, from the JVM's class-load log,
+ * which is where the exporters' providers run and varies far less than the whole start. Runs are
+ * interleaved; medians are reported.
  *
  * <p>Run from the repository root after {@code mvn -DskipTests package}:
  * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf]}
@@ -73,6 +75,10 @@ public final class StartupOverhead {
       // The process's CPU until main (every thread): steadier than wall time on a busy machine.
       Map<String, List<Long>> cpuToMain = new LinkedHashMap<>();
       setups.keySet().forEach(k -> cpuToMain.put(k, new ArrayList<>()));
+      // The agent's SDK build, timed from the JVM's class-load log: what the exporters add there,
+      // without the rest of the agent's start (ByteBuddy, the JIT), which varies by hundreds of ms.
+      Map<String, List<Long>> sdkBuild = new LinkedHashMap<>();
+      setups.keySet().forEach(k -> sdkBuild.put(k, new ArrayList<>()));
       for (int run = 0; run < runs + 1; run++) {
         for (Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup : setups.entrySet()) {
           AgentProcess.Builder builder =
@@ -82,6 +88,8 @@ public final class StartupOverhead {
                   .mainClass("dev.levee.examples.app.DemoApp")
                   .property("otel.service.name", "startup")
                   .arg("0");
+          Path classLog = Files.createTempFile("levee-startup-classes", ".log");
+          builder.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog + ":uptime");
           long start = System.nanoTime();
           AgentProcess process = setup.getValue().apply(builder).start();
           int exit = process.awaitExit(Duration.ofMinutes(2));
@@ -97,12 +105,18 @@ public final class StartupOverhead {
             }
             toMain.get(setup.getKey()).add(Long.parseLong(uptime.group(1)));
             cpuToMain.get(setup.getKey()).add(Long.parseLong(uptime.group(2)));
+            sdkBuild.get(setup.getKey()).add(sdkBuildMillis(classLog));
           }
+          Files.deleteIfExists(classLog);
         }
       }
       for (Map.Entry<String, List<Long>> entry : toMain.entrySet()) {
         System.out.printf(
             Locale.ROOT, "%-28s JVM start to main: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
+      }
+      for (Map.Entry<String, List<Long>> entry : sdkBuild.entrySet()) {
+        System.out.printf(
+            Locale.ROOT, "%-28s agent's SDK build: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
       }
       for (Map.Entry<String, List<Long>> entry : cpuToMain.entrySet()) {
         System.out.printf(
@@ -119,11 +133,42 @@ public final class StartupOverhead {
       long levee = median(millis.get("agent + Levee"));
       System.out.println(
           "levee_vs_otlp_to_main_ms=" + (mainLevee - mainBaseline)
+              + " levee_vs_otlp_sdk_build_ms="
+              + (median(sdkBuild.get("agent + Levee")) - median(sdkBuild.get(otlp)))
               + " levee_vs_otlp_cpu_to_main_ms="
               + (median(cpuToMain.get("agent + Levee")) - median(cpuToMain.get(otlp)))
               + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
     }
     firstRequest(runs, protocol, agent, extension, examples);
+  }
+
+  private static final Pattern CLASS_LOADED = Pattern.compile("^\\[(\\d+\\.\\d+)s\\] (\\S+) ");
+
+  /**
+   * From the SDK's {@code OpenTelemetrySdk} class loaded to the agent's class-load listener
+   * (installed once the SDK is built), in the JVM's class-load log: the exporters' providers, the
+   * processors and the SDK's own set-up.
+   */
+  private static long sdkBuildMillis(Path classLog) throws java.io.IOException {
+    double from = -1;
+    double to = -1;
+    for (String line : Files.readAllLines(classLog)) {
+      Matcher loaded = CLASS_LOADED.matcher(line);
+      if (!loaded.find()) {
+        continue;
+      }
+      String name = loaded.group(2);
+      if (from < 0 && name.equals("io.opentelemetry.sdk.OpenTelemetrySdk")) {
+        from = Double.parseDouble(loaded.group(1));
+      } else if (from >= 0 && name.equals("io.opentelemetry.javaagent.tooling.AgentInstaller$ClassLoadListener")) {
+        to = Double.parseDouble(loaded.group(1));
+        break;
+      }
+    }
+    if (from < 0 || to < 0) {
+      throw new IllegalStateException("No SDK build markers in " + classLog);
+    }
+    return Math.round((to - from) * 1000);
   }
 
   private static final Pattern FIRST_SPAN = Pattern.compile("first span ended at epoch ms (\\d+)");

@@ -223,11 +223,15 @@ public final class Breaker {
 
   /**
    * Records an answered request: a success, a partial success, a permanent refusal, or
-   * throttling.
+   * throttling. Before the state machine exists (requests sent during shutdown do not ask it),
+   * an answer is not worth making it: it could not open it.
    */
   public void onAnswer(long durationNanos) {
     remember(false);
-    breaker().onSuccess(durationNanos, TimeUnit.NANOSECONDS);
+    CircuitBreaker made = breaker;
+    if (made != null) {
+      made.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Records a request that got no answer: refused, reset, unreachable, or out of time. */

@@ -39,6 +39,19 @@ class BreakerTest {
   }
 
   @Test
+  void anAnswerToARequestThatDidNotAskItDoesNotMakeTheStateMachine() {
+    // As at shutdown: the request went without tryAcquire and was answered.
+    breaker.onAnswer(20 * MS);
+    for (int i = 0; i < 3; i++) {
+      breaker.onFailure(MS, "UNAVAILABLE");
+    }
+    // Three calls in its window, under the minimum of four: the answer was not one of them.
+    assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
+    breaker.onFailure(MS, "UNAVAILABLE");
+    assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
+  }
+
+  @Test
   void staysClosedWhileFailuresAreBelowTheRate() {
     for (int i = 0; i < 10; i++) {
       assertThat(breaker.tryAcquire()).isTrue();
@@ -128,15 +141,18 @@ class BreakerTest {
 
   @Test
   void slowCallsOpenItOnlyWhenEveryCallIsSlow() {
+    // Each request asks the breaker first, as the dispatcher's do.
+    assertThat(breaker.tryAcquire()).isTrue();
     breaker.onAnswer(Duration.ofSeconds(1).toNanos());
     for (int i = 0; i < 9; i++) {
+      assertThat(breaker.tryAcquire()).isTrue();
       breaker.onAnswer(Duration.ofSeconds(6).toNanos());
     }
     assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
 
-    for (int i = 0; i < 10; i++) {
-      breaker.onAnswer(Duration.ofSeconds(6).toNanos());
-    }
+    // One more slow call pushes the fast one out of the window of ten: every call is slow.
+    assertThat(breaker.tryAcquire()).isTrue();
+    breaker.onAnswer(Duration.ofSeconds(6).toNanos());
     assertThat(breaker.state()).isEqualTo(Breaker.State.OPEN);
   }
 
