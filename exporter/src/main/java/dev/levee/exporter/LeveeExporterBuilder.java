@@ -91,7 +91,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
   /** The default latency the adaptive request size and concurrency aim under. */
   public static final Duration DEFAULT_BATCH_TARGET_LATENCY = Duration.ofMillis(200);
   /** The default wait of a small request for more data. */
-  public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
+  public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(100);
   /** The default most requests in flight at once. */
   public static final int DEFAULT_MAX_CONCURRENCY = 4;
   /** The default of what {@code export()} does when memory is full. */
