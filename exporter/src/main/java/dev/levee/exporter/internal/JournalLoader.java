@@ -60,6 +60,7 @@ public final class JournalLoader {
    */
   public static synchronized ChunkJournal open(JournalOptions options) throws IOException {
     quietChronicle();
+    LoggingFacade.start(); // Chronicle logs through the extension's SLF4J, as do resilience4j and Netty
     String classPath = System.getProperty("java.class.path");
     try {
       ChunkJournalFactory journals = factory(options.directory());

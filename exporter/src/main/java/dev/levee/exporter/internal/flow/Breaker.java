@@ -1,5 +1,6 @@
 package dev.levee.exporter.internal.flow;
 
+import dev.levee.exporter.internal.LoggingFacade;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -150,6 +151,7 @@ public final class Breaker {
     }
     synchronized (this) {
       if (breaker == null) {
+        LoggingFacade.start(); // resilience4j logs through SLF4J; grpc-java may be starting it too
         made =
             CircuitBreaker.of(
                 "levee-" + target,

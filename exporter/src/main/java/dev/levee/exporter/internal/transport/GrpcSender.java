@@ -2,6 +2,7 @@ package dev.levee.exporter.internal.transport;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
+import dev.levee.exporter.internal.LoggingFacade;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
@@ -122,6 +123,7 @@ public final class GrpcSender implements Sender {
       Compression compression,
       TransportSettings tls)
       throws SSLException {
+    LoggingFacade.start(); // Netty logs through SLF4J; the breaker may be starting it too
     String prefix = "levee-" + signal.lowerName() + "-grpc";
     NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, DaemonThreads.named(prefix + "-io"));
     ThreadPoolExecutor offload =
