@@ -61,6 +61,8 @@ public final class Stage<S, T> {
   /** The size at which the taker is woken at once rather than at its next linger. */
   private volatile int wakeAt;
   private volatile Thread taker;
+  /** The taker parks until woken, nothing else due: the first item added wakes it. */
+  private volatile boolean takerAsleep;
   private volatile boolean closed;
 
   /**
@@ -108,7 +110,7 @@ public final class Stage<S, T> {
       // Levee's thread is behind: this thread takes a batch and runs it through the exporter.
       callerBatches.increment();
       take(batchItems);
-    } else if (now == wakeAt) {
+    } else if (now == wakeAt || (now == 1 && takerAsleep)) {
       Thread waiting = taker;
       if (waiting != null) {
         LockSupport.unpark(waiting);
@@ -221,6 +223,26 @@ public final class Stage<S, T> {
       }
       Thread.onSpinWait();
     }
+  }
+
+  /**
+   * The taker's thread, before it parks with nothing else to wake it: whether the stage is empty,
+   * and if so, until {@link #awake}, the first item added wakes it. (The mark is set before the
+   * stage is looked at, and an adding thread counts its item before it looks at the mark: either
+   * this sees the item or that thread sees the mark.)
+   */
+  public boolean sleepIfEmpty() {
+    takerAsleep = true;
+    if (isEmpty()) {
+      return true;
+    }
+    takerAsleep = false;
+    return false;
+  }
+
+  /** The taker's thread, once it no longer parks (see {@link #sleepIfEmpty}). */
+  public void awake() {
+    takerAsleep = false;
   }
 
   /** Items held now. */

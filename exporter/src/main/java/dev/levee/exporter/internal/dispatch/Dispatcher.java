@@ -375,6 +375,23 @@ public final class Dispatcher {
   }
 
   /**
+   * Whether, after an {@link Step#IDLE} step, nothing waits here for time to pass: nothing in
+   * flight, held, lingering or waiting to be retried, no flush waiting, no backoff or rate limit
+   * timer, not stopping. Only new data, a completion, a flush or the stop has work for this
+   * dispatcher then, and each wakes it: its owner may park long. Ask before {@link #idleParkNanos},
+   * which forgets the step's timer.
+   */
+  public boolean quiet() {
+    return !stopping
+        && inFlight.isEmpty()
+        && ready == null
+        && timerNanos == Long.MAX_VALUE
+        && source.isEmpty()
+        && source.retryDueInNanos() == Long.MAX_VALUE
+        && !flush.waiting();
+  }
+
+  /**
    * How long the owner may park after an {@link Step#IDLE} step, at most {@code max}: until a
    * timer runs out, or a lingering request or a retry comes due, unless the step was held back (a
    * full set in flight, a backoff, the rate limit, open breakers, paused: parking until a due time

@@ -61,6 +61,11 @@ public final class ExporterMXBean implements LeveeExporterMXBean {
     }
   }
 
+  /** Whether the bean is still to be registered (the ticks look for a running server). */
+  boolean registrationPending() {
+    return registrationTime.pending();
+  }
+
   /** Whether the platform MBean server was started (it is listed once created); never starts it. */
   private static boolean platformServerRunning() {
     try {

@@ -44,6 +44,11 @@ final class RegistrationTime {
     return due;
   }
 
+  /** Whether the registration is still to come. */
+  boolean pending() {
+    return !done;
+  }
+
   /** Never due from now on. */
   void cancel() {
     done = true;

@@ -11,8 +11,9 @@ import java.util.logging.Logger;
 
 /**
  * What the dispatcher thread looks at between steps: every half second the listeners, the drop
- * log and the 80% thresholds of memory and journal; every ten seconds the exporter's health,
- * logged when it changes. Times come from the caller (the injected clock).
+ * log and the 80% thresholds of memory and journal (as often as the dispatcher wakes when it has
+ * nothing to do, see {@link #quietParkNanos}); every ten seconds the exporter's health, logged
+ * when it changes. Times come from the caller (the injected clock).
  *
  * <p>Internal, may change. Confined to the dispatcher thread, except {@link #health}.
  */
@@ -22,6 +23,10 @@ public final class Watch {
   static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** How often health is judged, and logged if it changed. */
   static final long HEALTH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** How long a quiet dispatcher parks when nobody wakes it (see {@link #quietParkNanos}). */
+  static final long QUIET_PARK_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** The same while a registration (JMX, self-metrics) is still to come: it is looked for each second. */
+  static final long QUIET_PARK_REGISTERING_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Signal signal;
   private final Supplier<LeveeStats> stats;
@@ -83,6 +88,18 @@ public final class Watch {
   /** The exporter's health now: state, reasons and advice. Any thread. */
   public LeveeHealth health(long nowNanos) {
     return health.evaluate(stats.get(), nowNanos);
+  }
+
+  /**
+   * How long the dispatcher may park when it has nothing to do at all: nothing then changes the
+   * counters but the journal's retention, run on the same wakeups, and a drop at the door, which
+   * the listeners and the drop log then hear of up to this much later. Health is judged at its
+   * interval all the same.
+   */
+  public long quietParkNanos() {
+    ExporterMXBean bean = jmx;
+    boolean registering = selfMetrics != null || (bean != null && bean.registrationPending());
+    return registering ? QUIET_PARK_REGISTERING_NANOS : QUIET_PARK_NANOS;
   }
 
   /** Looks at what is due. */

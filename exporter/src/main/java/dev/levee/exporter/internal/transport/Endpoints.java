@@ -147,6 +147,17 @@ public final class Endpoints {
     return true;
   }
 
+  /** Whether some breaker is open or half-open (its endpoint is watched, see {@link #probeEarlyIfReconnected}). */
+  public boolean anyOpen() {
+    for (Endpoint endpoint : endpoints) {
+      Breaker.State state = endpoint.breaker().state();
+      if (state == Breaker.State.OPEN || state == Breaker.State.HALF_OPEN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How long until some breaker lets a probe through. */
   public long remainingOpenNanos() {
     long least = Long.MAX_VALUE;

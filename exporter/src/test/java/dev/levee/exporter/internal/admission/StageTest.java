@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The stage between Levee's processors and the exporter, on its own: what is added waits for a
@@ -58,6 +61,23 @@ class StageTest {
     assertThat(stage.isEmpty()).isTrue();
     assertThat(stage.heldBytes()).isZero();
     assertThat(stage.callerBatches()).isZero();
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void theFirstItemWakesATakerAsleepWithNothingElseToWakeIt() {
+    stage.setTaker(Thread.currentThread());
+    Thread.interrupted();
+    LockSupport.parkNanos(1); // a permit left by anything before is used up
+    assertThat(stage.sleepIfEmpty()).isTrue();
+
+    stage.add(1); // far from a batch: only the mark wakes the taker
+    LockSupport.park(); // returns at once with the permit the add left (else the timeout fails this)
+    stage.awake();
+
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    assertThat(stage.sleepIfEmpty()).as("an item waits: the taker must not sleep").isFalse();
+    assertThat(stage.take(10)).isEqualTo(1);
   }
 
   @Test

@@ -623,6 +623,33 @@ class DispatcherTest {
   }
 
   @Test
+  void quietOnlyWithNothingLingeringInFlightOrStopping() {
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 50_000_000L); // 50 ms
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
+    assertThat(dispatcher.quiet()).as("nothing at all").isTrue();
+    assertThat(dispatcher.idleParkNanos(5 * SECOND)).isEqualTo(5 * SECOND);
+
+    offer(100, 1);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
+    assertThat(dispatcher.quiet()).as("lingering").isFalse();
+    assertThat(dispatcher.idleParkNanos(5 * SECOND)).isEqualTo(50_000_000L);
+
+    clock.advance(Duration.ofMillis(50));
+    dispatcher.step();
+    assertThat(held.requests).hasSize(1);
+    assertThat(dispatcher.quiet()).as("in flight").isFalse();
+
+    held.completeAll(SendOutcome.success());
+    dispatcher.step();
+    assertThat(snapshot().delivered()).isEqualTo(1);
+    assertThat(dispatcher.quiet()).as("delivered").isTrue();
+
+    dispatcher.stop(SECOND);
+    assertThat(dispatcher.quiet()).as("stopping").isFalse();
+  }
+
+  @Test
   void idleWhenNothingIsBuffered() {
     assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.IDLE);
     assertThat(sender.requests).isEmpty();

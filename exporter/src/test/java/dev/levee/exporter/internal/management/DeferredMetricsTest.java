@@ -93,6 +93,19 @@ class DeferredMetricsTest {
   }
 
   @Test
+  void aQuietDispatcherLooksEachSecondUntilTheyAreMadeThenEveryFiveSeconds() {
+    Watch watch = watch();
+    assertThat(watch.quietParkNanos()).isEqualTo(5 * SECOND);
+    watch.registerMetricsWhenDue(deferred);
+    watch.tick(0);
+    assertThat(watch.quietParkNanos()).isEqualTo(SECOND);
+
+    watch.tick(5 * SECOND);
+    assertThat(registrations).hasValue(1);
+    assertThat(watch.quietParkNanos()).isEqualTo(5 * SECOND);
+  }
+
+  @Test
   void aRegistrationThatFailsIsLoggedOnceAndNotTriedAgain() {
     AtomicInteger attempts = new AtomicInteger();
     DeferredMetrics failing =
