@@ -30,7 +30,11 @@ import java.util.function.ToIntFunction;
 public final class ChunkEncoder<T> {
   private final Signal signal;
   private final Supplier<OtlpRequestWriter<T>> writers;
-  private final OtlpRequestWriter<T> reusable;
+  /**
+   * The writer reused while one thread encodes, made with the first batch (its classes stay out of
+   * the agent's start-up); guarded by {@link #reusableLock}.
+   */
+  private OtlpRequestWriter<T> reusable;
   private final ReentrantLock reusableLock = new ReentrantLock();
   private final ToIntFunction<Collection<T>> itemCounter;
   /** Bytes per item of the last batch encoded; a realistic span's size before the first. */
@@ -40,7 +44,6 @@ public final class ChunkEncoder<T> {
       Signal signal, Supplier<OtlpRequestWriter<T>> writers, ToIntFunction<Collection<T>> itemCounter) {
     this.signal = signal;
     this.writers = writers;
-    this.reusable = writers.get();
     this.itemCounter = itemCounter;
   }
 
@@ -141,6 +144,9 @@ public final class ChunkEncoder<T> {
     byte[] bytes;
     if (reusableLock.tryLock()) {
       try {
+        if (reusable == null) {
+          reusable = writers.get();
+        }
         bytes = reusable.write(items);
       } finally {
         reusableLock.unlock();

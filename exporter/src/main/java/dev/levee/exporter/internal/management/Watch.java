@@ -32,8 +32,11 @@ public final class Watch {
   private final Supplier<LeveeStats> stats;
   private final Supplier<String> targets;
   private final HealthTracker health;
-  private final ListenerNotifier listeners;
-  private final DropLog dropLog;
+  private final String fanoutTarget;
+  private final ThrottledLogger throttled;
+  /** Made at the first look, on the dispatcher thread (the listeners are looked up then). */
+  private ListenerNotifier listeners;
+  private DropLog dropLog;
   private long lastListenerCheckNanos;
   private long lastHealthCheckNanos;
   private LeveeHealth.State loggedHealth = LeveeHealth.State.OK;
@@ -76,13 +79,21 @@ public final class Watch {
     this.stats = stats;
     this.targets = targets;
     this.health = new HealthTracker(signal.itemNoun());
-    this.dropLog = new DropLog(logger, signal, DropLog.DEFAULT_INTERVAL_NANOS, fanoutTarget);
-    this.listeners =
-        new ListenerNotifier(
-            signal,
-            ListenerNotifier.load(Watch.class.getClassLoader()),
-            throttled,
-            this::logThresholdCrossing);
+    this.fanoutTarget = fanoutTarget;
+    this.throttled = throttled;
+  }
+
+  /** The listeners, found with ServiceLoader at the first look rather than in the exporter's build. */
+  private ListenerNotifier listeners() {
+    ListenerNotifier made = listeners;
+    if (made == null) {
+      made =
+          new ListenerNotifier(
+              signal, ListenerNotifier.load(Watch.class.getClassLoader()), throttled, this::logThresholdCrossing);
+      listeners = made;
+      dropLog = new DropLog(logger, signal, DropLog.DEFAULT_INTERVAL_NANOS, fanoutTarget);
+    }
+    return made;
   }
 
   /** The exporter's health now: state, reasons and advice. Any thread. */
@@ -117,14 +128,14 @@ public final class Watch {
     if (nowNanos - lastListenerCheckNanos >= LISTENER_INTERVAL_NANOS) {
       lastListenerCheckNanos = nowNanos;
       LeveeStats snapshot = stats.get();
-      listeners.notify(snapshot);
+      listeners().notify(snapshot);
       dropLog.observe(snapshot, nowNanos);
     }
   }
 
   /** Tells the listeners the final counters (what shutdown dropped or moved to the journal). */
   public void last() {
-    listeners.notify(stats.get());
+    listeners().notify(stats.get());
   }
 
   private void checkHealthIfDue(long nowNanos) {
