@@ -1,11 +1,9 @@
 package dev.levee.benchmarks;
 
 import dev.levee.testing.AgentProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -25,25 +23,15 @@ public final class IdleOverhead {
   public static void main(String[] args) throws Exception {
     String seconds = args.length > 0 ? args[0] : "20";
     String protocol = args.length > 1 ? args[1] : "http/protobuf";
-    Path agent = Path.of("examples/target/agent/opentelemetry-javaagent.jar");
-    Path extension = Path.of("otel-config/target/levee-extension.jar");
-    Path examples = Path.of("examples/target/levee-examples.jar");
-    for (Path path : List.of(agent, extension, examples)) {
-      if (!Files.isRegularFile(path)) {
-        throw new IllegalStateException(path + " not found; run mvn -DskipTests package first");
-      }
-    }
+    BuiltJars jars = BuiltJars.require();
+    Path extension = jars.extension();
     try (ChildReceiver receiver = ChildReceiver.start()) {
       Map<String, UnaryOperator<AgentProcess.Builder>> setups = new LinkedHashMap<>();
       setups.put("agent, OTLP exporters (" + protocol + ")", b -> b);
       setups.put("agent + Levee", b -> b.extensionJar(extension).leveeForAllSignals());
       for (Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup : setups.entrySet()) {
         AgentProcess.Builder builder =
-            AgentProcess.builder()
-                .agentJar(agent)
-                .classpath(List.of(examples))
-                .mainClass("dev.levee.examples.app.IdleApp")
-                .property("otel.service.name", "idle")
+            jars.app("dev.levee.examples.app.IdleApp", "idle")
                 .property("otel.exporter.otlp.protocol", protocol)
                 .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol))
                 .arg(seconds);

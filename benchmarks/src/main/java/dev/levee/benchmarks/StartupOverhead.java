@@ -36,14 +36,10 @@ public final class StartupOverhead {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     String protocol = args.length > 1 ? args[1] : "http/protobuf";
     String otlp = "agent, OTLP exporters (" + protocol + ")";
-    Path agent = Path.of("examples/target/agent/opentelemetry-javaagent.jar");
-    Path extension = Path.of("otel-config/target/levee-extension.jar");
-    Path examples = Path.of("examples/target/levee-examples.jar");
-    for (Path path : List.of(agent, extension, examples)) {
-      if (!Files.isRegularFile(path)) {
-        throw new IllegalStateException(path + " not found; run mvn -DskipTests package first");
-      }
-    }
+    BuiltJars jars = BuiltJars.require();
+    Path agent = jars.agent();
+    Path extension = jars.extension();
+    Path examples = jars.examples();
     try (ChildReceiver receiver = ChildReceiver.start()) {
       Map<String, UnaryOperator<AgentProcess.Builder>> setups = new LinkedHashMap<>();
       setups.put(
@@ -81,13 +77,7 @@ public final class StartupOverhead {
       setups.keySet().forEach(k -> sdkBuild.put(k, new ArrayList<>()));
       for (int run = 0; run < runs + 1; run++) {
         for (Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup : setups.entrySet()) {
-          AgentProcess.Builder builder =
-              AgentProcess.builder()
-                  .agentJar(agent)
-                  .classpath(List.of(examples))
-                  .mainClass("dev.levee.examples.app.DemoApp")
-                  .property("otel.service.name", "startup")
-                  .arg("0");
+          AgentProcess.Builder builder = jars.app("dev.levee.examples.app.DemoApp", "startup").arg("0");
           Path classLog = Files.createTempFile("levee-startup-classes", ".log");
           builder.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog + ":uptime");
           long start = System.nanoTime();
