@@ -383,10 +383,8 @@ public final class Dispatcher {
    */
   public boolean quiet() {
     return !stopping
-        && inFlight.isEmpty()
-        && ready == null
+        && !holdsData()
         && timerNanos == Long.MAX_VALUE
-        && source.isEmpty()
         && source.retryDueInNanos() == Long.MAX_VALUE
         && !flush.waiting();
   }
