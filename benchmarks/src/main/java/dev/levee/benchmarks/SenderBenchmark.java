@@ -79,7 +79,7 @@ public class SenderBenchmark {
       upstream = OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build();
     } else {
       String traces = receiver.httpEndpoint() + "/v1/traces";
-      sender = HttpSender.createPlaintext(Signal.SPANS, URI.create(traces));
+      sender = HttpSender.createPlaintext(URI.create(traces));
       upstream = OtlpHttpSpanExporter.builder().setEndpoint(traces).build();
     }
     batch = RealisticSpans.create(spans, 11);

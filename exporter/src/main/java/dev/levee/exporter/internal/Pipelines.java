@@ -134,12 +134,16 @@ public final class Pipelines {
     TransportSettings transport = settings.transport();
     List<Sender> senders = new ArrayList<>();
     for (URI target : transport.endpoints()) {
-      senders.add(
-          new LazySender(
-              TransportSettings.authority(target),
-              transport.protocol() == Protocol.GRPC
-                  ? () -> GrpcSender.create(signal, transport, target)
-                  : () -> HttpSender.create(signal, transport, target)));
+      if (transport.protocol() == Protocol.GRPC) {
+        senders.add(
+            new LazySender(TransportSettings.authority(target), () -> GrpcSender.create(signal, transport, target)));
+      } else {
+        LazySender sender =
+            new LazySender(TransportSettings.authority(target), () -> HttpSender.create(transport, target));
+        // The JDK's client is set up at once, in the background: see LazySender.
+        sender.prepare();
+        senders.add(sender);
+      }
     }
     return new Pipeline<>(encoder, buffer, priorityBuffer, senders, settings);
   }

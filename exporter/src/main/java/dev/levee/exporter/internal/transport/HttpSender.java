@@ -1,15 +1,10 @@
 package dev.levee.exporter.internal.transport;
 
 import dev.levee.buffer.Chunk;
-import dev.levee.buffer.Signal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -40,8 +33,8 @@ import javax.net.ssl.SSLException;
  * instruments it, so every request starts with instrumentation suppressed (see {@link
  * NoTelemetry}): Levee's requests make no spans.
  *
- * <p>Its threads: two named {@code levee-<signal>-http-*} for the client's work, which end when
- * idle, and the client's own selector thread.
+ * <p>Senders with the same client settings share one client, its two {@code levee-http-*}
+ * worker threads (which end when idle) and its selector thread: see {@link SharedHttpClients}.
  *
  * <p>Internal, may change. {@link #send} is called by one dispatcher thread.
  */
@@ -54,8 +47,8 @@ public final class HttpSender implements Sender {
   private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
+  private final SharedHttpClients.Lease lease;
   private final HttpClient client;
-  private final ThreadPoolExecutor executor;
   private final URI uri;
   private final List<String[]> headers;
   private final boolean gzip;
@@ -65,10 +58,9 @@ public final class HttpSender implements Sender {
   /** Whether the backend accepted a connection at last sight: a request's or a probe's. */
   private volatile boolean reachable;
 
-  private HttpSender(
-      HttpClient client, ThreadPoolExecutor executor, URI uri, List<String[]> headers, boolean gzip) {
-    this.client = client;
-    this.executor = executor;
+  private HttpSender(SharedHttpClients.Lease lease, URI uri, List<String[]> headers, boolean gzip) {
+    this.lease = lease;
+    this.client = lease.client();
     this.uri = uri;
     this.headers = headers;
     this.gzip = gzip;
@@ -76,61 +68,36 @@ public final class HttpSender implements Sender {
   }
 
   /** Builds a sender to {@code endpoint} (the full URL, path included); connects on the first request. */
-  public static HttpSender create(Signal signal, TransportSettings settings, URI endpoint) throws SSLException {
-    return create(signal, endpoint, settings.headers(), settings.compression(), settings.timeout(), settings);
+  public static HttpSender create(TransportSettings settings, URI endpoint) throws SSLException {
+    return create(endpoint, settings.headers(), settings.compression(), settings.timeout(), settings);
   }
 
   /**
    * A plaintext sender to one {@code http://} URL, without headers or compression: the sender
    * alone, for the benchmarks.
    */
-  public static HttpSender createPlaintext(Signal signal, URI endpoint) {
+  public static HttpSender createPlaintext(URI endpoint) {
     if (TransportSettings.isTls(endpoint)) {
       throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
     }
     try {
-      return create(signal, endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
+      return create(endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
     } catch (SSLException e) {
       throw new IllegalStateException("No TLS was asked for", e);
     }
   }
 
   private static HttpSender create(
-      Signal signal,
       URI endpoint,
       Map<String, String> headers,
       Compression compression,
       Duration timeout,
       TransportSettings tls)
       throws SSLException {
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("levee-" + signal.lowerName() + "-http"));
-    executor.allowCoreThreadTimeOut(true);
-    try {
-      HttpClient.Builder builder =
-          HttpClient.newBuilder()
-              .executor(executor)
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .proxy(ProxySelector.getDefault())
-              .connectTimeout(Duration.ofNanos(Math.min(CONNECT_TIMEOUT_NANOS, Math.max(1, timeout.toNanos()))));
-      if (TransportSettings.isTls(endpoint)) {
-        // ALPN: HTTP/2 where the backend offers it (requests share one connection), else HTTP/1.1.
-        builder.version(HttpClient.Version.HTTP_2).sslContext(HttpTls.context(tls));
-      } else {
-        // In plaintext, HTTP/2 would mean an h2c upgrade on every new connection, which OTLP
-        // receivers do not offer. No TLS either: the client would otherwise load the JVM's default.
-        builder
-            .version(HttpClient.Version.HTTP_1_1)
-            .sslContext(NoTls.context())
-            .sslParameters(NoTls.parameters());
-      }
-      return new HttpSender(
-          builder.build(), executor, endpoint, requestHeaders(headers), compression == Compression.GZIP);
-    } catch (SSLException | RuntimeException e) {
-      executor.shutdownNow();
-      throw e;
-    }
+    Duration connectTimeout = Duration.ofNanos(Math.min(CONNECT_TIMEOUT_NANOS, Math.max(1, timeout.toNanos())));
+    List<String[]> requestHeaders = requestHeaders(headers);
+    SharedHttpClients.Lease lease = SharedHttpClients.acquire(endpoint, connectTimeout, tls);
+    return new HttpSender(lease, endpoint, requestHeaders, compression == Compression.GZIP);
   }
 
   /** The configured headers the JDK's client takes; the others are named once and left out. */
@@ -264,7 +231,7 @@ public final class HttpSender implements Sender {
   public boolean connected() {
     if (!closed.get() && probing.compareAndSet(false, true)) {
       try {
-        executor.execute(this::probe);
+        lease.executor().execute(this::probe);
       } catch (RuntimeException e) {
         probing.set(false);
       }
@@ -286,43 +253,13 @@ public final class HttpSender implements Sender {
 
   @Override
   public void close(long timeoutNanos) {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      shutdownClient(timeoutNanos);
-    } finally {
-      executor.shutdownNow();
+    if (closed.compareAndSet(false, true)) {
+      lease.release(timeoutNanos);
     }
   }
 
-  private static final MethodHandle SHUTDOWN_NOW = clientMethod("shutdownNow", MethodType.methodType(void.class));
-  private static final MethodHandle AWAIT_TERMINATION =
-      clientMethod("awaitTermination", MethodType.methodType(boolean.class, Duration.class));
-
-  /**
-   * Java 21 added {@code shutdownNow} and {@code awaitTermination}, which stop the client's
-   * selector thread at once; on Java 17 it ends once the client is no longer referenced.
-   */
-  private void shutdownClient(long timeoutNanos) {
-    if (SHUTDOWN_NOW == null || AWAIT_TERMINATION == null) {
-      return;
-    }
-    try {
-      SHUTDOWN_NOW.invoke(client);
-      boolean ignored = (boolean) AWAIT_TERMINATION.invoke(client, Duration.ofNanos(Math.max(0, timeoutNanos)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      // closing is best effort: the threads are daemons
-    }
-  }
-
-  private static MethodHandle clientMethod(String name, MethodType type) {
-    try {
-      return MethodHandles.publicLookup().findVirtual(HttpClient.class, name, type);
-    } catch (ReflectiveOperationException e) {
-      return null;
-    }
+  /** Whether both send through one client (same settings, both open), for tests. */
+  boolean sharesClientWith(HttpSender other) {
+    return client == other.client;
   }
 }

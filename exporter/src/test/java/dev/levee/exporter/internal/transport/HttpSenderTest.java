@@ -111,7 +111,7 @@ class HttpSenderTest {
   @Test
   void deliversChunksAsOneRequestAndGetsEachAnswer() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      HttpSender sender = HttpSender.createPlaintext(Signal.SPANS, URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      HttpSender sender = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
       try {
         ChunkEncoder<io.opentelemetry.sdk.trace.data.SpanData> encoder = ChunkEncoder.spans();
         List<Chunk> chunks =
@@ -142,7 +142,7 @@ class HttpSenderTest {
   void keepsSeveralRequestsInFlight() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       receiver.setLatency(Duration.ofMillis(300));
-      HttpSender sender = HttpSender.createPlaintext(Signal.LOGS, URI.create(receiver.httpEndpoint() + "/v1/logs"));
+      HttpSender sender = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/logs"));
       try {
         ChunkEncoder<io.opentelemetry.sdk.logs.data.LogRecordData> encoder = ChunkEncoder.logs();
         List<CompletableFuture<SendOutcome>> inFlight = new java.util.ArrayList<>();
@@ -161,6 +161,57 @@ class HttpSenderTest {
   }
 
   @Test
+  void sendersWithTheSameSettingsShareOneClientUntilTheLastOneCloses() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      int openBefore = SharedHttpClients.open();
+      HttpSender spans = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      HttpSender logs = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/logs"));
+      TransportSettings quicker =
+          new TransportSettings(
+              Protocol.HTTP_PROTOBUF,
+              List.of(URI.create(receiver.httpEndpoint() + "/v1/metrics")),
+              Endpoints.Mode.FAILOVER,
+              Map.of(),
+              Duration.ofSeconds(1), // a shorter connect timeout: a client of its own
+              Compression.NONE,
+              null,
+              null,
+              null);
+      HttpSender metrics = HttpSender.create(quicker, quicker.endpoint());
+      try {
+        assertThat(spans.sharesClientWith(logs)).isTrue();
+        assertThat(metrics.sharesClientWith(spans)).isFalse();
+        assertThat(SharedHttpClients.open()).isEqualTo(openBefore + 2);
+
+        spans.close(TimeUnit.SECONDS.toNanos(5));
+        assertThat(spans.send(List.of(ChunkEncoder.spans().encode(TestData.spans(2, "s"), 2, 0)), TEN_SECONDS).status())
+            .isEqualTo("CLOSED");
+        // The other holder of the client still delivers.
+        assertThat(logs.send(List.of(ChunkEncoder.logs().encode(TestData.logs(3), 3, 0)), TEN_SECONDS)).isEqualTo(OK);
+        assertThat(receiver.logRecordCount()).isEqualTo(3);
+        assertThat(SharedHttpClients.open()).isEqualTo(openBefore + 2);
+
+        logs.close(TimeUnit.SECONDS.toNanos(5));
+        assertThat(SharedHttpClients.open()).isEqualTo(openBefore + 1);
+        HttpSender again = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+        try {
+          assertThat(again.sharesClientWith(logs)).isFalse(); // a new client: the old one is closed
+          assertThat(again.send(List.of(ChunkEncoder.spans().encode(TestData.spans(2, "s"), 2, 0)), TEN_SECONDS))
+              .isEqualTo(OK);
+          assertThat(receiver.spanCount()).isEqualTo(2);
+        } finally {
+          again.close(TimeUnit.SECONDS.toNanos(5));
+        }
+      } finally {
+        spans.close(0);
+        logs.close(0);
+        metrics.close(TimeUnit.SECONDS.toNanos(5));
+      }
+      assertThat(SharedHttpClients.open()).isEqualTo(openBefore);
+    }
+  }
+
+  @Test
   void gzipsTheBodyWhenAsked() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       TransportSettings settings =
@@ -174,7 +225,7 @@ class HttpSenderTest {
               null,
               null,
               null);
-      HttpSender sender = HttpSender.create(Signal.SPANS, settings, settings.endpoint());
+      HttpSender sender = HttpSender.create(settings, settings.endpoint());
       try {
         List<Chunk> chunks = List.of(ChunkEncoder.spans().encode(TestData.spans(7, "z"), 7, 0));
         assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(OK);
@@ -197,7 +248,7 @@ class HttpSenderTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    HttpSender sender = HttpSender.createPlaintext(Signal.SPANS, URI.create("http://127.0.0.1:" + port + "/v1/traces"));
+    HttpSender sender = HttpSender.createPlaintext(URI.create("http://127.0.0.1:" + port + "/v1/traces"));
     try {
       SendOutcome outcome =
           sender.send(List.of(ChunkEncoder.spans().encode(TestData.spans(1, "x"), 1, 0)), TEN_SECONDS);
@@ -212,7 +263,7 @@ class HttpSenderTest {
 
   @Test
   void plaintextSenderRefusesATlsEndpoint() {
-    assertThatThrownBy(() -> HttpSender.createPlaintext(Signal.SPANS, URI.create("https://collector:4318/v1/traces")))
+    assertThatThrownBy(() -> HttpSender.createPlaintext(URI.create("https://collector:4318/v1/traces")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("createPlaintext takes an http:// endpoint, was https://collector:4318/v1/traces");
   }
