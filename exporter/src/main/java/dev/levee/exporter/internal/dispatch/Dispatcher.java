@@ -13,17 +13,14 @@ import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.SendOutcome;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
  * Drains one signal's memory tier and journal and delivers them: takes requests from the {@link
- * RequestSource}, keeps up to the adaptive number in flight while the backoff, the rate limit and
+ * RequestSource}, keeps up to the adaptive number in flight ({@link InFlight}) while the backoff, the rate limit and
  * the breakers allow, and hands each outcome to the {@link Settlement}.
  *
  * <p>Threading: {@link #step} and {@link #finish} run on one dispatcher thread only (or a test's
@@ -76,8 +73,7 @@ public final class Dispatcher {
   /** The dispatcher thread has seen the stop (and begun shutdown's drain). */
   private boolean stopSeen;
 
-  /** Requests sent and not yet settled, oldest first. */
-  private final List<Request> inFlight = new ArrayList<>();
+  private final InFlight inFlight;
   /** A request built and held back (rate limit, breaker, backoff): the next one to go. */
   private Request ready;
   private final Pacing pacing = new Pacing();
@@ -111,6 +107,7 @@ public final class Dispatcher {
     this.exportsInProgress = exportsInProgress;
     this.wake = wake;
     this.journal = new JournalFeed(stats, clock);
+    this.inFlight = new InFlight(limiter, journal, clock, wake);
     this.source =
         new RequestSource(
             buffer, priorityBuffer, adaptive, journal, endpoints, flush, clock, lingerNanos);
@@ -327,37 +324,13 @@ public final class Dispatcher {
     if (stopping) {
       timeout = Math.max(1, Math.min(timeout, stopDeadlineNanos - clock.nanoTime()));
     }
-    limiter.sent(request.items, request.bytes);
-    request.startedNanos = clock.nanoTime();
-    if (request.firstSentNanos == Long.MIN_VALUE) {
-      request.firstSentNanos = request.startedNanos;
-    }
-    CompletableFuture<SendOutcome> result;
-    try {
-      result = request.endpoint.sender().sendAsync(request.chunks, timeout);
-    } catch (RuntimeException e) {
-      result = CompletableFuture.completedFuture(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
-    }
-    request.result = result;
-    inFlight.add(request);
-    if (request.fromJournal()) {
-      journal.sent();
-    }
-    result.whenComplete((outcome, failure) -> wake.run());
+    inFlight.send(request, timeout);
   }
 
   /** Settles every request that has completed. */
   private boolean settleCompleted() {
     boolean worked = false;
-    for (Iterator<Request> it = inFlight.iterator(); it.hasNext(); ) {
-      Request request = it.next();
-      if (!request.result.isDone()) {
-        continue;
-      }
-      it.remove();
-      if (request.fromJournal()) {
-        journal.settled();
-      }
+    for (Request request = inFlight.takeCompleted(); request != null; request = inFlight.takeCompleted()) {
       SendOutcome outcome = request.outcome();
       long retryDelay = settlement.settle(request, outcome, clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
@@ -414,8 +387,7 @@ public final class Dispatcher {
    */
   public long finish() {
     settleCompleted();
-    List<Request> unfinished = new ArrayList<>(inFlight);
-    inFlight.clear();
+    List<Request> unfinished = inFlight.takeAll();
     Request held = ready;
     ready = null;
     return leftovers.finish(unfinished, held);
