@@ -16,7 +16,8 @@ import java.util.List;
  * drains while live data keeps flowing and stays fresh. A retry waits for its own delay while the
  * rest goes on, unless order is kept ({@code max.concurrency=1}): then nothing newer goes before
  * it. Requests from memory are filled up to the adaptive size, and a smaller one lingers while its
- * oldest chunk is younger than {@code batch.linger}.
+ * oldest chunk is younger than {@code batch.linger} (stretched while the backend fails or
+ * throttles, see {@link Adaptive}).
  *
  * <p>Confined to the dispatcher thread.
  */
@@ -212,7 +213,7 @@ final class RequestSource {
     }
     boolean full = fillingBytes >= target || carry != null;
     if (!full && lingerNanos > 0 && !stopping && !flush.waiting()) {
-      if (lingeredNanos() < lingerNanos) {
+      if (lingeredNanos() < adaptive.lingerNanos(lingerNanos)) {
         return null; // lingering: more may come to fill the request
       }
     }
@@ -241,7 +242,7 @@ final class RequestSource {
     if (filling.isEmpty() || lingerNanos <= 0) {
       return Long.MAX_VALUE;
     }
-    return Math.max(1, lingerNanos - lingeredNanos());
+    return Math.max(1, adaptive.lingerNanos(lingerNanos) - lingeredNanos());
   }
 
   /** At the end: everything ordinary memory still holds, filling and carried chunks first. */

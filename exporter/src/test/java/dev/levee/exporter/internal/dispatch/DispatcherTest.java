@@ -504,6 +504,29 @@ class DispatcherTest {
     assertThat(held.requests).hasSize(2);
   }
 
+  @Test
+  void aSmallRequestLingersAsLongAsTheBackendsFailuresStretchedTheLinger() {
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 50_000_000L); // 50 ms
+    adaptive.onFailure(); // as the settlement does after each retryable failure: twice, so four times
+    adaptive.onFailure();
+    offer(100, 1);
+    dispatcher.step();
+    assertThat(dispatcher.idleParkNanos(SECOND)).isEqualTo(200_000_000L);
+    clock.advance(Duration.ofMillis(150));
+    dispatcher.step();
+    assertThat(held.requests).as("still lingering at 150 ms").isEmpty();
+    clock.advance(Duration.ofMillis(50));
+    dispatcher.step();
+    assertThat(held.requests).hasSize(1);
+
+    held.completeAll(SendOutcome.success()); // an answer takes an eighth of the stretch off
+    dispatcher.step();
+    offer(100, 1);
+    dispatcher.step();
+    assertThat(dispatcher.idleParkNanos(SECOND)).isEqualTo(181_250_000L); // 50 ms x (1 + 3 x 7/8)
+  }
+
   /** A sender that fails or succeeds as told, and records what it got. */
   private static final class NamedSender implements Sender {
     final String name;

@@ -122,4 +122,45 @@ class AdaptiveTest {
     adaptive.onAnswer(SLOW, 128);
     assertThat(adaptive.concurrency()).isEqualTo(1); // 2 * 0.75, down to 1
   }
+
+  @Test
+  void theLingerStretchesWithEachFailureUpToTenTimesAndShrinksWithEachAnswer() {
+    long linger = TimeUnit.MILLISECONDS.toNanos(100);
+    Adaptive adaptive = new Adaptive(64, 1024, TARGET, 4);
+    assertThat(adaptive.lingerNanos(linger)).isEqualTo(linger);
+    adaptive.onFailure();
+    assertThat(adaptive.lingerNanos(linger)).isEqualTo(2 * linger);
+    for (int i = 0; i < 5; i++) {
+      adaptive.onFailure();
+    }
+    assertThat(adaptive.lingerNanos(linger)).isEqualTo((long) (Adaptive.MAX_LINGER_STRETCH * linger));
+    adaptive.onAnswer(FAST, 64);
+    assertThat(adaptive.lingerNanos(linger)).isEqualTo(linger + 9 * linger * 7 / 8);
+    for (int i = 0; i < 60; i++) {
+      adaptive.onAnswer(FAST, 64);
+    }
+    assertThat(adaptive.lingerNanos(linger)).isBetween(linger, linger + linger / 100);
+    assertThat(adaptive.lingerNanos(0)).as("no linger stays none").isZero();
+  }
+
+  @Test
+  void oneFailureInTenStretchesTheLingerLittleAndOneInThreeToTheMost() {
+    long linger = TimeUnit.MILLISECONDS.toNanos(100);
+    Adaptive rare = new Adaptive(64, 1024, TARGET, 4);
+    Adaptive frequent = new Adaptive(64, 1024, TARGET, 4);
+    for (int i = 0; i < 300; i++) {
+      if (i % 10 == 0) {
+        rare.onFailure();
+      } else {
+        rare.onAnswer(FAST, 64);
+      }
+      if (i % 3 == 0) {
+        frequent.onFailure();
+      } else {
+        frequent.onAnswer(FAST, 64);
+      }
+    }
+    assertThat(rare.lingerNanos(linger)).isBetween(linger, 2 * linger);
+    assertThat(frequent.lingerNanos(linger)).isGreaterThan(7 * linger); // 10, less two eighths
+  }
 }
