@@ -154,7 +154,10 @@ final class RequestSource {
       journalTurn = true;
       return fromMemory;
     }
-    if (journalReadable && filling.isEmpty()) {
+    if (journalReadable) {
+      // Memory has nothing ready (empty, or a request lingering): the backlog need not wait for
+      // it. With a stretched linger it waited up to a second a request, and a journal filled by
+      // a burst drained that slowly (side-by-side, degraded burst, memory.limit=1MiB).
       journalTurn = false;
       return readJournal();
     }
@@ -192,7 +195,7 @@ final class RequestSource {
    * its oldest chunk is younger than the linger time, unless a flush or shutdown is waiting.
    */
   private Request takeMemory(boolean stopping) {
-    long target = adaptive.batchBytes();
+    long target = memoryTarget();
     if (carry != null) {
       if (!filling.isEmpty() && fillingBytes + carry.sizeBytes() > target) {
         return cut();
@@ -220,6 +223,16 @@ final class RequestSource {
     return cut();
   }
 
+  /**
+   * What a request from memory fills up to: the adaptive size, but at most half the memory tier,
+   * so that a request lingering for more cannot hold the memory full. With {@code
+   * memory.limit=1MiB} the adaptive size grew past it, every request lingered until memory was
+   * full, and the burst spilled to the journal (side-by-side, degraded burst, 2026-12-04).
+   */
+  private long memoryTarget() {
+    return Math.min(adaptive.batchBytes(), Math.max(1, buffer.capacityBytes() / 2));
+  }
+
   private long lingeredNanos() {
     return clock.now() - filling.get(0).acceptedAtEpochNanos();
   }
@@ -231,7 +244,7 @@ final class RequestSource {
 
   private Request cut() {
     Request request = Request.fromMemory(new ArrayList<>(filling), buffer);
-    request.full = carry != null || fillingBytes >= adaptive.batchBytes() * 9 / 10;
+    request.full = carry != null || fillingBytes >= memoryTarget() * 9 / 10;
     filling.clear();
     fillingBytes = 0;
     return request;

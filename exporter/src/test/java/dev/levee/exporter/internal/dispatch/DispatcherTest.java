@@ -122,6 +122,28 @@ class DispatcherTest {
     assertThat(s.pending()).isZero();
   }
 
+  @Test
+  void theJournalBacklogGoesWhileARequestFromMemoryLingers() {
+    dispatcher = dispatcher(breaker, sender, 50_000_000L); // 50 ms
+    ListJournal journal = new ListJournal();
+    Chunk j1 = Chunk.of(Signal.SPANS, new byte[600], 1, false, clock.now());
+    Chunk j2 = Chunk.of(Signal.SPANS, new byte[600], 1, false, clock.now());
+    journal.records.addAll(List.of(j1, j2));
+    dispatcher.attachJournal(journal, ChunkJournal.ReadOrder.OLDEST_FIRST);
+
+    Chunk live = offer(100, 1); // a tenth of the request size: it lingers
+    dispatcher.step();
+    dispatcher.step();
+    assertThat(sender.requests).as("the backlog, while memory lingers").containsExactly(List.of(j1), List.of(j2));
+    clock.advance(Duration.ofMillis(50));
+    dispatcher.step();
+    assertThat(sender.requests).containsExactly(List.of(j1), List.of(j2), List.of(live));
+    LeveeStats s = snapshot();
+    assertThat(s.recovered()).isEqualTo(2);
+    assertThat(s.delivered()).isEqualTo(3);
+    assertThat(s.pending()).isZero();
+  }
+
   /** A breaker that judges the last 4 requests, opens at 50% failures for 10 s, one probe. */
   private void useBreaker() {
     breaker =
@@ -502,6 +524,21 @@ class DispatcherTest {
     dispatcher.flush(SECOND); // a flush does not wait for the linger
     dispatcher.step();
     assertThat(held.requests).hasSize(2);
+  }
+
+  @Test
+  void aRequestFromMemoryFillsToAtMostHalfTheMemoryAndThenGoesWithoutLingering() {
+    adaptive = new Adaptive(8000, 8000, SECOND, 1); // larger than half of the 10,000-byte memory
+    HeldSender held = new HeldSender();
+    dispatcher = dispatcher(breaker, held, 50_000_000L); // 50 ms
+    offer(3000, 1);
+    dispatcher.step();
+    assertThat(held.requests).as("3,000 of 5,000 bytes: lingering").isEmpty();
+    offer(2500, 1);
+    dispatcher.step();
+    assertThat(held.requests).as("half the memory reached: sent without waiting").hasSize(1);
+    assertThat(held.requests.get(0)).hasSize(1);
+    assertThat(held.requests.get(0).get(0).sizeBytes()).isEqualTo(3000);
   }
 
   @Test
