@@ -68,11 +68,7 @@ public final class LeveeMetrics implements AutoCloseable {
   }
 
   private static int grpcCode(String status) {
-    try {
-      return io.grpc.Status.Code.valueOf(status).value();
-    } catch (IllegalArgumentException e) {
-      return io.grpc.Status.Code.UNKNOWN.value();
-    }
+    return dev.levee.exporter.internal.transport.Transports.grpcStatusCode(status);
   }
 
   /**

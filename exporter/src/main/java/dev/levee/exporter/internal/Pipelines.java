@@ -8,12 +8,11 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.admission.OverflowPolicy;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.transport.Endpoints;
-import dev.levee.exporter.internal.transport.GrpcSender;
-import dev.levee.exporter.internal.transport.HttpSender;
 import dev.levee.exporter.internal.transport.Protocol;
 import dev.levee.exporter.internal.transport.LazySender;
 import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.exporter.internal.transport.TransportSettings;
+import dev.levee.exporter.internal.transport.Transports;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,14 +133,15 @@ public final class Pipelines {
     TransportSettings transport = settings.transport();
     List<Sender> senders = new ArrayList<>();
     for (URI target : transport.endpoints()) {
+      String authority = TransportSettings.authority(target);
       if (transport.protocol() == Protocol.GRPC) {
-        senders.add(
-            new LazySender(TransportSettings.authority(target), () -> GrpcSender.create(signal, transport, target)));
+        senders.add(new LazySender(authority, () -> Transports.grpc(signal, transport, target)));
       } else {
-        LazySender sender =
-            new LazySender(TransportSettings.authority(target), () -> HttpSender.create(transport, target));
-        // The JDK's client is set up at once, in the background: see LazySender.
-        sender.prepare();
+        LazySender sender = new LazySender(authority, () -> Transports.http(transport, target));
+        if (!Transports.okHttp()) {
+          // The JDK's client is set up at once, in the background: see LazySender.
+          sender.prepare();
+        }
         senders.add(sender);
       }
     }

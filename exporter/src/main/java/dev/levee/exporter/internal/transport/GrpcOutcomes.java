@@ -4,44 +4,24 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 
 /**
- * What a gRPC answer means for the data: delivered (less a partial success's rejections), worth a
- * retry (and after how long, if the server said), or refused for good. Internal, may change.
+ * What grpc-java's answer means for the data: its {@link Status} and trailers read into {@link
+ * GrpcAnswers}. Internal, may change.
  */
 final class GrpcOutcomes {
   private GrpcOutcomes() {}
 
   static SendOutcome answered(byte[] response) {
-    try {
-      return PartialSuccess.parse(response).outcome();
-    } catch (RuntimeException e) {
-      // A malformed response: the data may not have arrived, so keep it.
-      return SendOutcome.retryable("UNKNOWN", String.valueOf(e));
-    }
+    return GrpcAnswers.answered(response);
   }
 
   private static final Metadata.Key<byte[]> STATUS_DETAILS =
       Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
-  /**
-   * Which gRPC codes are worth retrying, per the OTLP specification, and after how long if the
-   * server said so with {@code RetryInfo}.
-   *
-   * <p>The specification makes {@code RESOURCE_EXHAUSTED} retryable only with {@code RetryInfo}.
-   * Levee retries it without, too, on its own backoff: a throttling backend is a temporary state,
-   * and dropping accepted data for it would break Levee's first promise.
-   */
+  /** As {@link #classify(Status, boolean)}, with the delay {@code RetryInfo} in the trailers asks. */
   static SendOutcome classify(Status status, Metadata trailers, boolean channelReady) {
-    SendOutcome outcome = classify(status, channelReady);
-    if (outcome.kind() == SendOutcome.Kind.RETRYABLE && trailers != null) {
-      byte[] details = trailers.get(STATUS_DETAILS);
-      if (details != null) {
-        long delay = RetryInfo.retryDelayNanos(details);
-        if (delay != SendOutcome.NO_RETRY_DELAY) {
-          return SendOutcome.retryableAfter(outcome.status(), outcome.message(), delay);
-        }
-      }
-    }
-    return outcome;
+    byte[] details = trailers == null ? null : trailers.get(STATUS_DETAILS);
+    return GrpcAnswers.classify(
+        status.getCode().value(), message(status), details, answered(status, channelReady));
   }
 
   /**
@@ -51,19 +31,16 @@ final class GrpcOutcomes {
    * status grpc-java made up for a connection that went away).
    */
   static SendOutcome classify(Status status, boolean channelReady) {
+    return GrpcAnswers.classify(
+        status.getCode().value(), message(status), null, answered(status, channelReady));
+  }
+
+  private static String message(Status status) {
     String message = status.getDescription() != null ? status.getDescription() : "";
     if (status.getCause() != null && message.isEmpty()) {
       message = String.valueOf(status.getCause());
     }
-    String code = status.getCode().name();
-    return switch (status.getCode()) {
-      case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
-          RESOURCE_EXHAUSTED ->
-          answered(status, channelReady)
-              ? SendOutcome.retryableAnswer(code, message)
-              : SendOutcome.retryable(code, message);
-      default -> SendOutcome.permanent(code, message);
-    };
+    return message;
   }
 
   private static boolean answered(Status status, boolean channelReady) {

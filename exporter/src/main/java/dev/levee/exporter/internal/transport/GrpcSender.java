@@ -76,11 +76,7 @@ public final class GrpcSender implements Sender {
 
   /** The fully qualified OTLP gRPC method of a signal. */
   static String fullMethodName(Signal signal) {
-    return switch (signal) {
-      case SPANS -> "opentelemetry.proto.collector.trace.v1.TraceService/Export";
-      case METRICS -> "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
-      case LOGS -> "opentelemetry.proto.collector.logs.v1.LogsService/Export";
-    };
+    return Transports.fullMethodName(signal);
   }
 
   /** Builds a sender to the first endpoint; the channel connects lazily, on the first request. */

@@ -27,11 +27,11 @@ import javax.net.ssl.SSLException;
  * Sends OTLP/HTTP requests ({@code POST}, {@code application/x-protobuf}) with the JDK's HTTP
  * client: the chunks' payloads are the body, end to end, without a copy unless gzip is asked for.
  *
- * <p>Why the JDK's client: it is in every JDK Levee runs on, so the extension jar grows by nothing
- * and nothing more is loaded through the agent's extension class loader; it keeps several requests
- * in flight (one connection each over HTTP/1.1, multiplexed over HTTP/2 with TLS). The agent
- * instruments it, so every request starts with instrumentation suppressed (see {@link
- * NoTelemetry}): Levee's requests make no spans.
+ * <p>Used outside the agent (inside it, the agent's OkHttp carries the requests: see {@link
+ * Transports}). Why the JDK's client: it is in every JDK Levee runs on, so the jar grows by
+ * nothing; it keeps several requests in flight (one connection each over HTTP/1.1, multiplexed over
+ * HTTP/2 with TLS). Where the agent instruments it, every request starts with instrumentation
+ * suppressed (see {@link NoTelemetry}): Levee's requests make no spans.
  *
  * <p>Senders with the same client settings share one client, its two {@code levee-http-*}
  * worker threads (which end when idle) and its selector thread: see {@link SharedHttpClients}.

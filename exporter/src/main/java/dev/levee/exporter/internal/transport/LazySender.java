@@ -11,14 +11,13 @@ import java.util.logging.Logger;
  * Creates the real sender on a thread of its own, named {@code levee-connect-<target>}, when
  * {@link #prepare} is first called, or when there is first something to send.
  *
- * <p>Building grpc-java's channel loads some 1,200 classes through the agent's extension class
- * loader, which rewrites each one: done while the agent starts, on the agent's thread, that delayed
- * the application's {@code main} by most of a second, and on a thread of Levee's own still by
- * 0.3 s on two cores (see {@code StartupOverhead} in the benchmarks module). So a gRPC sender waits
- * for the first data. The JDK's HTTP client (some 185 classes, shared by the signals, see {@code
- * SharedHttpClients}) is prepared as the exporter is built: in the background it left the time to
- * {@code main} unchanged and took a quarter of a second off the exit of an application that sent
- * nothing before it, whose last metric export is the first request (2026-12-04).
+ * <p>What is made here is chosen by {@link Transports}: inside the agent an OkHttp client, quick
+ * to make; elsewhere grpc-java's channel, which loads some 1,200 classes (made while the agent
+ * started, on the agent's thread, that had delayed the application's {@code main} by most of a
+ * second, and on a thread of Levee's own still by 0.3 s on two cores), or the JDK's HTTP client,
+ * which the exporter prepares as it is built (shared by the signals, see {@code
+ * SharedHttpClients}), so that an application whose first request is its last metric export at
+ * exit finds it made.
  *
  * <p>Meanwhile the dispatcher goes on taking and encoding what the application ends (were it
  * building the channel itself, a burst would fill the stage and the application's threads would

@@ -1,0 +1,273 @@
+package dev.levee.exporter.internal.transport;
+
+import dev.levee.buffer.Chunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSink;
+
+/**
+ * Sends OTLP/HTTP requests ({@code POST}, {@code application/x-protobuf}) with the OkHttp client
+ * the agent ships, which the agent's own OTLP exporters send with: the chunks' payloads are the
+ * body, end to end, without a copy unless gzip is asked for.
+ *
+ * <p>Why, inside the agent: the JDK's HTTP client, which Levee uses elsewhere ({@link
+ * HttpSender}), is instrumented by the agent, and setting it up loads its own classes and the
+ * instrumentation's helpers at start; OkHttp comes from the agent's own class loader, neither
+ * rewritten for the extension nor instrumented (the agent ignores its own classes), so its
+ * requests make no spans without any suppression. See {@link Transports}.
+ *
+ * <p>Outcomes as {@link HttpOutcomes} reads them: 2xx delivered (less a {@code partial_success}),
+ * 429, 502, 503 and 504 retryable after {@code Retry-After}, other statuses refused; a call that
+ * ends without an answer is retryable ({@code CONNECT_FAILED}, {@code CONNECT_TIMEOUT}, {@code
+ * TIMEOUT}, {@code IO_ERROR}). Plaintext endpoints are spoken to in HTTP/1.1, TLS ones in HTTP/2
+ * where the server offers it.
+ *
+ * <p>Internal, may change. Load it only when {@link Transports#okHttp} says so.
+ */
+public final class OkHttpHttpSender implements Sender {
+  private static final String USER_AGENT = "levee-exporter";
+  private static final MediaType PROTOBUF = MediaType.get("application/x-protobuf");
+  private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+  private final OkHttpClient client;
+  private final URI uri;
+  private final Headers headers;
+  private final boolean gzip;
+  private final String target;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean probing = new AtomicBoolean();
+  /** Whether the backend accepted a connection at last sight: a call's or a probe's. */
+  private volatile boolean reachable;
+
+  private OkHttpHttpSender(OkHttpClient client, URI uri, Headers headers, boolean gzip) {
+    this.client = client;
+    this.uri = uri;
+    this.headers = headers;
+    this.gzip = gzip;
+    this.target = TransportSettings.authority(uri);
+  }
+
+  /** Builds a sender to {@code endpoint} (the full URL, path included); connects on the first call. */
+  public static OkHttpHttpSender create(TransportSettings settings, URI endpoint) throws SSLException {
+    return create(endpoint, settings.headers(), settings.compression(), settings.timeout(), settings);
+  }
+
+  /** A plaintext sender to one {@code http://} URL, without headers or compression. */
+  public static OkHttpHttpSender createPlaintext(URI endpoint) {
+    if (TransportSettings.isTls(endpoint)) {
+      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
+    }
+    try {
+      return create(endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
+    } catch (SSLException e) {
+      throw new IllegalStateException("No TLS was asked for", e);
+    }
+  }
+
+  private static OkHttpHttpSender create(
+      URI endpoint,
+      Map<String, String> configured,
+      Compression compression,
+      Duration timeout,
+      TransportSettings tls)
+      throws SSLException {
+    List<Protocol> protocols =
+        TransportSettings.isTls(endpoint)
+            ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)
+            : List.of(Protocol.HTTP_1_1);
+    OkHttpClient client = OkHttpClients.create("levee-http", endpoint, timeout, tls, protocols);
+    return new OkHttpHttpSender(
+        client, endpoint, OkHttpClients.headers(configured), compression == Compression.GZIP);
+  }
+
+  @Override
+  public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+    return sendAsync(chunks, timeoutNanos).join();
+  }
+
+  @Override
+  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
+    CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
+    if (closed.get()) {
+      outcome.complete(SendOutcome.retryable("CLOSED", "the sender is closed"));
+      return outcome;
+    }
+    try {
+      Request.Builder request =
+          new Request.Builder().url(uri.toString()).headers(headers).header("User-Agent", USER_AGENT);
+      if (gzip) {
+        request.header("Content-Encoding", "gzip");
+      }
+      Call call =
+          client.newCall(
+              request.post(gzip ? new Payloads(List.of(HttpSender.gzipped(chunks))) : Payloads.of(chunks)).build());
+      call.timeout().timeout(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
+      call.enqueue(
+          new Callback() {
+            @Override
+            public void onFailure(Call failed, IOException e) {
+              outcome.complete(failed(e));
+            }
+
+            @Override
+            public void onResponse(Call answered, Response response) {
+              try (response) {
+                outcome.complete(answer(response));
+              } catch (IOException | RuntimeException e) {
+                outcome.complete(failed(e));
+              }
+            }
+          });
+      outcome.whenComplete(
+          (result, failure) -> {
+            if (outcome.isCancelled()) {
+              call.cancel(); // Levee is stopping
+            }
+          });
+    } catch (RuntimeException e) {
+      outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
+    }
+    return outcome;
+  }
+
+  private SendOutcome answer(Response response) throws IOException {
+    reachable = true;
+    ResponseBody body = response.body();
+    byte[] bytes;
+    if (body == null) {
+      bytes = new byte[0];
+    } else {
+      try (InputStream in = body.byteStream()) {
+        bytes = in.readNBytes(MAX_RESPONSE_BYTES);
+      }
+    }
+    return HttpOutcomes.answered(
+        response.code(),
+        Optional.ofNullable(response.header("Retry-After")),
+        Optional.ofNullable(response.header("Content-Type")),
+        bytes,
+        System.currentTimeMillis());
+  }
+
+  private SendOutcome failed(Exception e) {
+    if (closed.get()) {
+      return SendOutcome.retryable("CANCELLED", "the sender is closed");
+    }
+    if (e instanceof IOException io && OkHttpClients.callTimedOut(io)) {
+      return SendOutcome.retryable("TIMEOUT", String.valueOf(e));
+    }
+    if (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+      reachable = false;
+      return SendOutcome.retryable("CONNECT_TIMEOUT", String.valueOf(e.getMessage()));
+    }
+    SendOutcome failed = HttpOutcomes.failed(e);
+    if (e instanceof ConnectException || failed.status().startsWith("CONNECT")) {
+      reachable = false;
+    }
+    return failed;
+  }
+
+  @Override
+  public String target() {
+    return target;
+  }
+
+  /**
+   * Whether the backend accepted a connection at last sight (its last call's answer, or the last
+   * look); each call starts a new look in the background (a TCP connect), at most one at a time.
+   * Never blocks.
+   */
+  @Override
+  public boolean connected() {
+    if (!closed.get() && probing.compareAndSet(false, true)) {
+      try {
+        client.dispatcher().executorService().execute(this::probe);
+      } catch (RuntimeException e) {
+        probing.set(false);
+      }
+    }
+    return reachable;
+  }
+
+  private void probe() {
+    try {
+      reachable = OkHttpClients.accepts(uri);
+    } finally {
+      probing.set(false);
+    }
+  }
+
+  @Override
+  public void close(long timeoutNanos) {
+    if (closed.compareAndSet(false, true)) {
+      OkHttpClients.close(client, timeoutNanos);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OkHttpHttpSender{" + uri + (gzip ? ", gzip" : "") + "}";
+  }
+
+  /** The payloads end to end, each written as it is, not copied into one array. */
+  private static final class Payloads extends RequestBody {
+    private final List<byte[]> parts;
+    private final long length;
+
+    Payloads(List<byte[]> parts) {
+      this.parts = parts;
+      long total = 0;
+      for (byte[] part : parts) {
+        total += part.length;
+      }
+      this.length = total;
+    }
+
+    static Payloads of(List<Chunk> chunks) {
+      List<byte[]> parts = new ArrayList<>(chunks.size());
+      for (Chunk chunk : chunks) {
+        parts.add(chunk.payload());
+      }
+      return new Payloads(parts);
+    }
+
+    @Override
+    public MediaType contentType() {
+      return PROTOBUF;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      for (byte[] part : parts) {
+        sink.write(part);
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.levee.exporter.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.levee.buffer.Chunk;
+import dev.levee.exporter.internal.encode.ChunkEncoder;
+import dev.levee.testing.OtlpReceiver;
+import dev.levee.testing.TestCertificates;
+import dev.levee.testing.TestData;
+import io.grpc.Status;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OkHttp OTLP/HTTP sender against a real receiver ({@link OtlpReceiver}'s HTTP endpoint): the
+ * answers the JDK client's sender reads, read the same way.
+ */
+class OkHttpHttpSenderTest {
+  private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
+  private static final SendOutcome OK = SendOutcome.success().withStatus("200");
+
+  @TempDir static Path dir;
+  private static TestCertificates.Tls tls;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    tls = TestCertificates.create(dir);
+  }
+
+  private static List<Chunk> spans(int count, String name) throws IOException {
+    return List.of(ChunkEncoder.spans().encode(TestData.spans(count, name), count, 0));
+  }
+
+  private static TransportSettings settings(
+      URI endpoint, Map<String, String> headers, Compression compression, byte[] ca, byte[] key, byte[] certificate) {
+    return new TransportSettings(
+        Protocol.HTTP_PROTOBUF,
+        List.of(endpoint),
+        Endpoints.Mode.FAILOVER,
+        headers,
+        Duration.ofSeconds(10),
+        compression,
+        ca,
+        key,
+        certificate);
+  }
+
+  @Test
+  void deliversChunksAsOneRequestAndGetsEachAnswer() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      try {
+        ChunkEncoder<io.opentelemetry.sdk.trace.data.SpanData> encoder = ChunkEncoder.spans();
+        List<Chunk> chunks =
+            List.of(encoder.encode(TestData.spans(3, "a"), 3, 0), encoder.encode(TestData.spans(2, "b"), 2, 0));
+
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(OK);
+        assertThat(receiver.spanCount()).isEqualTo(5);
+        assertThat(receiver.requestCount()).isEqualTo(1);
+        assertThat(receiver.lastHeader("content-type")).contains("application/x-protobuf");
+        assertThat(receiver.lastHeader("user-agent")).hasValueSatisfying(agent -> assertThat(agent).startsWith("levee-exporter"));
+
+        receiver.failNext(1, Status.RESOURCE_EXHAUSTED.withDescription("slow down"), Duration.ofMillis(1500));
+        assertThat(sender.send(chunks, TEN_SECONDS))
+            .isEqualTo(SendOutcome.retryableAfter("429", "slow down", TimeUnit.SECONDS.toNanos(2)));
+        receiver.failNext(1, Status.INVALID_ARGUMENT.withDescription("bad span"), null);
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.permanent("400", "bad span"));
+        receiver.rejectNext(1, 1, "one too old");
+        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.partialSuccess(1, "one too old").withStatus("200"));
+        assertThat(receiver.spanCount()).isEqualTo(10);
+        assertThat(sender.connected()).isTrue(); // it answered
+      } finally {
+        sender.close(TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void keepsSeveralRequestsInFlight() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      receiver.setLatency(Duration.ofMillis(300));
+      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/logs"));
+      try {
+        ChunkEncoder<io.opentelemetry.sdk.logs.data.LogRecordData> encoder = ChunkEncoder.logs();
+        List<CompletableFuture<SendOutcome>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          inFlight.add(sender.sendAsync(List.of(encoder.encode(TestData.logs(5), 5, 0)), TEN_SECONDS));
+        }
+        for (CompletableFuture<SendOutcome> each : inFlight) {
+          assertThat(each.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
+        }
+        assertThat(receiver.logRecordCount()).isEqualTo(20);
+        assertThat(receiver.maxConcurrentCalls()).isGreaterThan(1);
+      } finally {
+        sender.close(TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void gzipsTheBodyAndSendsTheConfiguredHeaders() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      URI endpoint = URI.create(receiver.httpEndpoint() + "/v1/traces");
+      OkHttpHttpSender sender =
+          OkHttpHttpSender.create(
+              settings(endpoint, Map.of("authorization", "Bearer token"), Compression.GZIP, null, null, null), endpoint);
+      try {
+        assertThat(sender.send(spans(7, "z"), TEN_SECONDS)).isEqualTo(OK);
+        assertThat(receiver.spanCount()).isEqualTo(7);
+        assertThat(receiver.lastHeader("content-encoding")).contains("gzip");
+        assertThat(receiver.lastHeader("authorization")).contains("Bearer token");
+      } finally {
+        sender.close(TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void aPortNobodyListensOnIsNoAnswerAndNotConnected() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create("http://127.0.0.1:" + port + "/v1/traces"));
+    try {
+      SendOutcome outcome = sender.send(spans(1, "x"), TEN_SECONDS);
+      assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.RETRYABLE);
+      assertThat(outcome.answered()).isFalse();
+      assertThat(outcome.status()).isEqualTo("CONNECT_FAILED");
+      assertThat(sender.connected()).isFalse();
+    } finally {
+      sender.close(TimeUnit.SECONDS.toNanos(5));
+    }
+  }
+
+  @Test
+  void anAnswerLaterThanTheTimeoutIsATimeoutWithoutAnAnswer() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      receiver.setLatency(Duration.ofSeconds(3));
+      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      try {
+        SendOutcome outcome = sender.send(spans(1, "late"), TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.RETRYABLE);
+        assertThat(outcome.status()).isEqualTo("TIMEOUT");
+        assertThat(outcome.answered()).isFalse();
+      } finally {
+        sender.close(TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void deliversOverMutualTlsAndRefusesWithoutTheClientCertificate() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.startTls(tls, true)) {
+      URI endpoint = URI.create(receiver.httpEndpoint() + "/v1/traces");
+      assertThat(endpoint.getScheme()).isEqualTo("https");
+      OkHttpHttpSender mutual =
+          OkHttpHttpSender.create(
+              settings(endpoint, Map.of(), Compression.NONE, tls.caCertificatePem(), tls.clientKeyPem(), tls.clientCertificatePem()),
+              endpoint);
+      try {
+        assertThat(mutual.send(spans(2, "mtls"), TEN_SECONDS)).isEqualTo(OK);
+        assertThat(receiver.spanCount()).isEqualTo(2);
+      } finally {
+        mutual.close(TimeUnit.SECONDS.toNanos(5));
+      }
+      OkHttpHttpSender refused =
+          OkHttpHttpSender.create(
+              settings(endpoint, Map.of(), Compression.NONE, tls.caCertificatePem(), null, null), endpoint);
+      try {
+        SendOutcome outcome = refused.send(spans(1, "no client key"), TEN_SECONDS);
+        assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.RETRYABLE);
+        assertThat(outcome.answered()).isFalse();
+        assertThat(receiver.spanCount()).isEqualTo(2);
+      } finally {
+        refused.close(TimeUnit.SECONDS.toNanos(5));
+      }
+    }
+  }
+
+  @Test
+  void aClosedSenderSendsNothingAndLeavesNoThread() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      assertThat(sender.send(spans(1, "before"), TEN_SECONDS)).isEqualTo(OK);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .anyMatch(thread -> !before.contains(thread) && thread.getName().startsWith("levee-http-"));
+      sender.close(TimeUnit.SECONDS.toNanos(5));
+      assertThat(sender.send(spans(1, "after"), TEN_SECONDS).status()).isEqualTo("CLOSED");
+      assertThat(receiver.requestCount()).isEqualTo(1);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .noneMatch(thread -> !before.contains(thread) && thread.isAlive() && thread.getName().startsWith("levee-http-"));
+    }
+  }
+
+  @Test
+  void plaintextSenderRefusesATlsEndpoint() {
+    assertThatThrownBy(() -> OkHttpHttpSender.createPlaintext(URI.create("https://collector:4318/v1/traces")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("createPlaintext takes an http:// endpoint, was https://collector:4318/v1/traces");
+  }
+}
