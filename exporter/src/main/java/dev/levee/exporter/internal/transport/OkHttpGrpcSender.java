@@ -4,7 +4,6 @@ import dev.levee.buffer.Chunk;
 import dev.levee.buffer.Signal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +12,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLException;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -53,29 +48,16 @@ import okio.BufferedSink;
  *
  * <p>Internal, may change. Load it only when {@link Transports#okHttp} says so.
  */
-public final class OkHttpGrpcSender implements Sender {
+public final class OkHttpGrpcSender extends OkHttpSender {
   private static final String USER_AGENT = "levee-exporter";
   private static final MediaType GRPC = MediaType.get("application/grpc");
 
-  private final OkHttpClient client;
   private final String url;
   private final Headers headers;
   private final boolean gzip;
-  private final URI endpoint;
-  private final String target;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean probing = new AtomicBoolean();
-  /** Whether the backend accepted a connection at last sight: a call's or a probe's. */
-  private volatile boolean reachable;
 
-  private OkHttpGrpcSender(
-      OkHttpClient client,
-      URI endpoint,
-      Signal signal,
-      Headers headers,
-      boolean gzip) {
-    this.client = client;
-    this.endpoint = endpoint;
+  private OkHttpGrpcSender(OkHttpClient client, URI endpoint, Signal signal, Headers headers, boolean gzip) {
+    super(client, endpoint);
     this.url =
         (TransportSettings.isTls(endpoint) ? "https://" : "http://")
             + endpoint.getHost()
@@ -85,7 +67,6 @@ public final class OkHttpGrpcSender implements Sender {
             + Transports.fullMethodName(signal);
     this.headers = headers;
     this.gzip = gzip;
-    this.target = TransportSettings.authority(endpoint);
   }
 
   /** Builds a sender to {@code endpoint}; it connects on the first call. */
@@ -125,61 +106,18 @@ public final class OkHttpGrpcSender implements Sender {
   }
 
   @Override
-  public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-    return sendAsync(chunks, timeoutNanos).join();
-  }
-
-  @Override
-  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
-    CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
-    if (closed.get()) {
-      outcome.complete(SendOutcome.retryable("CLOSED", "the sender is closed"));
-      return outcome;
+  Request request(List<Chunk> chunks, long timeoutNanos) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(url)
+            .headers(headers)
+            .header("te", "trailers")
+            .header("user-agent", USER_AGENT)
+            .header("grpc-timeout", grpcTimeout(timeoutNanos));
+    if (gzip) {
+      request.header("grpc-encoding", "gzip");
     }
-    try {
-      long timeout = Math.max(1, timeoutNanos);
-      Request.Builder request =
-          new Request.Builder()
-              .url(url)
-              .headers(headers)
-              .header("te", "trailers")
-              .header("user-agent", USER_AGENT)
-              .header("grpc-timeout", grpcTimeout(timeout));
-      if (gzip) {
-        request.header("grpc-encoding", "gzip");
-      }
-      Request built =
-          request
-              .post(gzip ? new Message(HttpSender.gzipped(chunks), true) : new Message(chunks))
-              .build();
-      Call call = client.newCall(built);
-      call.timeout().timeout(timeout, TimeUnit.NANOSECONDS);
-      call.enqueue(
-          new Callback() {
-            @Override
-            public void onFailure(Call failed, IOException e) {
-              outcome.complete(failed(e));
-            }
-
-            @Override
-            public void onResponse(Call answered, Response response) {
-              try (response) {
-                outcome.complete(answer(response));
-              } catch (IOException | RuntimeException e) {
-                outcome.complete(failed(e));
-              }
-            }
-          });
-      outcome.whenComplete(
-          (result, failure) -> {
-            if (outcome.isCancelled()) {
-              call.cancel(); // Levee is stopping
-            }
-          });
-    } catch (RuntimeException e) {
-      outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
-    }
-    return outcome;
+    return request.post(gzip ? new Message(HttpSender.gzipped(chunks), true) : new Message(chunks)).build();
   }
 
   /** The deadline as the server reads it: at most eight digits, in milliseconds. */
@@ -188,22 +126,17 @@ public final class OkHttpGrpcSender implements Sender {
     return Math.min(99_999_999L, millis) + "m";
   }
 
-  private SendOutcome failed(Exception e) {
-    if (closed.get()) {
-      return SendOutcome.retryable("CANCELLED", "the sender is closed");
-    }
-    if (e instanceof IOException io && OkHttpClients.callTimedOut(io)) {
+  @Override
+  SendOutcome noAnswer(Exception failure) {
+    if (failure instanceof IOException io && OkHttpClients.callTimedOut(io)) {
       // The call's timeout: the answer may still come, the data may have arrived.
-      return SendOutcome.retryable("DEADLINE_EXCEEDED", String.valueOf(e));
+      return SendOutcome.retryable("DEADLINE_EXCEEDED", String.valueOf(failure));
     }
-    if (e instanceof ConnectException) {
-      reachable = false;
-    }
-    return SendOutcome.retryable("UNAVAILABLE", String.valueOf(e));
+    return SendOutcome.retryable("UNAVAILABLE", String.valueOf(failure));
   }
 
-  private SendOutcome answer(Response response) throws IOException {
-    reachable = true;
+  @Override
+  SendOutcome answer(Response response) throws IOException {
     if (response.code() != 200) {
       return GrpcAnswers.classify(
           fromHttpStatus(response.code()), "HTTP " + response.code(), null, true);
@@ -291,43 +224,6 @@ public final class OkHttpGrpcSender implements Sender {
     return rest == 0 ? base64 : base64 + "====".substring(rest);
   }
 
-  @Override
-  public String target() {
-    return target;
-  }
-
-  /**
-   * Whether the backend accepted a connection at last sight (its last call's answer, or the last
-   * look); each call starts a new look in the background (a TCP connect), at most one at a time.
-   * Never blocks.
-   */
-  @Override
-  public boolean connected() {
-    if (!closed.get() && probing.compareAndSet(false, true)) {
-      try {
-        client.dispatcher().executorService().execute(this::probe);
-      } catch (RuntimeException e) {
-        probing.set(false);
-      }
-    }
-    return reachable;
-  }
-
-  private void probe() {
-    try {
-      reachable = OkHttpClients.accepts(endpoint);
-    } finally {
-      probing.set(false);
-    }
-  }
-
-  @Override
-  public void close(long timeoutNanos) {
-    if (closed.compareAndSet(false, true)) {
-      OkHttpClients.close(client, timeoutNanos);
-    }
-  }
-
   /** The request: the five-byte gRPC prefix, then the payloads end to end (or gzipped once). */
   private static final class Message extends RequestBody {
     private final List<byte[]> parts;
@@ -374,6 +270,6 @@ public final class OkHttpGrpcSender implements Sender {
 
   @Override
   public String toString() {
-    return "OkHttpGrpcSender{" + target + (gzip ? ", gzip" : "") + "}";
+    return "OkHttpGrpcSender{" + target() + (gzip ? ", gzip" : "") + "}";
   }
 }

@@ -3,20 +3,15 @@ package dev.levee.exporter.internal.transport;
 import dev.levee.buffer.Chunk;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,27 +41,20 @@ import okio.BufferedSink;
  *
  * <p>Internal, may change. Load it only when {@link Transports#okHttp} says so.
  */
-public final class OkHttpHttpSender implements Sender {
+public final class OkHttpHttpSender extends OkHttpSender {
   private static final String USER_AGENT = "levee-exporter";
   private static final MediaType PROTOBUF = MediaType.get("application/x-protobuf");
   private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-  private final OkHttpClient client;
   private final URI uri;
   private final Headers headers;
   private final boolean gzip;
-  private final String target;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean probing = new AtomicBoolean();
-  /** Whether the backend accepted a connection at last sight: a call's or a probe's. */
-  private volatile boolean reachable;
 
   private OkHttpHttpSender(OkHttpClient client, URI uri, Headers headers, boolean gzip) {
-    this.client = client;
+    super(client, uri);
     this.uri = uri;
     this.headers = headers;
     this.gzip = gzip;
-    this.target = TransportSettings.authority(uri);
   }
 
   /** Builds a sender to {@code endpoint} (the full URL, path included); connects on the first call. */
@@ -103,57 +91,17 @@ public final class OkHttpHttpSender implements Sender {
   }
 
   @Override
-  public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-    return sendAsync(chunks, timeoutNanos).join();
+  Request request(List<Chunk> chunks, long timeoutNanos) {
+    Request.Builder request =
+        new Request.Builder().url(uri.toString()).headers(headers).header("User-Agent", USER_AGENT);
+    if (gzip) {
+      request.header("Content-Encoding", "gzip");
+    }
+    return request.post(gzip ? new Payloads(List.of(HttpSender.gzipped(chunks))) : Payloads.of(chunks)).build();
   }
 
   @Override
-  public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
-    CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
-    if (closed.get()) {
-      outcome.complete(SendOutcome.retryable("CLOSED", "the sender is closed"));
-      return outcome;
-    }
-    try {
-      Request.Builder request =
-          new Request.Builder().url(uri.toString()).headers(headers).header("User-Agent", USER_AGENT);
-      if (gzip) {
-        request.header("Content-Encoding", "gzip");
-      }
-      Call call =
-          client.newCall(
-              request.post(gzip ? new Payloads(List.of(HttpSender.gzipped(chunks))) : Payloads.of(chunks)).build());
-      call.timeout().timeout(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
-      call.enqueue(
-          new Callback() {
-            @Override
-            public void onFailure(Call failed, IOException e) {
-              outcome.complete(failed(e));
-            }
-
-            @Override
-            public void onResponse(Call answered, Response response) {
-              try (response) {
-                outcome.complete(answer(response));
-              } catch (IOException | RuntimeException e) {
-                outcome.complete(failed(e));
-              }
-            }
-          });
-      outcome.whenComplete(
-          (result, failure) -> {
-            if (outcome.isCancelled()) {
-              call.cancel(); // Levee is stopping
-            }
-          });
-    } catch (RuntimeException e) {
-      outcome.complete(SendOutcome.retryable("UNKNOWN", String.valueOf(e)));
-    }
-    return outcome;
-  }
-
-  private SendOutcome answer(Response response) throws IOException {
-    reachable = true;
+  SendOutcome answer(Response response) throws IOException {
     ResponseBody body = response.body();
     byte[] bytes;
     if (body == null) {
@@ -171,59 +119,16 @@ public final class OkHttpHttpSender implements Sender {
         System.currentTimeMillis());
   }
 
-  private SendOutcome failed(Exception e) {
-    if (closed.get()) {
-      return SendOutcome.retryable("CANCELLED", "the sender is closed");
-    }
-    if (e instanceof IOException io && OkHttpClients.callTimedOut(io)) {
-      return SendOutcome.retryable("TIMEOUT", String.valueOf(e));
-    }
-    if (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
-      reachable = false;
-      return SendOutcome.retryable("CONNECT_TIMEOUT", String.valueOf(e.getMessage()));
-    }
-    SendOutcome failed = HttpOutcomes.failed(e);
-    if (e instanceof ConnectException || failed.status().startsWith("CONNECT")) {
-      reachable = false;
-    }
-    return failed;
-  }
-
   @Override
-  public String target() {
-    return target;
-  }
-
-  /**
-   * Whether the backend accepted a connection at last sight (its last call's answer, or the last
-   * look); each call starts a new look in the background (a TCP connect), at most one at a time.
-   * Never blocks.
-   */
-  @Override
-  public boolean connected() {
-    if (!closed.get() && probing.compareAndSet(false, true)) {
-      try {
-        client.dispatcher().executorService().execute(this::probe);
-      } catch (RuntimeException e) {
-        probing.set(false);
-      }
+  SendOutcome noAnswer(Exception failure) {
+    if (failure instanceof IOException io && OkHttpClients.callTimedOut(io)) {
+      return SendOutcome.retryable("TIMEOUT", String.valueOf(failure));
     }
-    return reachable;
-  }
-
-  private void probe() {
-    try {
-      reachable = OkHttpClients.accepts(uri);
-    } finally {
-      probing.set(false);
+    if (failure instanceof SocketTimeoutException
+        && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
+      return SendOutcome.retryable("CONNECT_TIMEOUT", String.valueOf(failure.getMessage()));
     }
-  }
-
-  @Override
-  public void close(long timeoutNanos) {
-    if (closed.compareAndSet(false, true)) {
-      OkHttpClients.close(client, timeoutNanos);
-    }
+    return HttpOutcomes.failed(failure);
   }
 
   @Override

@@ -23,11 +23,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * The OTLP/HTTP senders: the JDK client's ({@code jdk}) and, in the tests marked with both, the
+ * OkHttp one used inside the agent ({@code okhttp}), against the same real receiver.
+ */
 class HttpSenderTest {
   private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
   private static final Optional<String> PROTOBUF = Optional.of("application/x-protobuf");
   private static final SendOutcome OK = SendOutcome.success().withStatus("200");
+
+  /** A plaintext sender of the kind named to {@code uri}. */
+  static Sender plaintext(String client, URI uri) {
+    return client.equals("okhttp") ? OkHttpHttpSender.createPlaintext(uri) : HttpSender.createPlaintext(uri);
+  }
 
   @Test
   void retriesOnlyTheStatusesTheOtlpSpecificationCallsRetryable() {
@@ -108,10 +119,11 @@ class HttpSenderTest {
     assertThat(HttpOutcomes.failed(new java.io.IOException("reset")).answered()).isFalse();
   }
 
-  @Test
-  void deliversChunksAsOneRequestAndGetsEachAnswer() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"jdk", "okhttp"})
+  void deliversChunksAsOneRequestAndGetsEachAnswer(String client) throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      HttpSender sender = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
+      Sender sender = plaintext(client, URI.create(receiver.httpEndpoint() + "/v1/traces"));
       try {
         ChunkEncoder<io.opentelemetry.sdk.trace.data.SpanData> encoder = ChunkEncoder.spans();
         List<Chunk> chunks =
@@ -138,11 +150,12 @@ class HttpSenderTest {
     }
   }
 
-  @Test
-  void keepsSeveralRequestsInFlight() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"jdk", "okhttp"})
+  void keepsSeveralRequestsInFlight(String client) throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       receiver.setLatency(Duration.ofMillis(300));
-      HttpSender sender = HttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/logs"));
+      Sender sender = plaintext(client, URI.create(receiver.httpEndpoint() + "/v1/logs"));
       try {
         ChunkEncoder<io.opentelemetry.sdk.logs.data.LogRecordData> encoder = ChunkEncoder.logs();
         List<CompletableFuture<SendOutcome>> inFlight = new java.util.ArrayList<>();
@@ -242,13 +255,14 @@ class HttpSenderTest {
     }
   }
 
-  @Test
-  void aPortNobodyListensOnIsNoAnswerAndNotConnected() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"jdk", "okhttp"})
+  void aPortNobodyListensOnIsNoAnswerAndNotConnected(String client) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    HttpSender sender = HttpSender.createPlaintext(URI.create("http://127.0.0.1:" + port + "/v1/traces"));
+    Sender sender = plaintext(client, URI.create("http://127.0.0.1:" + port + "/v1/traces"));
     try {
       SendOutcome outcome =
           sender.send(List.of(ChunkEncoder.spans().encode(TestData.spans(1, "x"), 1, 0)), TEN_SECONDS);

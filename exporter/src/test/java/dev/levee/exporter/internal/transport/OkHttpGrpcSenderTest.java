@@ -49,6 +49,11 @@ class OkHttpGrpcSenderTest {
   }
 
   private static TransportSettings settings(String endpoint, Map<String, String> headers, Compression compression) {
+    return settings(endpoint, headers, compression, null, null, null);
+  }
+
+  private static TransportSettings settings(
+      String endpoint, Map<String, String> headers, Compression compression, byte[] ca, byte[] key, byte[] certificate) {
     return new TransportSettings(
         Protocol.GRPC,
         List.of(URI.create(endpoint)),
@@ -56,9 +61,9 @@ class OkHttpGrpcSenderTest {
         headers,
         Duration.ofSeconds(10),
         compression,
-        null,
-        null,
-        null);
+        ca,
+        key,
+        certificate);
   }
 
   @Test
@@ -194,16 +199,7 @@ class OkHttpGrpcSenderTest {
       String endpoint = receiver.endpoint();
       assertThat(endpoint).startsWith("https://");
       TransportSettings mutual =
-          new TransportSettings(
-              Protocol.GRPC,
-              List.of(URI.create(endpoint)),
-              Endpoints.Mode.FAILOVER,
-              Map.of(),
-              Duration.ofSeconds(10),
-              Compression.NONE,
-              tls.caCertificatePem(),
-              tls.clientKeyPem(),
-              tls.clientCertificatePem());
+          settings(endpoint, Map.of(), Compression.NONE, tls.caCertificatePem(), tls.clientKeyPem(), tls.clientCertificatePem());
       OkHttpGrpcSender sender = OkHttpGrpcSender.create(Signal.SPANS, mutual, URI.create(endpoint));
       try {
         assertThat(sender.send(spans(2, "mtls"), TEN_SECONDS)).isEqualTo(SendOutcome.success());
@@ -211,17 +207,7 @@ class OkHttpGrpcSenderTest {
       } finally {
         sender.close(TEN_SECONDS);
       }
-      TransportSettings noClientKey =
-          new TransportSettings(
-              Protocol.GRPC,
-              List.of(URI.create(endpoint)),
-              Endpoints.Mode.FAILOVER,
-              Map.of(),
-              Duration.ofSeconds(10),
-              Compression.NONE,
-              tls.caCertificatePem(),
-              null,
-              null);
+      TransportSettings noClientKey = settings(endpoint, Map.of(), Compression.NONE, tls.caCertificatePem(), null, null);
       OkHttpGrpcSender refused = OkHttpGrpcSender.create(Signal.SPANS, noClientKey, URI.create(endpoint));
       try {
         SendOutcome outcome = refused.send(spans(1, "no client key"), TEN_SECONDS);

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OkHttp OTLP/HTTP sender against a real receiver ({@link OtlpReceiver}'s HTTP endpoint): the
- * answers the JDK client's sender reads, read the same way.
+ * The OkHttp OTLP/HTTP sender against a real receiver ({@link OtlpReceiver}'s HTTP endpoint), beyond
+ * what {@link HttpSenderTest} holds both HTTP senders to: headers and gzip, mutual TLS, a timeout,
+ * closing.
  */
 class OkHttpHttpSenderTest {
   private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
@@ -58,58 +59,6 @@ class OkHttpHttpSenderTest {
   }
 
   @Test
-  void deliversChunksAsOneRequestAndGetsEachAnswer() throws Exception {
-    try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/traces"));
-      try {
-        ChunkEncoder<io.opentelemetry.sdk.trace.data.SpanData> encoder = ChunkEncoder.spans();
-        List<Chunk> chunks =
-            List.of(encoder.encode(TestData.spans(3, "a"), 3, 0), encoder.encode(TestData.spans(2, "b"), 2, 0));
-
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(OK);
-        assertThat(receiver.spanCount()).isEqualTo(5);
-        assertThat(receiver.requestCount()).isEqualTo(1);
-        assertThat(receiver.lastHeader("content-type")).contains("application/x-protobuf");
-        assertThat(receiver.lastHeader("user-agent")).hasValueSatisfying(agent -> assertThat(agent).startsWith("levee-exporter"));
-
-        receiver.failNext(1, Status.RESOURCE_EXHAUSTED.withDescription("slow down"), Duration.ofMillis(1500));
-        assertThat(sender.send(chunks, TEN_SECONDS))
-            .isEqualTo(SendOutcome.retryableAfter("429", "slow down", TimeUnit.SECONDS.toNanos(2)));
-        receiver.failNext(1, Status.INVALID_ARGUMENT.withDescription("bad span"), null);
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.permanent("400", "bad span"));
-        receiver.rejectNext(1, 1, "one too old");
-        assertThat(sender.send(chunks, TEN_SECONDS)).isEqualTo(SendOutcome.partialSuccess(1, "one too old").withStatus("200"));
-        assertThat(receiver.spanCount()).isEqualTo(10);
-        assertThat(sender.connected()).isTrue(); // it answered
-      } finally {
-        sender.close(TimeUnit.SECONDS.toNanos(5));
-      }
-    }
-  }
-
-  @Test
-  void keepsSeveralRequestsInFlight() throws Exception {
-    try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      receiver.setLatency(Duration.ofMillis(300));
-      OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create(receiver.httpEndpoint() + "/v1/logs"));
-      try {
-        ChunkEncoder<io.opentelemetry.sdk.logs.data.LogRecordData> encoder = ChunkEncoder.logs();
-        List<CompletableFuture<SendOutcome>> inFlight = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-          inFlight.add(sender.sendAsync(List.of(encoder.encode(TestData.logs(5), 5, 0)), TEN_SECONDS));
-        }
-        for (CompletableFuture<SendOutcome> each : inFlight) {
-          assertThat(each.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
-        }
-        assertThat(receiver.logRecordCount()).isEqualTo(20);
-        assertThat(receiver.maxConcurrentCalls()).isGreaterThan(1);
-      } finally {
-        sender.close(TimeUnit.SECONDS.toNanos(5));
-      }
-    }
-  }
-
-  @Test
   void gzipsTheBodyAndSendsTheConfiguredHeaders() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       URI endpoint = URI.create(receiver.httpEndpoint() + "/v1/traces");
@@ -124,24 +73,6 @@ class OkHttpHttpSenderTest {
       } finally {
         sender.close(TimeUnit.SECONDS.toNanos(5));
       }
-    }
-  }
-
-  @Test
-  void aPortNobodyListensOnIsNoAnswerAndNotConnected() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    OkHttpHttpSender sender = OkHttpHttpSender.createPlaintext(URI.create("http://127.0.0.1:" + port + "/v1/traces"));
-    try {
-      SendOutcome outcome = sender.send(spans(1, "x"), TEN_SECONDS);
-      assertThat(outcome.kind()).isEqualTo(SendOutcome.Kind.RETRYABLE);
-      assertThat(outcome.answered()).isFalse();
-      assertThat(outcome.status()).isEqualTo("CONNECT_FAILED");
-      assertThat(sender.connected()).isFalse();
-    } finally {
-      sender.close(TimeUnit.SECONDS.toNanos(5));
     }
   }
 
