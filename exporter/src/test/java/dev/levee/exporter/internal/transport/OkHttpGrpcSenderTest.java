@@ -221,17 +221,25 @@ class OkHttpGrpcSenderTest {
   }
 
   @Test
-  void aClosedSenderSendsNothingAndLeavesNoThread() throws IOException {
+  void aClosedSenderSendsNothingAndLeavesNoThread() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
       OkHttpGrpcSender sender = OkHttpGrpcSender.createPlaintext(Signal.LOGS, URI.create(receiver.endpoint()));
       List<Chunk> records = List.of(ChunkEncoder.logs().encode(TestData.logs(1), 1, 0));
       assertThat(sender.send(records, TEN_SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+      List<Thread> callers =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(thread -> !before.contains(thread) && thread.getName().startsWith("levee-logs-grpc-"))
+              .toList();
+      assertThat(callers).isNotEmpty();
       sender.close(TEN_SECONDS);
       SendOutcome after = sender.send(records, TEN_SECONDS);
       assertThat(after.status()).isEqualTo("CLOSED");
       assertThat(receiver.requestCount()).isEqualTo(1);
-      assertThat(Thread.getAllStackTraces().keySet())
-          .noneMatch(thread -> thread.isAlive() && thread.getName().startsWith("levee-logs-grpc-"));
+      for (Thread caller : callers) {
+        caller.join(5_000); // a pool's worker ends just after the pool reports it terminated
+        assertThat(caller.isAlive()).as(caller.getName()).isFalse();
+      }
     }
   }
 
