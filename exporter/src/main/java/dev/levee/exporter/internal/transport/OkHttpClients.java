@@ -24,6 +24,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
@@ -70,9 +71,11 @@ final class OkHttpClients {
             .followRedirects(false)
             .followSslRedirects(false)
             .protocols(protocols);
-    if (TransportSettings.isTls(endpoint)
-        && tls != null
-        && (tls.trustedCertificatesPem() != null || tls.clientKeyPem() != null)) {
+    if (!TransportSettings.isTls(endpoint)) {
+      // Plaintext only: OkHttp then sets up no TLS at all (by default its client reads the JVM's
+      // trusted certificates as it is built, whatever the endpoint).
+      builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+    } else if (tls != null && (tls.trustedCertificatesPem() != null || tls.clientKeyPem() != null)) {
       SSLContext context = HttpTls.context(tls);
       builder.sslSocketFactory(context.getSocketFactory(), trustManager(tls.trustedCertificatesPem()));
     }
