@@ -17,7 +17,6 @@ final class GrpcAnswers {
 
   static final int OK = 0;
   static final int UNKNOWN = 2;
-  static final int DEADLINE_EXCEEDED = 4;
   static final int INTERNAL = 13;
   static final int UNAVAILABLE = 14;
 

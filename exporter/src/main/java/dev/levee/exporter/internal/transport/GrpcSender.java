@@ -89,9 +89,7 @@ public final class GrpcSender implements Sender {
    * alone, for the benchmarks (a configured exporter builds its senders from its settings).
    */
   public static GrpcSender createPlaintext(Signal signal, java.net.URI endpoint) {
-    if (TransportSettings.isTls(endpoint)) {
-      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
-    }
+    TransportSettings.requirePlaintext(endpoint);
     try {
       return create(signal, endpoint, false, Map.of(), Compression.NONE, null);
     } catch (SSLException e) {

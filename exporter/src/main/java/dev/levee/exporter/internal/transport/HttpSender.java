@@ -77,9 +77,7 @@ public final class HttpSender implements Sender {
    * alone, for the benchmarks.
    */
   public static HttpSender createPlaintext(URI endpoint) {
-    if (TransportSettings.isTls(endpoint)) {
-      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
-    }
+    TransportSettings.requirePlaintext(endpoint);
     try {
       return create(endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
     } catch (SSLException e) {

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +19,8 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.BufferedSink;
 
 /**
  * Sends OTLP gRPC requests as unary HTTP/2 calls with the OkHttp client the agent ships, which the
@@ -77,9 +74,7 @@ public final class OkHttpGrpcSender extends OkHttpSender {
 
   /** A plaintext sender to one {@code http://} endpoint, without headers or compression. */
   public static OkHttpGrpcSender createPlaintext(Signal signal, URI endpoint) {
-    if (TransportSettings.isTls(endpoint)) {
-      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
-    }
+    TransportSettings.requirePlaintext(endpoint);
     try {
       return create(signal, endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
     } catch (SSLException e) {
@@ -117,7 +112,12 @@ public final class OkHttpGrpcSender extends OkHttpSender {
     if (gzip) {
       request.header("grpc-encoding", "gzip");
     }
-    return request.post(gzip ? new Message(HttpSender.gzipped(chunks), true) : new Message(chunks)).build();
+    return request
+        .post(
+            gzip
+                ? PayloadBody.grpcMessage(GRPC, HttpSender.gzipped(chunks))
+                : PayloadBody.grpcMessage(GRPC, chunks))
+        .build();
   }
 
   /** The deadline as the server reads it: at most eight digits, in milliseconds. */
@@ -222,50 +222,6 @@ public final class OkHttpGrpcSender extends OkHttpSender {
   private static String pad(String base64) {
     int rest = base64.length() % 4;
     return rest == 0 ? base64 : base64 + "====".substring(rest);
-  }
-
-  /** The request: the five-byte gRPC prefix, then the payloads end to end (or gzipped once). */
-  private static final class Message extends RequestBody {
-    private final List<byte[]> parts;
-    private final int length;
-    private final boolean compressed;
-
-    Message(List<Chunk> chunks) {
-      List<byte[]> payloads = new ArrayList<>(chunks.size());
-      int total = 0;
-      for (Chunk chunk : chunks) {
-        payloads.add(chunk.payload());
-        total += chunk.payload().length;
-      }
-      this.parts = payloads;
-      this.length = total;
-      this.compressed = false;
-    }
-
-    Message(byte[] gzipped, boolean compressed) {
-      this.parts = List.of(gzipped);
-      this.length = gzipped.length;
-      this.compressed = compressed;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return GRPC;
-    }
-
-    @Override
-    public long contentLength() {
-      return 5L + length;
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      sink.writeByte(compressed ? 1 : 0);
-      sink.writeInt(length);
-      for (byte[] part : parts) {
-        sink.write(part);
-      }
-    }
   }
 
   @Override

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +16,8 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.BufferedSink;
 
 /**
  * Sends OTLP/HTTP requests ({@code POST}, {@code application/x-protobuf}) with the OkHttp client
@@ -64,9 +61,7 @@ public final class OkHttpHttpSender extends OkHttpSender {
 
   /** A plaintext sender to one {@code http://} URL, without headers or compression. */
   public static OkHttpHttpSender createPlaintext(URI endpoint) {
-    if (TransportSettings.isTls(endpoint)) {
-      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
-    }
+    TransportSettings.requirePlaintext(endpoint);
     try {
       return create(endpoint, Map.of(), Compression.NONE, Duration.ofSeconds(10), null);
     } catch (SSLException e) {
@@ -97,7 +92,12 @@ public final class OkHttpHttpSender extends OkHttpSender {
     if (gzip) {
       request.header("Content-Encoding", "gzip");
     }
-    return request.post(gzip ? new Payloads(List.of(HttpSender.gzipped(chunks))) : Payloads.of(chunks)).build();
+    return request
+        .post(
+            gzip
+                ? PayloadBody.of(PROTOBUF, HttpSender.gzipped(chunks))
+                : PayloadBody.of(PROTOBUF, chunks))
+        .build();
   }
 
   @Override
@@ -134,45 +134,5 @@ public final class OkHttpHttpSender extends OkHttpSender {
   @Override
   public String toString() {
     return "OkHttpHttpSender{" + uri + (gzip ? ", gzip" : "") + "}";
-  }
-
-  /** The payloads end to end, each written as it is, not copied into one array. */
-  private static final class Payloads extends RequestBody {
-    private final List<byte[]> parts;
-    private final long length;
-
-    Payloads(List<byte[]> parts) {
-      this.parts = parts;
-      long total = 0;
-      for (byte[] part : parts) {
-        total += part.length;
-      }
-      this.length = total;
-    }
-
-    static Payloads of(List<Chunk> chunks) {
-      List<byte[]> parts = new ArrayList<>(chunks.size());
-      for (Chunk chunk : chunks) {
-        parts.add(chunk.payload());
-      }
-      return new Payloads(parts);
-    }
-
-    @Override
-    public MediaType contentType() {
-      return PROTOBUF;
-    }
-
-    @Override
-    public long contentLength() {
-      return length;
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      for (byte[] part : parts) {
-        sink.write(part);
-      }
-    }
   }
 }

@@ -70,6 +70,14 @@ public record TransportSettings(
     return "https".equals(endpoint.getScheme());
   }
 
+  /** For the senders' {@code createPlaintext}: refuses an {@code https://} endpoint. */
+  static URI requirePlaintext(URI endpoint) {
+    if (isTls(endpoint)) {
+      throw new IllegalArgumentException("createPlaintext takes an http:// endpoint, was " + endpoint);
+    }
+    return endpoint;
+  }
+
   @Override
   public String toString() {
     return "protocol="
