@@ -483,8 +483,22 @@ class AgentEndToEndIT {
             .property("otel.exporter.levee.journal.compression", "lz4")
             .property("otel.exporter.levee.endpoint", "http://127.0.0.1:" + port)
             .property("otel.exporter.levee.shutdown.timeout", "1s")
+            // The agent's debug log names every class it rewrites, and the loaders it adds to.
+            .property("otel.javaagent.debug", "true")
             .start();
     assertThat(first.awaitExit(CHILD_LIMIT)).as(first.output()).isZero();
+    // The journal opened (below), and the agent left its class loader alone while it rewrote the
+    // app's classes (LeveeIgnoredTypesConfigurer): no instrumentation applied or helper injected
+    // there. The oldest agent still adds its fields to three Runnable and Thread classes (a
+    // transformer of its own that heeds no ignore rule); the newest touches nothing there.
+    assertThat(first.output()).contains("Transformed ");
+    List<String> journalLoaderLines =
+        first.output().lines().filter(line -> line.contains("JournalLoader$JournalClassLoader")).toList();
+    assertThat(journalLoaderLines)
+        .noneMatch(line -> line.contains("Applying instrumentation") || line.contains("Injecting classes"));
+    if (!agent.startsWith("2.10.")) {
+      assertThat(journalLoaderLines).isEmpty();
+    }
     Map<String, Counts> before = LeveeAccounting.parse(first.output());
     assertThat(before).as(first.output()).containsOnlyKeys("spans", "metrics", "logs");
     before.forEach(

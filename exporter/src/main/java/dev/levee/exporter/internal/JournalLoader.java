@@ -46,6 +46,12 @@ public final class JournalLoader {
   private static final String HOLDER = "io.opentelemetry.javaagent.bootstrap.InstrumentationHolder";
   /** The start of the name of the nested jar's copy beside the journal. */
   static final String COPY_PREFIX = "levee-journal-";
+  /**
+   * The name of the journal's class loader's class, for the agent's ignore rules (a constant, so
+   * that naming it loads nothing).
+   */
+  public static final String CLASS_LOADER_NAME =
+      "dev.levee.exporter.internal.JournalLoader$JournalClassLoader";
 
   private static ChunkJournalFactory factory;
 

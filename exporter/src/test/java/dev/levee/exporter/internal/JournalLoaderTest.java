@@ -22,6 +22,11 @@ class JournalLoaderTest {
   }
 
   @Test
+  void theNameGivenToTheAgentsIgnoreRulesIsTheLoadersClassName() {
+    assertThat(JournalLoader.CLASS_LOADER_NAME).isEqualTo(JournalLoader.JournalClassLoader.class.getName());
+  }
+
+  @Test
   void theCopyIsNamedByItsContentOwnerOnlyAndReusedByTheNextRun() throws Exception {
     byte[] content = new byte[100_000];
     Arrays.fill(content, (byte) 7);
