@@ -47,7 +47,7 @@ public final class HttpSender implements Sender {
   private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
-  private final SharedHttpClients.Lease lease;
+  private final Leases.Lease<SharedHttpClients.Client> lease;
   private final HttpClient client;
   private final URI uri;
   private final List<String[]> headers;
@@ -58,9 +58,10 @@ public final class HttpSender implements Sender {
   /** Whether the backend accepted a connection at last sight: a request's or a probe's. */
   private volatile boolean reachable;
 
-  private HttpSender(SharedHttpClients.Lease lease, URI uri, List<String[]> headers, boolean gzip) {
+  private HttpSender(
+      Leases.Lease<SharedHttpClients.Client> lease, URI uri, List<String[]> headers, boolean gzip) {
     this.lease = lease;
-    this.client = lease.client();
+    this.client = lease.get().client();
     this.uri = uri;
     this.headers = headers;
     this.gzip = gzip;
@@ -94,7 +95,7 @@ public final class HttpSender implements Sender {
       throws SSLException {
     Duration connectTimeout = Duration.ofNanos(Math.min(CONNECT_TIMEOUT_NANOS, Math.max(1, timeout.toNanos())));
     List<String[]> requestHeaders = requestHeaders(headers);
-    SharedHttpClients.Lease lease = SharedHttpClients.acquire(endpoint, connectTimeout, tls);
+    Leases.Lease<SharedHttpClients.Client> lease = SharedHttpClients.acquire(endpoint, connectTimeout, tls);
     return new HttpSender(lease, endpoint, requestHeaders, compression == Compression.GZIP);
   }
 
@@ -229,7 +230,7 @@ public final class HttpSender implements Sender {
   public boolean connected() {
     if (!closed.get() && probing.compareAndSet(false, true)) {
       try {
-        lease.executor().execute(this::probe);
+        lease.get().executor().execute(this::probe);
       } catch (RuntimeException e) {
         probing.set(false);
       }

@@ -31,10 +31,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
 /**
- * What Levee's two OkHttp senders share: how a client is made (its own dispatcher threads, one
- * idle connection kept, no retry or redirect of OkHttp's own, each call's timeout bounding it
- * whole), TLS from the PEM settings, the configured headers, the probe, and closing. Internal, may
- * change; load it only when {@link Transports#okHttp} says so.
+ * What Levee's two OkHttp senders share: their clients, one per set of client settings (protocols,
+ * plaintext or TLS, the TLS material, the connect timeout), shared by every sender that asks for
+ * the same and closed with the last (see {@link Leases}: inside the agent the three signals to one
+ * collector use one client, one pool of dispatcher threads and, over HTTP/2, one connection); how
+ * a client is made (its own dispatcher threads, a few idle connections kept, no retry or redirect
+ * of OkHttp's own, each call's timeout bounding it whole); TLS from the PEM settings; the
+ * configured headers; the probe; closing. Internal, may change; load it only when {@link
+ * Transports#okHttp} says so.
  */
 final class OkHttpClients {
   private static final Logger logger = Logger.getLogger(OkHttpClients.class.getName());
@@ -42,15 +46,33 @@ final class OkHttpClients {
   private static final int PROBE_TIMEOUT_MILLIS = 1000;
   /** The most calls in flight on one client; Levee's own concurrency limit is lower. */
   static final int MAX_CALLS = 64;
+  /** Idle connections kept: over HTTP/1.1, one for each of the three signals at rest, and one more. */
+  private static final int MAX_IDLE_CONNECTIONS = 4;
+  private static final Leases<OkHttpClient> CLIENTS = new Leases<>(OkHttpClients::close);
 
   private OkHttpClients() {}
 
   /**
-   * A client for {@code endpoint}, its calls on daemon threads {@code <threadPrefix>-N} (which end
-   * when idle for 10 s, or at {@link #close}).
+   * The client for these settings, its calls on daemon threads {@code <threadPrefix>-N} (which end
+   * when idle for 10 s, or when the last holder releases it), made here if no open sender holds
+   * one; {@link Leases.Lease#release} it once.
    */
-  static OkHttpClient create(
+  static Leases.Lease<OkHttpClient> acquire(
       String threadPrefix, URI endpoint, Duration timeout, TransportSettings tls, List<Protocol> protocols)
+      throws SSLException {
+    long connectTimeout = Math.min(CONNECT_TIMEOUT_NANOS, Math.max(1, timeout.toNanos()));
+    return CLIENTS.acquire(
+        Leases.key(endpoint, tls, threadPrefix, connectTimeout, protocols),
+        () -> create(threadPrefix, endpoint, connectTimeout, tls, protocols));
+  }
+
+  /** How many clients are open (held by at least one sender), for tests. */
+  static int open() {
+    return CLIENTS.open();
+  }
+
+  private static OkHttpClient create(
+      String threadPrefix, URI endpoint, long connectTimeout, TransportSettings tls, List<Protocol> protocols)
       throws SSLException {
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
@@ -58,11 +80,10 @@ final class OkHttpClients {
     Dispatcher dispatcher = new Dispatcher(executor);
     dispatcher.setMaxRequests(MAX_CALLS);
     dispatcher.setMaxRequestsPerHost(MAX_CALLS);
-    long connectTimeout = Math.min(CONNECT_TIMEOUT_NANOS, Math.max(1, timeout.toNanos()));
     OkHttpClient.Builder builder =
         new OkHttpClient.Builder()
             .dispatcher(dispatcher)
-            .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))
+            .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
             .connectTimeout(connectTimeout, TimeUnit.NANOSECONDS)
             // Each call's own timeout bounds it whole; Levee retries and follows nothing itself.
             .readTimeout(0, TimeUnit.MILLISECONDS)
@@ -141,8 +162,11 @@ final class OkHttpClients {
     }
   }
 
-  /** Cancels the calls in flight, ends the client's threads (waiting at most the timeout) and its connections. */
-  static void close(OkHttpClient client, long timeoutNanos) {
+  /**
+   * The last holder is done: cancels the calls in flight, ends the client's threads (waiting at
+   * most the timeout) and its connections.
+   */
+  private static void close(OkHttpClient client, long timeoutNanos) {
     client.dispatcher().cancelAll();
     java.util.concurrent.ExecutorService executor = client.dispatcher().executorService();
     executor.shutdown();

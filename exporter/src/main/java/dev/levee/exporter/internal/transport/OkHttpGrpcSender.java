@@ -39,8 +39,9 @@ import okhttp3.ResponseBody;
  * {@code grpc-status-details-bin}. An HTTP status other than 200 maps as the gRPC specification
  * maps it (429, 502, 503 and 504 to {@code UNAVAILABLE}).
  *
- * <p>Threads: the calls run on this sender's dispatcher threads ({@code levee-<signal>-grpc-N},
- * ended by {@link #close}); OkHttp reads each HTTP/2 connection on a thread of its own shared task
+ * <p>Threads: the calls run on the dispatcher threads of the client this sender shares with the
+ * others of the same settings ({@code levee-grpc-N}, ended when the last of them closes; see {@link
+ * OkHttpClients}); OkHttp reads each HTTP/2 connection on a thread of its own shared task
  * runner, which ends when idle.
  *
  * <p>Internal, may change. Load it only when {@link Transports#okHttp} says so.
@@ -53,7 +54,8 @@ public final class OkHttpGrpcSender extends OkHttpSender {
   private final Headers headers;
   private final boolean gzip;
 
-  private OkHttpGrpcSender(OkHttpClient client, URI endpoint, Signal signal, Headers headers, boolean gzip) {
+  private OkHttpGrpcSender(
+      Leases.Lease<OkHttpClient> client, URI endpoint, Signal signal, Headers headers, boolean gzip) {
     super(client, endpoint);
     this.url =
         (TransportSettings.isTls(endpoint) ? "https://" : "http://")
@@ -94,8 +96,7 @@ public final class OkHttpGrpcSender extends OkHttpSender {
         TransportSettings.isTls(endpoint)
             ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)
             : List.of(Protocol.H2_PRIOR_KNOWLEDGE);
-    OkHttpClient client =
-        OkHttpClients.create("levee-" + signal.lowerName() + "-grpc", endpoint, timeout, tls, protocols);
+    Leases.Lease<OkHttpClient> client = OkHttpClients.acquire("levee-grpc", endpoint, timeout, tls, protocols);
     return new OkHttpGrpcSender(
         client, endpoint, signal, OkHttpClients.headers(configured), compression == Compression.GZIP);
   }

@@ -47,7 +47,7 @@ public final class OkHttpHttpSender extends OkHttpSender {
   private final Headers headers;
   private final boolean gzip;
 
-  private OkHttpHttpSender(OkHttpClient client, URI uri, Headers headers, boolean gzip) {
+  private OkHttpHttpSender(Leases.Lease<OkHttpClient> client, URI uri, Headers headers, boolean gzip) {
     super(client, uri);
     this.uri = uri;
     this.headers = headers;
@@ -80,7 +80,7 @@ public final class OkHttpHttpSender extends OkHttpSender {
         TransportSettings.isTls(endpoint)
             ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)
             : List.of(Protocol.HTTP_1_1);
-    OkHttpClient client = OkHttpClients.create("levee-http", endpoint, timeout, tls, protocols);
+    Leases.Lease<OkHttpClient> client = OkHttpClients.acquire("levee-http", endpoint, timeout, tls, protocols);
     return new OkHttpHttpSender(
         client, endpoint, OkHttpClients.headers(configured), compression == Compression.GZIP);
   }

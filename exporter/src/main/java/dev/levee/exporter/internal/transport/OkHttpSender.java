@@ -4,7 +4,9 @@ import dev.levee.buffer.Chunk;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
@@ -22,7 +24,10 @@ import okhttp3.Response;
  * <p>Internal, may change. Load it only when {@link Transports#okHttp} says so.
  */
 abstract class OkHttpSender implements Sender {
+  private final Leases.Lease<OkHttpClient> lease;
   private final OkHttpClient client;
+  /** This sender's calls under way (the client may be shared): cancelled when it closes. */
+  private final Set<Call> calls = ConcurrentHashMap.newKeySet();
   private final URI endpoint;
   private final String target;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -30,8 +35,9 @@ abstract class OkHttpSender implements Sender {
   /** Whether the backend accepted a connection at last sight: a call's or a probe's. */
   private volatile boolean reachable;
 
-  OkHttpSender(OkHttpClient client, URI endpoint) {
-    this.client = client;
+  OkHttpSender(Leases.Lease<OkHttpClient> lease, URI endpoint) {
+    this.lease = lease;
+    this.client = lease.get();
     this.endpoint = endpoint;
     this.target = TransportSettings.authority(endpoint);
   }
@@ -61,6 +67,7 @@ abstract class OkHttpSender implements Sender {
       long timeout = Math.max(1, timeoutNanos);
       Call call = client.newCall(request(chunks, timeout));
       call.timeout().timeout(timeout, TimeUnit.NANOSECONDS);
+      calls.add(call);
       call.enqueue(
           new Callback() {
             @Override
@@ -80,6 +87,7 @@ abstract class OkHttpSender implements Sender {
           });
       outcome.whenComplete(
           (result, failure) -> {
+            calls.remove(call);
             if (outcome.isCancelled()) {
               call.cancel(); // Levee is stopping
             }
@@ -134,7 +142,18 @@ abstract class OkHttpSender implements Sender {
   @Override
   public final void close(long timeoutNanos) {
     if (closed.compareAndSet(false, true)) {
-      OkHttpClients.close(client, timeoutNanos);
+      calls.forEach(Call::cancel);
+      lease.release(timeoutNanos);
     }
+  }
+
+  /** Whether both send through one client (same settings, both open), for tests. */
+  final boolean sharesClientWith(OkHttpSender other) {
+    return client == other.client;
+  }
+
+  /** The connections its client holds, for tests. */
+  final int connections() {
+    return client.connectionPool().connectionCount();
   }
 }

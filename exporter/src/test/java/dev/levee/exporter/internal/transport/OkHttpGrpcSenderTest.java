@@ -221,6 +221,40 @@ class OkHttpGrpcSenderTest {
   }
 
   @Test
+  void theSignalsShareOneClientAndConnectionAndAClosingOneCancelsOnlyItsOwnCalls() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      int openBefore = OkHttpClients.open();
+      URI endpoint = URI.create(receiver.endpoint());
+      OkHttpGrpcSender spans = OkHttpGrpcSender.createPlaintext(Signal.SPANS, endpoint);
+      OkHttpGrpcSender logs = OkHttpGrpcSender.createPlaintext(Signal.LOGS, endpoint);
+      List<Chunk> records = List.of(ChunkEncoder.logs().encode(TestData.logs(3), 3, 0));
+      List<Chunk> twoSpans = List.of(ChunkEncoder.spans().encode(TestData.spans(2, "s"), 2, 0));
+      try {
+        assertThat(spans.sharesClientWith(logs)).isTrue();
+        assertThat(OkHttpClients.open()).isEqualTo(openBefore + 1);
+        assertThat(spans.send(twoSpans, TEN_SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(logs.send(records, TEN_SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(spans.connections()).isEqualTo(1); // both signals' calls on one HTTP/2 connection
+
+        // Both under way at the backend; the spans' sender closes: its call ends, the logs' goes on.
+        receiver.setLatency(Duration.ofSeconds(1));
+        java.util.concurrent.CompletableFuture<SendOutcome> spansUnderWay = spans.sendAsync(twoSpans, TEN_SECONDS);
+        java.util.concurrent.CompletableFuture<SendOutcome> logsUnderWay = logs.sendAsync(records, TEN_SECONDS);
+        spans.close(TEN_SECONDS);
+        assertThat(spansUnderWay.get(5, TimeUnit.SECONDS).status()).isEqualTo("CANCELLED");
+        assertThat(logsUnderWay).isNotDone();
+        assertThat(logsUnderWay.get(5, TimeUnit.SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(receiver.logRecordCount()).isEqualTo(6);
+        assertThat(OkHttpClients.open()).isEqualTo(openBefore + 1);
+      } finally {
+        spans.close(0);
+        logs.close(TEN_SECONDS);
+      }
+      assertThat(OkHttpClients.open()).isEqualTo(openBefore);
+    }
+  }
+
+  @Test
   void aClosedSenderSendsNothingAndLeavesNoThread() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
@@ -229,7 +263,7 @@ class OkHttpGrpcSenderTest {
       assertThat(sender.send(records, TEN_SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
       List<Thread> callers =
           Thread.getAllStackTraces().keySet().stream()
-              .filter(thread -> !before.contains(thread) && thread.getName().startsWith("levee-logs-grpc-"))
+              .filter(thread -> !before.contains(thread) && thread.getName().startsWith("levee-grpc-"))
               .toList();
       assertThat(callers).isNotEmpty();
       sender.close(TEN_SECONDS);
