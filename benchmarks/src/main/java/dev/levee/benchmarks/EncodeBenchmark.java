@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -91,6 +92,36 @@ public class EncodeBenchmark {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     request.writeBinaryTo(out);
     return out.toByteArray();
+  }
+
+  /**
+   * Spans made anew for each encode, as an application makes them: attribute keys given as
+   * strings ({@code setAttribute("url.path", ...)}) are new key objects in every span, so no UTF-8
+   * bytes are kept in them from an earlier encode (the fields above reuse one batch, whose keys
+   * keep theirs after the first).
+   */
+  @State(Scope.Thread)
+  public static class FreshSpans {
+    private long seed = 7;
+    List<SpanData> spans;
+
+    @Setup(Level.Invocation)
+    public void make() {
+      spans = RealisticSpans.create(BATCH, seed++);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public Chunk leveeChunkEncoderFreshSpans(FreshSpans fresh) throws IOException {
+    return levee.encode(fresh.spans, BATCH, 0L);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public byte[] sdkLowAllocationMarshalerFreshSpans(FreshSpans fresh) throws IOException {
+    sdkReused.initialize(fresh.spans);
+    return exactThenReset(sdkReused, sdkReused::reset);
   }
 
   @Benchmark

@@ -31,9 +31,15 @@ final class ThreadCpu {
     return groups;
   }
 
+  /** {@code -Dlevee.bench.threadNames=true}: every thread by its name (digits as N), to look closer. */
+  private static final boolean BY_NAME = Boolean.getBoolean("levee.bench.threadNames");
+
   private static String group(String name) {
     if (name.equals("producer")) {
       return "producer";
+    }
+    if (BY_NAME) {
+      return name.replaceAll("[0-9]+", "N").replace(' ', '_');
     }
     if (name.startsWith("levee-")) {
       return name.replaceAll("[0-9]+", "N"); // Levee's threads by job
