@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  * @param throttled items whose request the rate limit held back for a while
  * @param memoryUsedBytes bytes held in the memory tier, including requests in flight
  * @param memoryLimitBytes the memory tier's bound
- * @param journalOpen whether the journal is open (it opens on the dispatcher thread shortly after
- *     the exporter is built; false for good when memory-only)
+ * @param journalOpen whether the journal is open (it opens when first needed, or at start when a
+ *     backlog is on disk; false for good when memory-only)
  * @param breakerState the endpoint's circuit breaker: {@code closed}, {@code open}, {@code
  *     half_open} or {@code disabled}
  * @param breakerOpenings times the breaker has opened

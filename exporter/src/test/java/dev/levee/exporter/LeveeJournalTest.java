@@ -297,34 +297,74 @@ class LeveeJournalTest {
   }
 
   /**
-   * Spans come in bursts: their journal opens in the background at the first data, before memory
-   * could fill, and a stop with nothing pending closes it cleanly and marks it drained, so that the
-   * next start need not open it before data comes.
+   * A backend that keeps up never needs the journal: Chronicle is not loaded for spans either, and
+   * a stop with nothing pending leaves nothing on disk for the next start to open.
    */
   @Test
-  void theSpansJournalOpensAtTheFirstDataAndAStopWithNothingPendingMarksItDrained() throws Exception {
+  void withAHealthyBackendTheSpansJournalIsNeverOpened() throws Exception {
     LeveeSpanExporter exporter = onDemand(receiver.endpoint());
     try {
-      exporter.export(TestData.spans(20, "first-data"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+      for (int i = 0; i < 5; i++) {
+        exporter.export(TestData.spans(20, "healthy-" + i));
+      }
       assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(receiver.spanCount()).isEqualTo(20);
+      assertThat(receiver.spanCount()).isEqualTo(100);
     } finally {
       assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
-    assertThat(exporter.stats().journaled()).isZero();
+    assertThat(exporter.stats().journalOpen()).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+  }
+
+  /**
+   * Memory a quarter full opens the journal before anything fails: here requests hang at a slow
+   * backend while spans keep coming; once it answers, everything is delivered, and a stop with
+   * nothing pending marks the journal drained, so the next start need not open it.
+   */
+  @Test
+  void memoryAQuarterFullOpensTheSpansJournalBeforeAnythingFails() throws Exception {
+    receiver.setLatency(Duration.ofSeconds(3));
+    LeveeSpanExporter exporter =
+        LeveeSpanExporter.builder()
+            .setEndpoint(receiver.endpoint())
+            .setMemoryLimitBytes(16L << 20) // the least that opens the journal on demand
+            .setShutdownTimeout(Duration.ofSeconds(5))
+            .setJournalDirectory(dir.resolve("journal"))
+            .setJournalFsync("none")
+            .build();
+    long offered = 0;
+    try {
+      long quarter = 4L << 20;
+      while (exporter.stats().memoryUsedBytes() < quarter && offered < 1_000_000) {
+        exporter.export(TestData.spans(100, "held-" + offered));
+        offered += 100;
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.stats().journalOpen());
+      assertThat(exporter.stats().retries()).isZero();
+      assertThat(receiver.spanCount()).isZero(); // nothing answered yet
+      receiver.setLatency(Duration.ZERO);
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(offered);
+    } finally {
+      assertThat(exporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    assertThat(exporter.stats().droppedTotal()).isZero();
     assertThat(dir.resolve("journal").resolve("traces").resolve("levee-drained")).exists();
   }
 
-  /** The application stops right after its first data, the journal perhaps still opening: the stop closes it cleanly. */
+  /**
+   * The application stops right after its first data, to a backend that takes it: the stop
+   * delivers it, and neither the journal nor Chronicle is touched.
+   */
   @Test
-  void aStopRightAfterTheFirstDataClosesTheJournalCleanly() throws Exception {
+  void aStopRightAfterTheFirstDataDeliversItWithoutTheJournal() throws Exception {
     LeveeSpanExporter exporter = onDemand(receiver.endpoint());
     exporter.export(TestData.spans(3, "stop-at-once"));
     assertThat(exporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(receiver.spanCount()).isEqualTo(3);
     assertThat(exporter.stats().pending()).isZero();
-    assertThat(dir.resolve("journal").resolve("traces").resolve("levee-drained")).exists();
+    assertThat(exporter.stats().journalOpen()).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
   }
 
   @Test

@@ -41,19 +41,6 @@ public record JournalSetup(
     return openAtStart || mode == JournalMode.WRITE_AHEAD || memoryLimitBytes < SMALL_MEMORY_BYTES;
   }
 
-  /**
-   * Whether the journal opens, in the background, as soon as the first data is accepted: for spans
-   * and log records, which come in bursts. A burst at full speed fills the default memory in under
-   * a second while nothing can be delivered yet (the connection is being set up), and an opening
-   * takes about 0.7 s of a core (measured in {@code SideBySide}'s loopback cell: opened on demand
-   * at a sixty-fourth full, memory was full 0.66 s later, the journal open 0.05 s after that, and
-   * 10,752 spans were dropped). Metric data comes at the export interval, one collection at a time:
-   * its journal opens when first needed.
-   */
-  boolean opensAtFirstData(Signal signal) {
-    return enabled() && signal != Signal.METRICS;
-  }
-
   /** Whether there is a journal to open. */
   public boolean enabled() {
     return mode != JournalMode.OFF && directory != null;

@@ -75,8 +75,6 @@ public final class Pipeline<T> {
   private final RateLimiter limiter;
   private final Dispatcher dispatcher;
   private final DoorState doorState = new DoorState();
-  /** Spans and logs: the journal opens as the first data is accepted (see JournalSetup). */
-  private boolean journalAtFirstData;
   private final Door<T> door;
   private final ThrottledLogger throttled;
   private final Watch watch;
@@ -144,7 +142,6 @@ public final class Pipeline<T> {
             settings.batch().linger().toNanos(),
             this::close);
     doorState.onJournalWanted(body::wantJournal);
-    this.journalAtFirstData = settings.journal().opensAtFirstData(signal);
     dispatcher.setJournalWanted(doorState::wantJournal);
     // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
     watch.registerWhenDue(mxBean, componentName);
@@ -184,9 +181,6 @@ public final class Pipeline<T> {
     @Override
     public void accepted() {
       dispatcher.accepted();
-      if (journalAtFirstData) {
-        doorState.wantJournal(); // a volatile read once it is open
-      }
       wakeDispatcher();
     }
 
