@@ -106,6 +106,11 @@ public final class JournalSideBySide {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(CHRONICLE_FLAGS);
+    // Levee's settings given as system properties go along (-Dotel.exporter.levee.transport=...).
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("otel.") || name.startsWith("levee."))
+        .sorted()
+        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
     command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
     command.add(main.getName());
     command.addAll(List.of(args));

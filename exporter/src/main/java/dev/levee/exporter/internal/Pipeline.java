@@ -366,7 +366,7 @@ public final class Pipeline<T> {
    * or a few seconds after this call (see {@link DeferredMetrics}).
    */
   public void registerMetricsWhenNeeded(MeterProvider meterProvider) {
-    DeferredMetrics deferred = new DeferredMetrics(() -> registerMetrics(meterProvider));
+    DeferredMetrics deferred = new DeferredMetrics(() -> registerMetrics(meterProvider), doorState::closed);
     dispatcher.setRequestObserver(deferred);
     watch.registerMetricsWhenDue(deferred);
   }

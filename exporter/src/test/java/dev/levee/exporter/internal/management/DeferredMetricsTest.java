@@ -26,12 +26,14 @@ class DeferredMetricsTest {
   private final LeveeSpanExporter exporter =
       LeveeSpanExporter.builder().setEndpoint(Ports.closedPortEndpoint()).build();
   private final AtomicInteger registrations = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
   private final DeferredMetrics deferred =
       new DeferredMetrics(
           () -> {
             registrations.incrementAndGet();
             return exporter.registerMetrics(meterProvider);
-          });
+          },
+          stopping::get);
 
   @AfterEach
   void close() {
@@ -92,6 +94,22 @@ class DeferredMetricsTest {
     assertThat(requestsRecorded()).isEqualTo(2);
   }
 
+  /** A short-lived application's only request comes as it stops: nothing is made for it. */
+  @Test
+  void aRequestSettledWhileTheExporterStopsMakesNothingButOneAfterRegistrationIsRecorded() {
+    stopping.set(true);
+    deferred.onRequest(TimeUnit.MILLISECONDS.toNanos(3), "OK", false);
+    assertThat(registrations).hasValue(0);
+    assertThat(reader.collectAllMetrics()).isEmpty();
+
+    stopping.set(false);
+    deferred.onRequest(TimeUnit.MILLISECONDS.toNanos(3), "OK", false);
+    stopping.set(true);
+    deferred.onRequest(TimeUnit.MILLISECONDS.toNanos(4), "OK", false);
+    assertThat(registrations).hasValue(1);
+    assertThat(requestsRecorded()).isEqualTo(2);
+  }
+
   @Test
   void aQuietDispatcherLooksEachSecondUntilTheyAreMadeThenEveryFiveSeconds() {
     Watch watch = watch();
@@ -113,7 +131,8 @@ class DeferredMetricsTest {
             () -> {
               attempts.incrementAndGet();
               throw new IllegalStateException("no meter here");
-            });
+            },
+            () -> false);
     try (LogCapture log = LogCapture.of(DeferredMetrics.class.getName())) {
       assertThat(failing.register()).isNull();
       failing.onRequest(1, "OK", false);
