@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLException;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -50,20 +51,22 @@ public final class OkHttpGrpcSender extends OkHttpSender {
   private static final String USER_AGENT = "levee-exporter";
   private static final MediaType GRPC = MediaType.get("application/grpc");
 
-  private final String url;
+  private final HttpUrl url;
   private final Headers headers;
   private final boolean gzip;
 
   private OkHttpGrpcSender(
       Leases.Lease<OkHttpClient> client, URI endpoint, Signal signal, Headers headers, boolean gzip) {
     super(client, endpoint);
+    // Parsed once: OkHttp's parse canonicalises the host (IDNA mapping, Unicode normalisation).
     this.url =
-        (TransportSettings.isTls(endpoint) ? "https://" : "http://")
-            + endpoint.getHost()
-            + ":"
-            + TransportSettings.port(endpoint)
-            + "/"
-            + Transports.fullMethodName(signal);
+        HttpUrl.get(
+            (TransportSettings.isTls(endpoint) ? "https://" : "http://")
+                + endpoint.getHost()
+                + ":"
+                + TransportSettings.port(endpoint)
+                + "/"
+                + Transports.fullMethodName(signal));
     this.headers = headers;
     this.gzip = gzip;
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -43,13 +44,14 @@ public final class OkHttpHttpSender extends OkHttpSender {
   private static final MediaType PROTOBUF = MediaType.get("application/x-protobuf");
   private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-  private final URI uri;
+  /** Parsed once: OkHttp's parse canonicalises the host (IDNA mapping, Unicode normalisation). */
+  private final HttpUrl url;
   private final Headers headers;
   private final boolean gzip;
 
   private OkHttpHttpSender(Leases.Lease<OkHttpClient> client, URI uri, Headers headers, boolean gzip) {
     super(client, uri);
-    this.uri = uri;
+    this.url = HttpUrl.get(uri.toString());
     this.headers = headers;
     this.gzip = gzip;
   }
@@ -88,7 +90,7 @@ public final class OkHttpHttpSender extends OkHttpSender {
   @Override
   Request request(List<Chunk> chunks, long timeoutNanos) {
     Request.Builder request =
-        new Request.Builder().url(uri.toString()).headers(headers).header("User-Agent", USER_AGENT);
+        new Request.Builder().url(url).headers(headers).header("User-Agent", USER_AGENT);
     if (gzip) {
       request.header("Content-Encoding", "gzip");
     }
@@ -133,6 +135,6 @@ public final class OkHttpHttpSender extends OkHttpSender {
 
   @Override
   public String toString() {
-    return "OkHttpHttpSender{" + uri + (gzip ? ", gzip" : "") + "}";
+    return "OkHttpHttpSender{" + url + (gzip ? ", gzip" : "") + "}";
   }
 }
