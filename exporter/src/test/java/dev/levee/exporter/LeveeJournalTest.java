@@ -317,6 +317,27 @@ class LeveeJournalTest {
   }
 
   /**
+   * A backend that answers some requests with a retryable error is there: those requests wait in
+   * memory for their retry, and the journal stays closed (Chronicle's start would cost the
+   * application more than the wait does).
+   */
+  @Test
+  void retryableAnswersWaitInMemoryWithoutOpeningTheJournal() throws Exception {
+    receiver.failNext(2, io.grpc.Status.UNAVAILABLE, null);
+    LeveeSpanExporter exporter = onDemand(receiver.endpoint());
+    try {
+      exporter.export(TestData.spans(10, "degraded"));
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(10);
+      assertThat(exporter.stats().retries()).isEqualTo(2);
+    } finally {
+      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    assertThat(exporter.stats().journalOpen()).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+  }
+
+  /**
    * Memory a quarter full opens the journal before anything fails: here requests hang at a slow
    * backend while spans keep coming; once it answers, everything is delivered, and a stop with
    * nothing pending marks the journal drained, so the next start need not open it.

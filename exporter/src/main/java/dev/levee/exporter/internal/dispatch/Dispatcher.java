@@ -173,7 +173,7 @@ public final class Dispatcher {
     return paused;
   }
 
-  /** Run when a request fails or every breaker is open (the journal may be needed). */
+  /** Run when a request gets no answer or every breaker is open (the journal may be needed). */
   public void setJournalWanted(Runnable wanted) {
     this.journalWanted = wanted;
   }
@@ -334,7 +334,12 @@ public final class Dispatcher {
       SendOutcome outcome = request.outcome();
       long retryDelay = settlement.settle(request, outcome, clock.nanoTime() - request.startedNanos);
       if (retryDelay >= 0) {
-        journalWanted.run();
+        if (!outcome.answered()) {
+          // No answer: the backend may be gone, and data may have to wait long. A retryable
+          // answer (a degraded or throttling backend) waits in memory for its retry; should such
+          // failures go on, the breaker opening or memory a quarter full opens the journal.
+          journalWanted.run();
+        }
         pacing.failed(clock.nanoTime(), retryDelay);
         if (stopping && request.fromJournal() && !outcome.answered()) {
           journal.stopDraining(); // no answer: the backlog waits for a next run
