@@ -291,9 +291,25 @@ class LeveeJournalTest {
     } finally {
       assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
-    // Nothing needed it: Chronicle wrote nothing (its files appear when a journal opens).
-    assertThat(exporter.stats().journalOpen()).isFalse();
-    assertThat(hasJournalFiles(dir.resolve("journal").resolve("metrics"))).isFalse();
+    assertTheJournalWasNeverOpened(exporter.stats().journalOpen(), "metrics");
+  }
+
+  /** Nothing needed it: Chronicle wrote nothing (its files appear when a journal opens). */
+  private void assertTheJournalWasNeverOpened(boolean journalOpen, String signalDirectory) throws IOException {
+    assertThat(journalOpen).isFalse();
+    assertThat(hasJournalFiles(dir.resolve("journal").resolve(signalDirectory))).isFalse();
+  }
+
+  /** Exports the spans, flushes, checks the receiver has them all, and stops. */
+  private void deliverAndStop(LeveeSpanExporter exporter, java.util.List<io.opentelemetry.sdk.trace.data.SpanData> spans)
+      throws Exception {
+    try {
+      exporter.export(spans);
+      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(receiver.spanCount()).isEqualTo(spans.size());
+    } finally {
+      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
   }
 
   /**
@@ -303,17 +319,8 @@ class LeveeJournalTest {
   @Test
   void withAHealthyBackendTheSpansJournalIsNeverOpened() throws Exception {
     LeveeSpanExporter exporter = onDemand(receiver.endpoint());
-    try {
-      for (int i = 0; i < 5; i++) {
-        exporter.export(TestData.spans(20, "healthy-" + i));
-      }
-      assertThat(exporter.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(receiver.spanCount()).isEqualTo(100);
-    } finally {
-      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-    }
-    assertThat(exporter.stats().journalOpen()).isFalse();
-    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+    deliverAndStop(exporter, TestData.spans(100, "healthy"));
+    assertTheJournalWasNeverOpened(exporter.stats().journalOpen(), "traces");
   }
 
   /**
@@ -325,16 +332,9 @@ class LeveeJournalTest {
   void retryableAnswersWaitInMemoryWithoutOpeningTheJournal() throws Exception {
     receiver.failNext(2, io.grpc.Status.UNAVAILABLE, null);
     LeveeSpanExporter exporter = onDemand(receiver.endpoint());
-    try {
-      exporter.export(TestData.spans(10, "degraded"));
-      assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
-      assertThat(receiver.spanCount()).isEqualTo(10);
-      assertThat(exporter.stats().retries()).isEqualTo(2);
-    } finally {
-      assertThat(exporter.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-    }
-    assertThat(exporter.stats().journalOpen()).isFalse();
-    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+    deliverAndStop(exporter, TestData.spans(10, "degraded"));
+    assertThat(exporter.stats().retries()).isEqualTo(2);
+    assertTheJournalWasNeverOpened(exporter.stats().journalOpen(), "traces");
   }
 
   /**
@@ -384,8 +384,7 @@ class LeveeJournalTest {
     assertThat(exporter.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(receiver.spanCount()).isEqualTo(3);
     assertThat(exporter.stats().pending()).isZero();
-    assertThat(exporter.stats().journalOpen()).isFalse();
-    assertThat(hasJournalFiles(dir.resolve("journal").resolve("traces"))).isFalse();
+    assertTheJournalWasNeverOpened(exporter.stats().journalOpen(), "traces");
   }
 
   @Test
