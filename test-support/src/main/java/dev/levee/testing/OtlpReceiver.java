@@ -87,12 +87,18 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Set<String> spanIds = ConcurrentHashMap.newKeySet();
 
   private final List<Metadata> headers = new CopyOnWriteArrayList<>();
+  /** The client addresses (address and port: one per connection) gRPC calls came from. */
+  private final Set<String> grpcClients = ConcurrentHashMap.newKeySet();
   private final ServerInterceptor recordHeaders =
       new ServerInterceptor() {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata metadata, ServerCallHandler<Q, R> next) {
           headers.add(metadata);
+          java.net.SocketAddress client = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+          if (client != null) {
+            grpcClients.add(client.toString());
+          }
           return next.startCall(call, metadata);
         }
       };
@@ -349,6 +355,11 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     return Optional.ofNullable(
         headers.get(headers.size() - 1).get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+  }
+
+  /** How many connections gRPC calls came over (distinct client address and port). */
+  public int grpcConnectionCount() {
+    return grpcClients.size();
   }
 
   /** Export requests received, all signals together. */

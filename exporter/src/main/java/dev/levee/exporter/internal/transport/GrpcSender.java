@@ -7,26 +7,19 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,39 +29,32 @@ import javax.net.ssl.SSLException;
  * Sends OTLP requests with grpc-java as raw bytes: the chunks' payloads are streamed end to end as
  * the request body, never decoded or copied into one array.
  *
- * <p>The channel owns its event loop and offload threads (named {@code levee-<signal>-grpc-*}), so
- * {@link #close} releases every thread it started instead of leaving grpc-java's shared pools
- * behind in the host.
+ * <p>Senders to one endpoint with the same settings share a channel ({@link GrpcChannels}), which
+ * owns its event loop and offload threads ({@code levee-grpc-*}) instead of leaving grpc-java's
+ * shared pools behind in the host; {@link #close} cancels this sender's own calls and the last
+ * sender to close shuts the channel down.
  *
  * <p>Internal, may change. {@link #send} is called by one dispatcher thread.
  */
 public final class GrpcSender implements Sender {
-  private static final String USER_AGENT = "levee-exporter";
-
-  static {
-    NettyDefaults.apply();
-  }
-
-  private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-
+  private final Leases.Lease<GrpcChannels.Channel> lease;
   private final ManagedChannel channel;
-  private final NioEventLoopGroup eventLoop;
   private final ThreadPoolExecutor offload;
   private final MethodDescriptor<List<Chunk>, byte[]> method;
   private final CallOptions callOptions;
   private final String target;
+  /** This sender's calls under way (the channel may be shared): cancelled when it closes. */
+  private final Set<ClientCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private GrpcSender(
-      ManagedChannel channel,
-      NioEventLoopGroup eventLoop,
-      ThreadPoolExecutor offload,
+      Leases.Lease<GrpcChannels.Channel> lease,
       MethodDescriptor<List<Chunk>, byte[]> method,
       CallOptions callOptions,
       String target) {
-    this.channel = channel;
-    this.eventLoop = eventLoop;
-    this.offload = offload;
+    this.lease = lease;
+    this.channel = lease.get().channel();
+    this.offload = lease.get().offload();
     this.method = method;
     this.callOptions = callOptions;
     this.target = target;
@@ -97,12 +83,14 @@ public final class GrpcSender implements Sender {
     }
   }
 
-  /** Builds a sender to {@code endpoint}; the channel connects lazily, on the first request. */
+  /**
+   * Builds a sender to {@code endpoint}, on the channel it shares with the other senders to the
+   * same endpoint with the same settings (see {@link GrpcChannels}); the channel connects lazily, on
+   * the first request.
+   */
   public static GrpcSender create(Signal signal, TransportSettings settings, java.net.URI endpoint)
       throws SSLException {
-    // One endpoint with round_robin: a fleet behind one name (a headless service, say). gRPC
-    // resolves every address of the name and spreads requests over them, re-resolving as the
-    // fleet changes. Several endpoints: Levee itself spreads requests (see Endpoints).
+    // One endpoint with round_robin: a fleet behind one name (see GrpcChannels).
     boolean fleet =
         settings.mode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
     return create(
@@ -118,70 +106,31 @@ public final class GrpcSender implements Sender {
       TransportSettings tls)
       throws SSLException {
     LoggingFacade.start(); // Netty logs through SLF4J; the breaker may be starting it too
-    String prefix = "levee-" + signal.lowerName() + "-grpc";
-    NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, DaemonThreads.named(prefix + "-io"));
-    ThreadPoolExecutor offload =
-        new ThreadPoolExecutor(
-            0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named(prefix + "-offload"));
-    try {
-      NettyChannelBuilder builder =
-          (fleet
-                  ? NettyChannelBuilder.forTarget(
-                          "dns:///" + endpoint.getHost() + ":" + TransportSettings.port(endpoint))
-                      .defaultLoadBalancingPolicy("round_robin")
-                  : NettyChannelBuilder.forAddress(endpoint.getHost(), TransportSettings.port(endpoint)))
-              .eventLoopGroup(eventLoop)
-              .channelType(NioSocketChannel.class)
-              .directExecutor()
-              .offloadExecutor(offload)
-              .userAgent(USER_AGENT)
-              .maxInboundMessageSize(MAX_RESPONSE_BYTES);
-      if (TransportSettings.isTls(endpoint)) {
-        builder.sslContext(sslContext(tls));
-      } else {
-        builder.usePlaintext();
-      }
-      if (!headers.isEmpty()) {
-        Metadata metadata = new Metadata();
-        headers.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-        builder.intercept(MetadataUtils.newAttachHeadersInterceptor(metadata));
-      }
-      CallOptions options = CallOptions.DEFAULT;
-      if (compression == Compression.GZIP) {
-        options = options.withCompression("gzip");
-      }
-      MethodDescriptor<List<Chunk>, byte[]> method =
-          MethodDescriptor.<List<Chunk>, byte[]>newBuilder()
-              .setType(MethodDescriptor.MethodType.UNARY)
-              .setFullMethodName(fullMethodName(signal))
-              .setRequestMarshaller(new ChunksMarshaller())
-              .setResponseMarshaller(new BytesMarshaller())
-              .build();
-      return new GrpcSender(
-          builder.build(), eventLoop, offload, method, options, TransportSettings.authority(endpoint));
-    } catch (SSLException | RuntimeException e) {
-      eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      offload.shutdownNow();
-      throw e;
+    Leases.Lease<GrpcChannels.Channel> lease = GrpcChannels.acquire(endpoint, fleet, headers, tls);
+    CallOptions options = CallOptions.DEFAULT;
+    if (compression == Compression.GZIP) {
+      options = options.withCompression("gzip");
     }
+    MethodDescriptor<List<Chunk>, byte[]> method =
+        MethodDescriptor.<List<Chunk>, byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(fullMethodName(signal))
+            .setRequestMarshaller(new ChunksMarshaller())
+            .setResponseMarshaller(new BytesMarshaller())
+            .build();
+    return new GrpcSender(lease, method, options, TransportSettings.authority(endpoint));
   }
 
-  private static SslContext sslContext(TransportSettings settings) throws SSLException {
-    SslContextBuilder ssl = GrpcSslContexts.forClient();
-    if (settings.trustedCertificatesPem() != null) {
-      ssl.trustManager(new ByteArrayInputStream(settings.trustedCertificatesPem()));
-    }
-    if (settings.clientKeyPem() != null && settings.clientCertificatePem() != null) {
-      ssl.keyManager(
-          new ByteArrayInputStream(settings.clientCertificatePem()),
-          new ByteArrayInputStream(settings.clientKeyPem()));
-    }
-    return ssl.build();
+  /** Whether this sender and {@code other} send on one channel, for tests. */
+  boolean sharesChannelWith(GrpcSender other) {
+    return channel == other.channel;
   }
-
 
   @Override
   public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
+    if (closed.get()) {
+      return SendOutcome.retryable("CANCELLED", "the sender is closed");
+    }
     try {
       reconnectNowIfFailing();
       byte[] response =
@@ -202,6 +151,10 @@ public final class GrpcSender implements Sender {
   @Override
   public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
     CompletableFuture<SendOutcome> outcome = new CompletableFuture<>();
+    if (closed.get()) {
+      outcome.complete(SendOutcome.retryable("CLOSED", "the sender is closed"));
+      return outcome;
+    }
     long deadline = System.nanoTime() + Math.max(1, timeoutNanos);
     afterReconnectAttempt(
         Math.min(RECONNECT_WAIT_NANOS, timeoutNanos),
@@ -214,6 +167,11 @@ public final class GrpcSender implements Sender {
       ClientCall<List<Chunk>, byte[]> call =
           channel.newCall(
               method, callOptions.withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS));
+      calls.add(call);
+      outcome.whenComplete((result, failure) -> calls.remove(call));
+      if (closed.get()) { // closed while this call was being made: close() may have missed it
+        call.cancel("the sender is closed", null);
+      }
       ClientCalls.asyncUnaryCall(
           call,
           chunks,
@@ -311,18 +269,8 @@ public final class GrpcSender implements Sender {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + timeoutNanos;
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      eventLoop
-          .shutdownGracefully(0, 0, TimeUnit.MILLISECONDS)
-          .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      offload.shutdownNow();
-    }
+    calls.forEach(call -> call.cancel("the sender is closed", null));
+    lease.release(timeoutNanos); // the last sender on the channel shuts it down
   }
 
   /** Streams the chunks end to end; protobuf merges concatenated messages into one request. */

@@ -138,6 +138,85 @@ class GrpcSenderTest {
   }
 
   @Test
+  void theSignalsShareOneChannelAndConnectionAndAClosingOneCancelsOnlyItsOwnCalls() throws Exception {
+    long tenSeconds = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      int openBefore = GrpcChannels.open();
+      java.net.URI endpoint = java.net.URI.create(receiver.endpoint());
+      GrpcSender spans = GrpcSender.createPlaintext(Signal.SPANS, endpoint);
+      GrpcSender logs = GrpcSender.createPlaintext(Signal.LOGS, endpoint);
+      List<Chunk> records = List.of(ChunkEncoder.logs().encode(TestData.logs(3), 3, 0));
+      List<Chunk> twoSpans = List.of(ChunkEncoder.spans().encode(TestData.spans(2, "s"), 2, 0));
+      try {
+        assertThat(spans.sharesChannelWith(logs)).isTrue();
+        assertThat(GrpcChannels.open()).isEqualTo(openBefore + 1);
+        assertThat(spans.send(twoSpans, tenSeconds).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(logs.send(records, tenSeconds).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(receiver.grpcConnectionCount()).isEqualTo(1); // both signals' calls on one connection
+
+        // Both under way at the backend; the spans' sender closes: its call ends, the logs' goes on.
+        receiver.setLatency(java.time.Duration.ofSeconds(1));
+        java.util.concurrent.CompletableFuture<SendOutcome> spansUnderWay = spans.sendAsync(twoSpans, tenSeconds);
+        java.util.concurrent.CompletableFuture<SendOutcome> logsUnderWay = logs.sendAsync(records, tenSeconds);
+        spans.close(tenSeconds);
+        assertThat(spansUnderWay.get(5, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo("CANCELLED");
+        assertThat(logsUnderWay).isNotDone();
+        assertThat(logsUnderWay.get(5, java.util.concurrent.TimeUnit.SECONDS).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(receiver.logRecordCount()).isEqualTo(6);
+        long requests = receiver.requestCount();
+        assertThat(spans.send(twoSpans, tenSeconds).status()).isEqualTo("CANCELLED"); // closed: sends nothing
+        assertThat(spans.sendAsync(twoSpans, tenSeconds).get(5, java.util.concurrent.TimeUnit.SECONDS).status())
+            .isEqualTo("CLOSED");
+        assertThat(receiver.requestCount()).isEqualTo(requests);
+        assertThat(GrpcChannels.open()).isEqualTo(openBefore + 1);
+      } finally {
+        spans.close(0);
+        logs.close(tenSeconds);
+      }
+      assertThat(GrpcChannels.open()).isEqualTo(openBefore);
+      assertThat(
+              Thread.getAllStackTraces().keySet().stream()
+                  .filter(Thread::isAlive)
+                  .map(Thread::getName)
+                  .filter(name -> name.startsWith("levee-grpc-io")))
+          .as("the last sender to close shuts the channel's event loop down")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void sendersWithOtherHeadersOrEndpointsGetChannelsOfTheirOwn() throws Exception {
+    try (OtlpReceiver first = OtlpReceiver.start();
+        OtlpReceiver second = OtlpReceiver.start()) {
+      GrpcSender a = GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create(first.endpoint()));
+      GrpcSender b = GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create(second.endpoint()));
+      try {
+        assertThat(a.sharesChannelWith(b)).isFalse();
+        List<Chunk> oneSpan = List.of(ChunkEncoder.spans().encode(TestData.spans(1, "x"), 1, 0));
+        long tenSeconds = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        assertThat(a.send(oneSpan, tenSeconds).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(b.send(oneSpan, tenSeconds).kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+        assertThat(first.spanCount()).isEqualTo(1);
+        assertThat(second.spanCount()).isEqualTo(1);
+
+        // Headers go on the channel (an interceptor), so other headers are another channel.
+        java.net.URI endpoint = java.net.URI.create(first.endpoint());
+        Leases.Lease<GrpcChannels.Channel> tenantA = GrpcChannels.acquire(endpoint, false, java.util.Map.of("x-tenant", "a"), null);
+        Leases.Lease<GrpcChannels.Channel> tenantB = GrpcChannels.acquire(endpoint, false, java.util.Map.of("x-tenant", "b"), null);
+        Leases.Lease<GrpcChannels.Channel> tenantAAgain = GrpcChannels.acquire(endpoint, false, java.util.Map.of("x-tenant", "a"), null);
+        assertThat(tenantA.get().channel()).isNotSameAs(tenantB.get().channel());
+        assertThat(tenantAAgain.get().channel()).isSameAs(tenantA.get().channel());
+        tenantA.release(0);
+        tenantB.release(0);
+        tenantAAgain.release(0);
+      } finally {
+        a.close(0);
+        b.close(0);
+      }
+    }
+  }
+
+  @Test
   void plaintextSenderRefusesATlsEndpoint() {
     assertThatThrownBy(
             () -> GrpcSender.createPlaintext(Signal.SPANS, java.net.URI.create("https://collector:4317")))
