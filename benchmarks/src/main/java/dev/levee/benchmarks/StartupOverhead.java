@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * agent's own OTLP exporters, and with Levee, both over the protocol given (default {@code
  * http/protobuf}, the agent's); and the agent's SDK build alone, from the JVM's class-load log,
  * which is where the exporters' providers run and varies far less than the whole start. Runs are
- * interleaved; medians are reported.
+ * interleaved; medians are reported, and the medians of the run-by-run differences.
  *
  * <p>Run from the repository root after {@code mvn -DskipTests package}:
  * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf]}
@@ -128,6 +128,17 @@ public final class StartupOverhead {
               + " levee_vs_otlp_cpu_to_main_ms="
               + (median(cpuToMain.get("agent + Levee")) - median(cpuToMain.get(otlp)))
               + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
+      // Runs are interleaved, so run i of each setup met the same machine: the median of the
+      // differences run by run is steadier than the difference of medians when the machine drifts.
+      System.out.println(
+          "paired, median of run-by-run differences: levee_vs_otlp_to_main_ms="
+              + pairedMedian(toMain.get("agent + Levee"), toMain.get(otlp))
+              + " levee_vs_otlp_sdk_build_ms="
+              + pairedMedian(sdkBuild.get("agent + Levee"), sdkBuild.get(otlp))
+              + " levee_vs_otlp_cpu_to_main_ms="
+              + pairedMedian(cpuToMain.get("agent + Levee"), cpuToMain.get(otlp))
+              + " levee_vs_otlp_ms="
+              + pairedMedian(millis.get("agent + Levee"), millis.get(otlp)));
     }
     firstRequest(runs, protocol, agent, extension, examples);
   }
@@ -212,6 +223,15 @@ public final class StartupOverhead {
           median(entry.getValue()),
           entry.getValue());
     }
+  }
+
+  /** The median of {@code a[i] - b[i]}. */
+  static long pairedMedian(List<Long> a, List<Long> b) {
+    List<Long> differences = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      differences.add(a.get(i) - b.get(i));
+    }
+    return median(differences);
   }
 
   private static long median(List<Long> values) {

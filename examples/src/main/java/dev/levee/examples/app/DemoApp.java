@@ -43,6 +43,9 @@ public final class DemoApp {
             : -1_000_000;
     System.out.println(
         "demo app: main started at JVM uptime " + uptime + " ms, process CPU " + cpuNanos / 1_000_000 + " ms");
+    if (Boolean.getBoolean("levee.demo.threadCpu")) {
+      printThreadCpu(); // where the start-up's CPU went, thread by thread
+    }
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     long lingerMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
     Tracer tracer = GlobalOpenTelemetry.getTracer("levee-demo");
@@ -91,5 +94,20 @@ public final class DemoApp {
       Thread.sleep(lingerMillis);
     }
     System.out.println("demo app: done, " + iterations + " iterations");
+  }
+
+  /** Each live thread's CPU so far, most first, grouped by name with digits as N. */
+  private static void printThreadCpu() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        byName.merge(info.getThreadName().replaceAll("\\d+", "N"), Math.max(0, cpu), Long::sum);
+      }
+    }
+    byName.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> System.out.println("demo app: thread CPU " + e.getValue() / 1_000_000 + " ms " + e.getKey()));
   }
 }
