@@ -124,7 +124,13 @@ public final class Pipeline<T> {
             nanos -> LockSupport.parkNanos(this, Math.min(nanos, BLOCK_WAIT_SLICE_NANOS)),
             throttled);
     this.watch =
-        new Watch(signal, this::stats, endpoints::targets, fanoutMember() ? endpoints.targets() : null, throttled);
+        new Watch(
+            signal,
+            this::stats,
+            endpoints::targets,
+            fanoutMember() ? endpoints.targets() : null,
+            settings.journal().enabled(),
+            throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
     this.body =

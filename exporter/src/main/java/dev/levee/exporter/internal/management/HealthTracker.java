@@ -20,12 +20,20 @@ public final class HealthTracker {
   static final double FULL = 0.8;
 
   private final String noun;
+  /** Whether the exporter has a journal ({@code journal.mode} other than {@code off}). */
+  private final boolean journalOn;
   private LeveeStats previous;
   private long previousNanos;
   private LeveeHealth last = new LeveeHealth(LeveeHealth.State.OK, List.of(), List.of());
 
-  public HealthTracker(String itemNoun) {
+  /**
+   * @param itemNoun what the signal's items are called ({@code spans})
+   * @param journalOn whether the exporter has a journal: advice to turn it on is given only
+   *     without one
+   */
+  public HealthTracker(String itemNoun, boolean journalOn) {
     this.noun = itemNoun;
+    this.journalOn = journalOn;
   }
 
   /** The health now, given the counters now and the time ({@code System.nanoTime} scale). */
@@ -64,7 +72,7 @@ public final class HealthTracker {
         long dropped = now.dropped(reason) - before.dropped(reason);
         if (dropped > 0) {
           failing.add(String.format(Locale.ROOT, "dropping %s %s/s (%s)", rate(dropped / seconds), noun, reason.label()));
-          String remedy = remedy(reason);
+          String remedy = remedy(reason, before.journalOpen());
           if (remedy != null) {
             advice.add(remedy);
           }
@@ -125,15 +133,30 @@ public final class HealthTracker {
     return new LeveeHealth(state, reasons, advice.stream().distinct().toList());
   }
 
-  private static String remedy(DropReason reason) {
+  /**
+   * What would have kept what {@code reason} dropped. {@code journalWasOpen}: the journal was open
+   * at the start of the interval (a journal opened when first needed may still have been opening
+   * when memory filled, as in a burst at full speed in the first second).
+   */
+  private String remedy(DropReason reason, boolean journalWasOpen) {
     return switch (reason) {
-      case MEMORY_FULL -> "raise memory.limit, or turn the journal on (journal.mode=overflow)";
+      case MEMORY_FULL ->
+          !journalOn
+              ? "raise memory.limit, or turn the journal on (journal.mode=overflow)"
+              : journalWasOpen
+                  ? "raise memory.limit, or check the backend"
+                  : "raise memory.limit, or open the journal at start (journal.open=at_start): memory filled"
+                      + " while it was still opening";
       case JOURNAL_FULL -> "raise journal.limit, or check the backend";
       case EXPIRED -> "raise journal.max.age, or check the backend";
       case RATE_LIMITED -> "raise rate.limit.items or rate.limit.bytes, or use rate.limit.policy=spill";
-      case SHUTDOWN -> "raise shutdown.timeout, or turn the journal on";
-      case RETRIES_EXHAUSTED -> "raise retry.max.elapsed, or turn the journal on";
-      case DOWNSAMPLED -> "raise memory.limit, or turn the journal on, to keep everything";
+      case SHUTDOWN -> journalOn ? "raise shutdown.timeout" : "raise shutdown.timeout, or turn the journal on";
+      case RETRIES_EXHAUSTED ->
+          journalOn ? "raise retry.max.elapsed" : "raise retry.max.elapsed, or turn the journal on";
+      case DOWNSAMPLED ->
+          journalOn
+              ? "raise memory.limit to keep everything"
+              : "raise memory.limit, or turn the journal on, to keep everything";
       case ENCODING_FAILED -> "report it: Levee could not encode what the SDK gave it";
       case REJECTED, SUPERSEDED -> null;
     };

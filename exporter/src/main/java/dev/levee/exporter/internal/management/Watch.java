@@ -68,17 +68,19 @@ public final class Watch {
   /**
    * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
    *     (named in drop logs); else null
+   * @param journalOn whether the exporter has a journal (health advice depends on it)
    */
   public Watch(
       Signal signal,
       Supplier<LeveeStats> stats,
       Supplier<String> targets,
       String fanoutTarget,
+      boolean journalOn,
       ThrottledLogger throttled) {
     this.signal = signal;
     this.stats = stats;
     this.targets = targets;
-    this.health = new HealthTracker(signal.itemNoun());
+    this.health = new HealthTracker(signal.itemNoun(), journalOn);
     this.fanoutTarget = fanoutTarget;
     this.throttled = throttled;
   }

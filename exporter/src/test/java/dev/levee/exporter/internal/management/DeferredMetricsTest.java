@@ -47,6 +47,7 @@ class DeferredMetricsTest {
         exporter::stats,
         () -> "test",
         null,
+        false,
         new ThrottledLogger(Logger.getLogger("test"), TestClock.create(), SECOND));
   }
 

@@ -14,7 +14,7 @@ class HealthTrackerTest {
   private static final long SECOND = 1_000_000_000L;
   private static final long GIB = 1L << 30;
 
-  private final HealthTracker tracker = new HealthTracker("spans");
+  private final HealthTracker tracker = new HealthTracker("spans", false);
 
   /** Counters with the given values; everything else healthy. */
   private static LeveeStats stats(
@@ -68,7 +68,7 @@ class HealthTrackerTest {
 
   @Test
   void forMetricDataTheAdviceIsCompaction() {
-    HealthTracker metrics = new HealthTracker("metric data points");
+    HealthTracker metrics = new HealthTracker("metric data points", false);
     metrics.evaluate(asMetrics(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
     LeveeHealth health =
         metrics.evaluate(
@@ -122,6 +122,53 @@ class HealthTrackerTest {
     assertThat(health.reasons()).contains("requests failing and retried (1.5/s)");
     assertThat(health.advice()).contains("raise memory.limit, or turn the journal on (journal.mode=overflow)");
     assertThat(health.describe()).startsWith("FAILING: dropping 250 spans/s (memory_full)");
+  }
+
+  @Test
+  void withAJournalTheAdviceNeverSaysToTurnItOn() {
+    HealthTracker journaled = new HealthTracker("spans", true);
+    // The journal opens when first needed: memory filled while it was still opening.
+    journaled.evaluate(journalClosed(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
+    Map<DropReason, Long> dropped = none();
+    dropped.put(DropReason.MEMORY_FULL, 500L);
+    dropped.put(DropReason.SHUTDOWN, 10L);
+    LeveeHealth opening = journaled.evaluate(stats(1000, 500, 0, dropped, 0, 0, "closed"), 2 * SECOND);
+    assertThat(opening.state()).isEqualTo(LeveeHealth.State.FAILING);
+    assertThat(opening.advice())
+        .contains(
+            "raise memory.limit, or open the journal at start (journal.open=at_start): memory filled while it"
+                + " was still opening",
+            "raise shutdown.timeout")
+        .noneMatch(advice -> advice.contains("turn the journal on"));
+
+    // Open all along, and memory still full: the journal is not what is missing.
+    dropped.put(DropReason.MEMORY_FULL, 900L);
+    LeveeHealth open = journaled.evaluate(stats(2000, 1000, 0, dropped, 0, 0, "closed"), 4 * SECOND);
+    assertThat(open.advice())
+        .contains("raise memory.limit, or check the backend")
+        .noneMatch(advice -> advice.contains("turn the journal on") || advice.contains("journal.open"));
+  }
+
+  private static LeveeStats journalClosed(LeveeStats s) {
+    return new LeveeStats(
+        s.signal(),
+        s.offered(),
+        s.recovered(),
+        s.delivered(),
+        s.dropped(),
+        s.pending(),
+        s.journaled(),
+        s.retries(),
+        s.throttled(),
+        s.memoryUsedBytes(),
+        s.memoryLimitBytes(),
+        false,
+        s.breakerState(),
+        s.breakerOpenings(),
+        s.batchBytes(),
+        s.concurrency(),
+        s.journalBytes(),
+        s.journalLimitBytes());
   }
 
   @Test
