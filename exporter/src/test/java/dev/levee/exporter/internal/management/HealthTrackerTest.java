@@ -81,8 +81,13 @@ class HealthTrackerTest {
   }
 
   private static LeveeStats asMetrics(LeveeStats s) {
+    return copy(s, Signal.METRICS, s.journalOpen());
+  }
+
+  /** {@code s} for another signal, or with the journal open or not. */
+  private static LeveeStats copy(LeveeStats s, Signal signal, boolean journalOpen) {
     return new LeveeStats(
-        Signal.METRICS,
+        signal,
         s.offered(),
         s.recovered(),
         s.delivered(),
@@ -93,7 +98,7 @@ class HealthTrackerTest {
         s.throttled(),
         s.memoryUsedBytes(),
         s.memoryLimitBytes(),
-        s.journalOpen(),
+        journalOpen,
         s.breakerState(),
         s.breakerOpenings(),
         s.batchBytes(),
@@ -150,25 +155,7 @@ class HealthTrackerTest {
   }
 
   private static LeveeStats journalClosed(LeveeStats s) {
-    return new LeveeStats(
-        s.signal(),
-        s.offered(),
-        s.recovered(),
-        s.delivered(),
-        s.dropped(),
-        s.pending(),
-        s.journaled(),
-        s.retries(),
-        s.throttled(),
-        s.memoryUsedBytes(),
-        s.memoryLimitBytes(),
-        false,
-        s.breakerState(),
-        s.breakerOpenings(),
-        s.batchBytes(),
-        s.concurrency(),
-        s.journalBytes(),
-        s.journalLimitBytes());
+    return copy(s, s.signal(), false);
   }
 
   @Test
