@@ -7,7 +7,6 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.LeveeHealth;
 import dev.levee.exporter.LeveeMetrics;
 import dev.levee.exporter.LeveeStats;
-import dev.levee.exporter.internal.admission.Delivery;
 import dev.levee.exporter.internal.admission.Door;
 import dev.levee.exporter.internal.admission.DoorState;
 import dev.levee.exporter.internal.admission.OverflowPolicy;
@@ -119,7 +118,7 @@ public final class Pipeline<T> {
             doorState,
             stats,
             limiter,
-            new DispatcherDelivery(),
+            new DispatcherDelivery(dispatcher, endpoints, this::wakeDispatcher),
             clock,
             nanos -> LockSupport.parkNanos(this, Math.min(nanos, BLOCK_WAIT_SLICE_NANOS)),
             throttled);
@@ -180,35 +179,6 @@ public final class Pipeline<T> {
         settings.transport().timeout().toNanos(),
         () -> exportsInProgress.get() > 0,
         this::wakeDispatcher);
-  }
-
-  /** The door's view of delivery: the dispatcher, woken on this pipeline's thread. */
-  private final class DispatcherDelivery implements Delivery {
-    @Override
-    public void accepted() {
-      dispatcher.accepted();
-      wakeDispatcher();
-    }
-
-    @Override
-    public void evicted() {
-      dispatcher.evicted();
-    }
-
-    @Override
-    public void wake() {
-      wakeDispatcher();
-    }
-
-    @Override
-    public boolean behind() {
-      return endpoints.state() == Breaker.State.OPEN;
-    }
-
-    @Override
-    public String targets() {
-      return endpoints.targets();
-    }
   }
 
   public Signal signal() {
