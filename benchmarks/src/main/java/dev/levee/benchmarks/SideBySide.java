@@ -49,20 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *     [--disk-buffering CLASSPATH] [--protocol grpc|http/protobuf]
  * </pre>
  *
- * quick: about 2 minutes, one run per cell; full: about 10 minutes, the steady scenarios twice and
- * a 60 s outage.
+ * quick: about 2 minutes, one run per cell; full: about 30 minutes, each system running 5 s before
+ * its window, the steady scenarios twice and a 60 s outage.
  */
 public final class SideBySide {
   private SideBySide() {}
-
-  /** The markers of the section a run over {@code protocol} writes (one section per protocol). */
-  static String start(String protocol) {
-    return protocol.equals("grpc") ? "<!-- levee:side-by-side:start -->" : "<!-- levee:side-by-side-http:start -->";
-  }
-
-  static String end(String protocol) {
-    return protocol.equals("grpc") ? "<!-- levee:side-by-side:end -->" : "<!-- levee:side-by-side-http:end -->";
-  }
 
   /** The degraded backend's faults: a backend up and serving 70% of calls, as behind a busy load balancer. */
   static final String DEGRADED_FAULTS = "UNAVAILABLE:20%,RESOURCE_EXHAUSTED:10%:200ms";
@@ -86,6 +77,7 @@ public final class SideBySide {
       long kept,
       double cpuMicrosPerSpan,
       double cpuMicrosPerDeliveredSpan,
+      double cpuMicrosPerDeliveredSpanBacklogIncluded,
       double heapPeakMiB,
       Map<String, Long> leveeDrops,
       double callerMicrosPerSpan,
@@ -103,7 +95,7 @@ public final class SideBySide {
     }
   }
 
-  private static final String LEVEE_TRANSPORT = "otel.exporter.levee.transport";
+  static final String LEVEE_TRANSPORT = "otel.exporter.levee.transport";
 
   public static void main(String[] args) throws Exception {
     if (JournalSideBySide.relaunchWithChronicleFlags(SideBySide.class, args)) {
@@ -121,17 +113,22 @@ public final class SideBySide {
     boolean full = options.getOrDefault("mode", "quick").equals("full");
     Path out = Path.of(options.getOrDefault("out", "BENCHMARKS.md"));
     int steady = full ? 8 : 3;
+    // Seconds from a system's start to its window: in full mode long enough for a steady state
+    // (the first requests answered and retried, a slow backend's first answers back, memory and
+    // the journal at their working level, the adaptive batching settled; a burst cycle is 4 s), so
+    // that the window measures the system at work rather than its start.
+    int settle = full ? 5 : 1;
     int repeats = full ? 2 : 1;
     int outage = full ? 60 : 5;
     List<Scenario> allScenarios =
         List.of(
-            new Scenario("loopback", "receiver at loopback speed, 100k spans/s offered", 100_000, List.of(), 1, steady, repeats, 0),
+            new Scenario("loopback", "receiver at loopback speed, 100k spans/s offered", 100_000, List.of(), settle, steady, repeats, 0),
             new Scenario(
                 "latency_20ms",
                 "receiver answers 20 ms late, 100k spans/s offered",
                 100_000,
                 List.of("--latency", "20ms"),
-                1,
+                settle,
                 steady,
                 repeats,
                 0),
@@ -153,7 +150,7 @@ public final class SideBySide {
                 "receiver answers 20 ms late, fails 20% of calls UNAVAILABLE and throttles 10% (RESOURCE_EXHAUSTED, RetryInfo 200 ms), 2k spans/s offered",
                 2_000,
                 List.of("--latency", "20ms", "--faults", DEGRADED_FAULTS),
-                1,
+                settle,
                 steady,
                 repeats,
                 0),
@@ -162,7 +159,7 @@ public final class SideBySide {
                 "the degraded receiver, 2k spans/s with a 1 s burst at 50k spans/s every 4 s",
                 2_000,
                 List.of("--latency", "20ms", "--faults", DEGRADED_FAULTS),
-                1,
+                settle,
                 full ? 12 : 4,
                 repeats,
                 50_000),
@@ -171,7 +168,7 @@ public final class SideBySide {
                 "receiver answers 2 s late, 2k spans/s offered",
                 2_000,
                 List.of("--latency", "2s"),
-                1,
+                settle,
                 full ? 12 : 8,
                 repeats,
                 0),
@@ -180,7 +177,7 @@ public final class SideBySide {
                 "10k spans/s with a 1 s burst at 100k spans/s every 4 s",
                 10_000,
                 List.of(),
-                1,
+                settle,
                 full ? 12 : 4,
                 repeats,
                 100_000));
@@ -200,12 +197,17 @@ public final class SideBySide {
     // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
     List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
     List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
-    // --warmup N: seconds between a system's start and its window, for every scenario (default 1).
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "1"));
+    // --warmup N: seconds between a system's start and its window, for every scenario but the
+    // outage (whose timeline starts with the system); otherwise each scenario's own.
+    String warmup = options.get("warmup");
     List<Scenario> scenarios =
         allScenarios.stream()
             .filter(s -> onlyScenarios.equals(List.of("")) || onlyScenarios.contains(s.name()))
-            .map(s -> new Scenario(s.name(), s.description(), s.rate(), s.receiverOptions(), warmup, s.seconds(), s.repeats(), s.burstRate()))
+            .map(
+                s ->
+                    warmup == null || s.name().equals("outage")
+                        ? s
+                        : new Scenario(s.name(), s.description(), s.rate(), s.receiverOptions(), Integer.parseInt(warmup), s.seconds(), s.repeats(), s.burstRate()))
             .toList();
     List<System_> systems =
         allSystems.stream()
@@ -240,12 +242,12 @@ public final class SideBySide {
     }
     double minutes = (System.nanoTime() - began) / 60e9;
 
-    String section = section(full, protocol, scenarios, systems, results, minutes);
+    String section = SideBySideReport.section(full, protocol, scenarios, systems, results, minutes);
     System.out.println();
     System.out.println(section);
-    writeSection(out, protocol, section);
+    SideBySideReport.writeSection(out, protocol, section);
     System.out.println("Wrote " + out.toAbsolutePath());
-    System.out.println(ratios(results));
+    System.out.println(SideBySideReport.ratios(results));
   }
 
   private static Run run(System_ system, Scenario scenario, String protocol) throws Exception {
@@ -319,6 +321,10 @@ public final class SideBySide {
         journaled = stats.journaled();
       }
       long delivered = DeliverySideBySide.awaitStable(receiver);
+      // The window's CPU and the drain's (what the system still held at its end, delivered after
+      // it), over everything delivered from the window's start: the cost per span that arrived,
+      // for a system that holds what it cannot send at once as for one that drops it.
+      long cpuWithBacklog = os.getProcessCpuTime() - cpuStart;
       if (exporter instanceof DiskBufferingDelivery.Backlog diskBuffering) {
         kept = diskBuffering.stopAndCountKept(); // on disk, not yet delivered
       }
@@ -331,6 +337,7 @@ public final class SideBySide {
           kept,
           cpuUsed / 1000.0 / Math.max(1, generatedInWindow),
           cpuUsed / 1000.0 / Math.max(1, deliveredEnd - deliveredStart),
+          cpuWithBacklog / 1000.0 / Math.max(1, delivered - deliveredStart),
           heapPeak,
           drops,
           timed.microsPerSpan(),
@@ -507,209 +514,4 @@ public final class SideBySide {
     }
   }
 
-  private static String range(List<Run> runs, java.util.function.ToDoubleFunction<Run> value, String format) {
-    double[] values = runs.stream().mapToDouble(value).toArray();
-    double median = JournalSideBySide.median(values);
-    if (values.length == 1) {
-      return String.format(Locale.ROOT, format, median);
-    }
-    double min = java.util.Arrays.stream(values).min().orElse(0);
-    double max = java.util.Arrays.stream(values).max().orElse(0);
-    return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median, min, max);
-  }
-
-  private static double median(List<Run> runs) {
-    if (runs == null) {
-      return Double.NaN; // the system was left out of this run (--systems)
-    }
-    return JournalSideBySide.median(runs.stream().mapToDouble(Run::deliveredPerSecond).toArray());
-  }
-
-  static String section(
-      boolean full,
-      String protocol,
-      List<Scenario> scenarios,
-      List<System_> systems,
-      Map<String, Map<String, List<Run>>> results,
-      double minutes) {
-    StringBuilder text = new StringBuilder();
-    text.append(start(protocol)).append('\n');
-    text.append(
-        "## Side by side: delivery in "
-            + scenarios.size()
-            + " scenarios"
-            + (protocol.equals("grpc") ? "" : " over OTLP/HTTP")
-            + "\n\n");
-    text.append("```\njava -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide --mode ")
-        .append(full ? "full" : "quick")
-        .append(
-            systems.stream().anyMatch(system -> system.name().startsWith("B"))
-                ? " \\\n    --disk-buffering \"$DISK_BUFFERING_CLASSPATH\""
-                : "")
-        .append(protocol.equals("grpc") ? "" : " \\\n    --protocol " + protocol)
-        .append("\n```\n\n");
-    text.append(
-        String.format(
-            Locale.ROOT,
-            "Generated by that command on %s: %d cores, JDK %s (%s), %s mode, %.1f min. Producer: one thread"
-                + " making realistic server spans (10 attributes, 2 events) at the offered rate; A and B"
-                + " behind the SDK's `BatchSpanProcessor` (defaults unless tuned), C, D and E behind Levee's"
-                + " processor as the agent builds it now, sending with "
-                + (System.getProperty(LEVEE_TRANSPORT).equals("okhttp")
-                    ? "OkHttp as inside the agent"
-                    : "its " + System.getProperty(LEVEE_TRANSPORT) + " transport")
-                + "; the receiver a"
-                + " separate JVM. Medians, with min–max when a cell ran more than once. *Lost* is"
-                + " generated − delivered − kept on disk (Levee's journal, B's files: what the next run would"
-                + " deliver); *lost before the exporter* is the part of it that never reached the exporter"
-                + " (dropped by the `BatchSpanProcessor`'s queue of 2,048 spans when its worker falls behind);"
-                + " *Levee drops* is what Levee itself let go, by reason."
-                + " For the steady scenarios delivered/s is measured in"
-                + " the window; for outage and burst it is everything delivered (the backlog included)"
-                + " divided by the window. *Journaled spans/s* is what Levee wrote to its journal over the"
-                + " window (write-ahead: everything); *caller thread µs per span* is the time the SDK's"
-                + " export thread spent in the exporter's `export()`, per span, wall clock (waiting for a core"
-                + " included) and on the CPU (n/a for Levee's processor: its `export()` runs on Levee's own"
-                + " thread, and the CPU columns count it with everything else). *CPU µs per generated"
-                + " span* is the whole process's CPU over the window (producer, SDK, exporter, transport,"
-                + " JVM) divided by the spans made in it; *per delivered span*, divided by the spans the"
-                + " receiver got in it: an exporter that drops most spans before encoding them costs little"
-                + " per generated span and much per delivered one.%n%n",
-            LocalDate.now(),
-            Runtime.getRuntime().availableProcessors(),
-            System.getProperty("java.version"),
-            System.getProperty("java.vm.name"),
-            full ? "full" : "quick",
-            minutes));
-    for (Scenario scenario : scenarios) {
-      text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
-      boolean outage = scenario.name().equals("outage");
-      text.append(
-          "| system | delivered spans/s | lost | lost before the exporter | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per generated span | CPU µs per delivered span | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
-              + (outage ? " backlog drain after recovery, live traffic flowing |" : "")
-              + "\n");
-      text.append("|---|---|---|---|---|---|---|---|---|---|---|---|" + (outage ? "---|" : "") + "\n");
-      for (System_ system : systems) {
-        List<Run> runs = results.get(scenario.name()).get(system.name());
-        DrainWatch.Drain drain = runs.get(runs.size() - 1).drain();
-        long lost = runs.stream().mapToLong(Run::lost).max().orElse(0);
-        // The drops of the run that lost the most, so that the column explains the "lost" one.
-        Map<String, Long> drops =
-            runs.stream().max(java.util.Comparator.comparingLong(Run::lost)).orElseThrow().leveeDrops();
-        text.append("| ")
-            .append(system.name())
-            .append(" | ")
-            .append(range(runs, Run::deliveredPerSecond, "%,.0f"))
-            .append(" | ")
-            .append(String.format(Locale.ROOT, "%,d", lost))
-            .append(" | ")
-            .append(
-                String.format(
-                    Locale.ROOT, "%,d", runs.stream().mapToLong(Run::lostBeforeExporter).max().orElse(0)))
-            .append(" | ")
-            .append(system.name().contains("Levee") ? (drops.isEmpty() ? "none" : drops.toString()) : "n/a")
-            .append(" | ")
-            .append(system.name().contains("Levee") ? range(runs, Run::journaledPerSecond, "%,.0f") : "n/a")
-            .append(" | ")
-            .append(
-                system.name().contains("Levee") || system.name().startsWith("B")
-                    ? String.format(Locale.ROOT, "%,d", runs.stream().mapToLong(Run::kept).max().orElse(0))
-                    : "n/a")
-            .append(" | ")
-            .append(range(runs, Run::cpuMicrosPerSpan, "%.2f"))
-            .append(" | ")
-            .append(range(runs, Run::cpuMicrosPerDeliveredSpan, "%.2f"))
-            .append(" | ")
-            .append(system.name().contains("Levee") ? "n/a" : range(runs, Run::callerMicrosPerSpan, "%.2f"))
-            .append(" | ")
-            .append(system.name().contains("Levee") ? "n/a" : range(runs, Run::callerCpuMicrosPerSpan, "%.2f"))
-            .append(" | ")
-            .append(range(runs, Run::heapPeakMiB, "%.0f"))
-            .append(" |")
-            .append(outage ? " " + describe(drain) + " |" : "")
-            .append('\n');
-      }
-      text.append('\n');
-    }
-    if (systems.stream().noneMatch(system -> system.name().startsWith("B"))) {
-      text.append("B (upstream with contrib disk-buffering) is not in this table: the run was not given")
-          .append(" `--disk-buffering CLASSPATH` (the artifact is not served by the Maven repository this")
-          .append(" project builds from; see \"The journal beside contrib disk-buffering\").\n\n");
-    }
-    text.append("Key ratios: `").append(ratios(results)).append("`\n");
-    text.append(end(protocol)).append('\n');
-    return text.toString();
-  }
-
-  private static String describe(DrainWatch.Drain drain) {
-    if (drain == null) {
-      return "n/a";
-    }
-    if (drain.drained()) {
-      return String.format(
-          Locale.ROOT, "%,.0f spans/s (%,d spans in %.1f s)", drain.perSecond(), drain.spans(), drain.seconds());
-    }
-    return String.format(
-        Locale.ROOT,
-        "not drained in the run: %,d spans held at recovery, %,d still held %.1f s later",
-        drain.spans(),
-        drain.left(),
-        drain.seconds());
-  }
-
-  /** The key ratios and losses, as {@code name=value} pairs. */
-  static String ratios(Map<String, Map<String, List<Run>>> results) {
-    StringBuilder line = new StringBuilder();
-    for (Map.Entry<String, Map<String, List<Run>>> scenario : results.entrySet()) {
-      Map<String, List<Run>> bySystem = scenario.getValue();
-      double a = median(bySystem.get("A: upstream, BSP defaults"));
-      double tuned = median(bySystem.get("A: upstream, BSP tuned"));
-      double c = median(bySystem.get("C: Levee, journal overflow"));
-      double d = median(bySystem.get("D: Levee, write-ahead"));
-      String name = scenario.getKey();
-      line.append(line.length() == 0 ? "" : " ")
-          .append(String.format(Locale.ROOT, "%s_C_vs_A=%.2f %s_C_vs_A_tuned=%.2f %s_D_vs_A=%.2f", name, c / a, name, c / tuned, name, d / a));
-      List<Run> diskBuffering = bySystem.get("B: upstream + disk-buffering");
-      if (diskBuffering != null) {
-        double b = median(diskBuffering);
-        line.append(String.format(Locale.ROOT, " %s_C_vs_B=%.2f %s_D_vs_B=%.2f", name, c / b, name, d / b));
-      }
-      for (Map.Entry<String, String> system :
-          Map.of(
-                  "A", "A: upstream, BSP defaults",
-                  "B", "B: upstream + disk-buffering",
-                  "C", "C: Levee, journal overflow",
-                  "D", "D: Levee, write-ahead")
-              .entrySet()
-              .stream()
-              .sorted(Map.Entry.comparingByKey())
-              .toList()) {
-        if (!bySystem.containsKey(system.getValue())) {
-          continue;
-        }
-        line.append(' ')
-            .append(name)
-            .append("_lost_")
-            .append(system.getKey())
-            .append('=')
-            .append(
-                bySystem.get(system.getValue()).stream().mapToLong(Run::lost).max().orElse(0));
-      }
-    }
-    return line.toString();
-  }
-
-  /** Replaces the section between the markers in {@code file}, or appends it. */
-  static void writeSection(Path file, String protocol, String section) throws java.io.IOException {
-    String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-    int start = existing.indexOf(start(protocol));
-    int end = existing.indexOf(end(protocol));
-    String updated;
-    if (start >= 0 && end > start) {
-      updated = existing.substring(0, start) + section + existing.substring(end + end(protocol).length() + 1);
-    } else {
-      updated = existing + (existing.endsWith("\n\n") ? "" : "\n") + section;
-    }
-    Files.writeString(file, updated, StandardCharsets.UTF_8);
-  }
 }
