@@ -28,7 +28,7 @@ final class SideBySideReport {
     return protocol.equals("grpc") ? "<!-- levee:side-by-side:end -->" : "<!-- levee:side-by-side-http:end -->";
   }
 
-  static String range(List<Run> runs, java.util.function.ToDoubleFunction<Run> value, String format) {
+  private static String range(List<Run> runs, java.util.function.ToDoubleFunction<Run> value, String format) {
     double[] values = runs.stream().mapToDouble(value).toArray();
     double median = JournalSideBySide.median(values);
     if (values.length == 1) {
