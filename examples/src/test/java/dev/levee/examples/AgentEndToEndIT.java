@@ -457,9 +457,9 @@ class AgentEndToEndIT {
     assertThat(spans.offered()).isEqualTo(4 * ITERATIONS);
     accounting.forEach(
         (signal, counts) -> {
-          assertThat(counts.delivered()).as(signal).isZero();
-          assertThat(counts.pending()).as(signal).isZero();
-          assertThat(counts.dropped("shutdown")).as(signal).isEqualTo(counts.offered());
+          assertThat(counts.delivered()).as(signal + "\n" + app.output()).isZero();
+          assertThat(counts.pending()).as(signal + "\n" + app.output()).isZero();
+          assertThat(counts.dropped("shutdown")).as(signal + "\n" + app.output()).isEqualTo(counts.offered());
         });
     assertThat(app.output())
         .contains("Levee dropped " + spans.offered() + " spans at shutdown")
