@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
  *     [--mode quick|full] [--out BENCHMARKS.md] [--scenarios loopback,...] [--systems A,C]
- *     [--disk-buffering CLASSPATH] [--protocol grpc|http/protobuf]
+ *     [--disk-buffering CLASSPATH] [--protocol grpc|http/protobuf] [--warmup N] [--seconds N]
+ *     [--repeats N]
  * </pre>
  *
  * quick: about 2 minutes, one run per cell; full: about 30 minutes, each system running 5 s before
@@ -194,22 +195,23 @@ public final class SideBySide {
     // --scenarios loopback,outage and --systems A,C narrow a run (to look into one cell).
     List<String> onlyScenarios = List.of(options.getOrDefault("scenarios", "").split(","));
     List<String> onlySystems = List.of(options.getOrDefault("systems", "").split(","));
-    // --warmup N: seconds between a system's start and its window, for every scenario but the
-    // outage (whose timeline starts with the system); otherwise each scenario's own.
-    String warmup = options.get("warmup");
+    // --warmup N (seconds between a system's start and its window), --seconds N (the window) and
+    // --repeats N, for every scenario but the outage (whose timeline starts with the system);
+    // otherwise each scenario's own. A longer window and more runs narrow a low-rate cell, where
+    // a few milliseconds of CPU move the figure per span.
     List<Scenario> scenarios =
         allScenarios.stream()
             .filter(s -> onlyScenarios.equals(List.of("")) || onlyScenarios.contains(s.name()))
-            .map(
-                s ->
-                    warmup == null || s.name().equals("outage")
-                        ? s
-                        : new Scenario(s.name(), s.description(), s.rate(), s.receiverOptions(), Integer.parseInt(warmup), s.seconds(), s.repeats(), s.burstRate()))
+            .map(s -> s.name().equals("outage") ? s : overridden(s, options))
             .toList();
+    // In the order given (--systems C,A runs C first in each round: whether a system's figures
+    // depend on its place in the round, on what ran before it in this JVM).
     List<System_> systems =
-        allSystems.stream()
-            .filter(s -> onlySystems.equals(List.of("")) || onlySystems.contains(s.name().substring(0, 1)))
-            .toList();
+        onlySystems.equals(List.of(""))
+            ? allSystems
+            : onlySystems.stream()
+                .flatMap(letter -> allSystems.stream().filter(s -> s.name().startsWith(letter + ":")))
+                .toList();
 
     long began = System.nanoTime();
     Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
@@ -247,6 +249,18 @@ public final class SideBySide {
     System.out.println(SideBySideReport.ratios(results));
   }
 
+  private static Scenario overridden(Scenario s, Map<String, String> options) {
+    return new Scenario(
+        s.name(),
+        s.description(),
+        s.rate(),
+        s.receiverOptions(),
+        Integer.parseInt(options.getOrDefault("warmup", String.valueOf(s.warmupSeconds()))),
+        Integer.parseInt(options.getOrDefault("seconds", String.valueOf(s.seconds()))),
+        Integer.parseInt(options.getOrDefault("repeats", String.valueOf(s.repeats()))),
+        s.burstRate());
+  }
+
   private static Run run(System_ system, Scenario scenario, String protocol) throws Exception {
     List<String> receiverOptions = new ArrayList<>(scenario.receiverOptions());
     try (ChildReceiver receiver = ChildReceiver.start(receiverOptions)) {
@@ -274,6 +288,7 @@ public final class SideBySide {
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       Thread.sleep(scenario.warmupSeconds() * 1000L);
       Map<String, Long> threadsStart = ThreadCpu.byGroup();
+      Map<String, Long> switchesStart = ThreadCpu.switchesByName();
       long cpuStart = os.getProcessCpuTime();
       long generatedStart = generated.get();
       long deliveredStart = receiver.spans();
@@ -297,6 +312,9 @@ public final class SideBySide {
       System.out.println(
           "  CPU in the window by thread group, µs per delivered span: "
               + ThreadCpu.perItem(threadsStart, ThreadCpu.byGroup(), cpuUsed, receiver.spans() - deliveredStart));
+      System.out.println(
+          "  wakeups a second in the window by thread: "
+              + ThreadCpu.perSecond(switchesStart, ThreadCpu.switchesByName(), elapsed / 1e9));
       long generatedInWindow = generated.get() - generatedStart;
       running.set(false);
       producer.join();
@@ -474,41 +492,61 @@ public final class SideBySide {
    * the peak of live data, in MiB. Heap in use between collections says more about the collector's
    * pace than about what the systems hold.
    */
+  /**
+   * The peak of the heap in use right after a collection, from the collectors' notifications: no
+   * thread of its own polling, so that watching costs the cells nothing between collections (a
+   * poll every 50 ms was 1.3-2 µs of CPU per span at 2k spans/s, for every system alike).
+   */
   private static final class HeapWatch {
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong peak = new AtomicLong();
-    private final Thread thread;
+    private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+    private final javax.management.NotificationListener listener =
+        (notification, handback) -> {
+          if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+          }
+          com.sun.management.GarbageCollectionNotificationInfo info =
+              com.sun.management.GarbageCollectionNotificationInfo.from(
+                  (javax.management.openmbean.CompositeData) notification.getUserData());
+          long live = 0;
+          for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            java.lang.management.MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && after != null) {
+              live += after.getUsed();
+            }
+          }
+          peak.accumulateAndGet(live, Math::max);
+        };
 
     HeapWatch() {
-      thread =
-          new Thread(
-              () -> {
-                while (running.get()) {
-                  long live = 0;
-                  for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
-                    if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
-                      live += afterGc.getUsed();
-                    }
-                  }
-                  peak.accumulateAndGet(live, Math::max);
-                  try {
-                    Thread.sleep(50);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "heap-watch");
-      thread.setDaemon(true);
-      thread.start();
+      // The heap in use after the last collection (the one just before the run), as the start.
+      long live = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
+        if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
+          live += afterGc.getUsed();
+        }
+      }
+      peak.set(live);
+      for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter emitter) {
+          emitter.addNotificationListener(listener, null, null);
+          emitters.add(emitter);
+        }
+      }
     }
 
-    double stop() throws InterruptedException {
-      running.set(false);
-      thread.join();
+    double stop() {
+      for (javax.management.NotificationEmitter emitter : emitters) {
+        try {
+          emitter.removeNotificationListener(listener);
+        } catch (javax.management.ListenerNotFoundException e) {
+          // Not registered: nothing to remove.
+        }
+      }
       return peak.get() / (double) (1 << 20);
     }
   }
+
 
 }

@@ -31,6 +31,47 @@ final class ThreadCpu {
     return groups;
   }
 
+  /**
+   * Voluntary context switches (a thread parking or waiting, then woken) per thread name (as the
+   * kernel keeps it: 15 characters, digits as N), from {@code /proc/self/task}; empty where there is
+   * none. How often a thread wakes is most of what it costs at a low rate.
+   */
+  static Map<String, Long> switchesByName() {
+    Map<String, Long> switches = new TreeMap<>();
+    java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+    if (!java.nio.file.Files.isDirectory(tasks)) {
+      return switches;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(tasks)) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) all::iterator) {
+        try {
+          String name = java.nio.file.Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+          for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              switches.merge(name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()), Long::sum);
+            }
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // The thread ended while being read.
+        }
+      }
+    } catch (java.io.IOException e) {
+      return switches;
+    }
+    return switches;
+  }
+
+  /** {@code "name=12.3 ..."}: wakeups a second per thread name over {@code seconds}, the busiest first. */
+  static String perSecond(Map<String, Long> start, Map<String, Long> end, double seconds) {
+    StringBuilder line = new StringBuilder();
+    end.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - start.getOrDefault(e.getKey(), 0L)) / seconds))
+        .filter(e -> e.getValue() >= 1)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> line.append(String.format(Locale.ROOT, "%s=%.0f ", e.getKey().replace(' ', '_'), e.getValue())));
+    return line.toString().trim();
+  }
+
   /** {@code -Dlevee.bench.threadNames=true}: every thread by its name (digits as N), to look closer. */
   private static final boolean BY_NAME = Boolean.getBoolean("levee.bench.threadNames");
 
