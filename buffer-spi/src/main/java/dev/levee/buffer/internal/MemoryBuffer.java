@@ -2,31 +2,28 @@ package dev.levee.buffer.internal;
 
 import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
- * A bytes-bounded multi-producer, single-consumer chunk queue.
- *
- * <p>The queue is JCTools' atomic (field-updater) variant rather than the Unsafe one: inside the
- * agent on Java 24+ the Unsafe variant makes the JVM print a deprecation warning into the host's
- * output (JEP 498), and Levee must not disturb the host.
+ * A bytes-bounded multi-producer chunk queue.
  *
  * <p>Producers reserve bytes with a compare-and-set on one counter before they enqueue, so the
  * bound is never exceeded, even for a moment, and a full buffer costs one failed CAS. The queue
- * itself is JCTools' unbounded MPSC array queue: the byte counter is the only bound, and the queue
- * allocates no node per element. It is single-consumer, so {@link #poll} takes a lock: the
- * dispatcher is nearly always the only poller (uncontended, a few nanoseconds), and a producer
- * evicting the oldest chunk is the rare other one.
+ * itself is the JDK's lock-free {@link ConcurrentLinkedQueue}: the byte counter is the only bound,
+ * and any thread may poll (the dispatcher, or a producer evicting the oldest chunk).
+ *
+ * <p>Not JCTools' MPSC array queue, which this was until 2026-12-05: under the agent each of its
+ * classes is read and relocated by the extension's class loader and its field updaters made at
+ * the first exporter's build, about 20 ms of the application's start (of the 120-160 ms the first
+ * exporter took), for a queue that moves a chunk per batch (hundreds of items), a few thousand a
+ * second at most. The JDK's queue is already loaded and compiled by then; its node per chunk (24
+ * bytes) is nothing beside a chunk's payload.
  */
 final class MemoryBuffer implements ChunkBuffer {
-  private static final int QUEUE_CHUNK_SIZE = 128;
-
   private final long capacityBytes;
   private final AtomicLong usedBytes = new AtomicLong();
-  private final MpscUnboundedAtomicArrayQueue<Chunk> queue =
-      new MpscUnboundedAtomicArrayQueue<>(QUEUE_CHUNK_SIZE);
-  private final java.util.concurrent.locks.ReentrantLock consumer = new java.util.concurrent.locks.ReentrantLock();
+  private final ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   MemoryBuffer(long capacityBytes) {
@@ -60,12 +57,7 @@ final class MemoryBuffer implements ChunkBuffer {
 
   @Override
   public Chunk poll() {
-    consumer.lock();
-    try {
-      return queue.poll();
-    } finally {
-      consumer.unlock();
-    }
+    return queue.poll();
   }
 
   @Override
@@ -90,7 +82,7 @@ final class MemoryBuffer implements ChunkBuffer {
 
   @Override
   public int queuedChunks() {
-    return queue.size();
+    return queue.size(); // counts the nodes: for tests and tools, not the data path
   }
 
   @Override
