@@ -488,14 +488,10 @@ public final class SideBySide {
   }
 
   /**
-   * Samples, every 50 ms, the heap the last collection left in use (summed over the heap pools):
-   * the peak of live data, in MiB. Heap in use between collections says more about the collector's
-   * pace than about what the systems hold.
-   */
-  /**
-   * The peak of the heap in use right after a collection, from the collectors' notifications: no
-   * thread of its own polling, so that watching costs the cells nothing between collections (a
-   * poll every 50 ms was 1.3-2 µs of CPU per span at 2k spans/s, for every system alike).
+   * The peak of the heap a collection left in use (summed over the heap pools), in MiB: live data,
+   * not the collector's pace. Heard from the collectors' notifications, with no thread of its own
+   * polling, so that watching costs the cells nothing between collections (a poll every 50 ms was
+   * 1.3-2 µs of CPU per span at 2k spans/s, for every system alike).
    */
   private static final class HeapWatch {
     private final AtomicLong peak = new AtomicLong();
@@ -508,26 +504,13 @@ public final class SideBySide {
           com.sun.management.GarbageCollectionNotificationInfo info =
               com.sun.management.GarbageCollectionNotificationInfo.from(
                   (javax.management.openmbean.CompositeData) notification.getUserData());
-          long live = 0;
-          for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            java.lang.management.MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && after != null) {
-              live += after.getUsed();
-            }
-          }
-          peak.accumulateAndGet(live, Math::max);
+          java.util.Map<String, java.lang.management.MemoryUsage> after = info.getGcInfo().getMemoryUsageAfterGc();
+          peak.accumulateAndGet(heapInUse(pool -> after.get(pool.getName())), Math::max);
         };
 
     HeapWatch() {
       // The heap in use after the last collection (the one just before the run), as the start.
-      long live = 0;
-      for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
-        if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
-          live += afterGc.getUsed();
-        }
-      }
-      peak.set(live);
+      peak.set(heapInUse(java.lang.management.MemoryPoolMXBean::getCollectionUsage));
       for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
         if (gc instanceof javax.management.NotificationEmitter emitter) {
           emitter.addNotificationListener(listener, null, null);
@@ -546,7 +529,18 @@ public final class SideBySide {
       }
       return peak.get() / (double) (1 << 20);
     }
+
+    /** Bytes in use summed over the heap pools, each pool's usage given by {@code usage} (or null). */
+    private static long heapInUse(
+        java.util.function.Function<java.lang.management.MemoryPoolMXBean, java.lang.management.MemoryUsage> usage) {
+      long live = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        java.lang.management.MemoryUsage used = usage.apply(pool);
+        if (pool.getType() == java.lang.management.MemoryType.HEAP && used != null) {
+          live += used.getUsed();
+        }
+      }
+      return live;
+    }
   }
-
-
 }

@@ -56,7 +56,7 @@ final class ThreadCpu {
         }
       }
     } catch (java.io.IOException e) {
-      return switches;
+      // /proc unreadable: what was read so far.
     }
     return switches;
   }
