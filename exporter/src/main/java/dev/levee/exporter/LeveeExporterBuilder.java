@@ -576,7 +576,7 @@ public abstract class LeveeExporterBuilder<B extends LeveeExporterBuilder<B>> {
 
   /**
    * How long a request smaller than the adaptive size waits for more data before it goes anyway
-   * (never when a flush or shutdown is waiting). Default 10 ms; zero sends at once.
+   * (never when a flush or shutdown is waiting). Default 100 ms; zero sends at once.
    */
   public B setBatchLinger(Duration linger) {
     Objects.requireNonNull(linger, "batchLinger");

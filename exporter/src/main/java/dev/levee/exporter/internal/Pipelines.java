@@ -8,8 +8,8 @@ import dev.levee.buffer.Signal;
 import dev.levee.exporter.internal.admission.OverflowPolicy;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.transport.Endpoints;
-import dev.levee.exporter.internal.transport.Protocol;
 import dev.levee.exporter.internal.transport.LazySender;
+import dev.levee.exporter.internal.transport.Protocol;
 import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.exporter.internal.transport.TransportSettings;
 import dev.levee.exporter.internal.transport.Transports;
@@ -134,16 +134,14 @@ public final class Pipelines {
     List<Sender> senders = new ArrayList<>();
     for (URI target : transport.endpoints()) {
       String authority = TransportSettings.authority(target);
-      if (transport.protocol() == Protocol.GRPC) {
-        senders.add(new LazySender(authority, () -> Transports.grpc(signal, transport, target)));
-      } else {
-        LazySender sender = new LazySender(authority, () -> Transports.http(transport, target));
-        if (!Transports.okHttp()) {
-          // The JDK's client is set up at once, in the background: see LazySender.
-          sender.prepare();
-        }
-        senders.add(sender);
+      LazySender sender =
+          transport.protocol() == Protocol.GRPC
+              ? new LazySender(authority, () -> Transports.grpc(signal, transport, target))
+              : new LazySender(authority, () -> Transports.http(transport, target));
+      if (Transports.quickToSetUp(transport)) {
+        sender.prepare(); // at once, in the background: see LazySender
       }
+      senders.add(sender);
     }
     return new Pipeline<>(encoder, buffer, priorityBuffer, senders, settings);
   }

@@ -11,13 +11,16 @@ import java.util.logging.Logger;
  * Creates the real sender on a thread of its own, named {@code levee-connect-<target>}, when
  * {@link #prepare} is first called, or when there is first something to send.
  *
- * <p>What is made here is chosen by {@link Transports}: inside the agent an OkHttp client, quick
- * to make; elsewhere grpc-java's channel, which loads some 1,200 classes (made while the agent
- * started, on the agent's thread, that had delayed the application's {@code main} by most of a
- * second, and on a thread of Levee's own still by 0.3 s on two cores), or the JDK's HTTP client,
- * which the exporter prepares as it is built (shared by the signals, see {@code
- * SharedHttpClients}), so that an application whose first request is its last metric export at
- * exit finds it made.
+ * <p>What is made here is chosen by {@link Transports}: inside the agent an OkHttp client;
+ * elsewhere grpc-java's channel or the JDK's HTTP client. The clients quick to make (OkHttp's, the
+ * JDK's: {@link Transports#quickToSetUp}) are prepared as the exporter is built. Against making
+ * OkHttp's at the first data, that shortened a do-nothing application's run under agents 2.20 to
+ * 2.33 by 0.4-0.8 s and brought its {@code main} 0.15-0.45 s sooner; under 2.10.0 the run was up
+ * to 0.15 s shorter and {@code main} 0.2-0.45 s later (two cores; docs/design.md, "Start-up").
+ * Made at the first data, an application whose only request is its last metric export at exit
+ * waited for it there. grpc-java's channel loads some 1,200 classes and waits for the first data (made
+ * while the agent started, on the agent's thread, it had delayed the application's {@code main}
+ * by most of a second, and on a thread of Levee's own still by 0.3 s on two cores).
  *
  * <p>Meanwhile the dispatcher goes on taking and encoding what the application ends (were it
  * building the channel itself, a burst would fill the stage and the application's threads would
@@ -43,7 +46,9 @@ public final class LazySender implements Sender {
 
   /** Starts building the real sender on a thread of its own, once. Any thread; never blocks. */
   public void prepare() {
-    start(true);
+    if (!closed) {
+      start(true);
+    }
   }
 
   private synchronized CompletableFuture<Sender> start(boolean onItsOwnThread) {

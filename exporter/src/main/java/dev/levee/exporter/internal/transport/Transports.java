@@ -29,9 +29,7 @@ public final class Transports {
    */
   public static Sender grpc(Signal signal, TransportSettings settings, URI endpoint)
       throws SSLException {
-    boolean fleet =
-        settings.mode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
-    return OKHTTP && !fleet
+    return OKHTTP && !fleet(settings)
         ? okHttpGrpc(signal, settings, endpoint)
         : GrpcSender.create(signal, settings, endpoint);
   }
@@ -39,6 +37,24 @@ public final class Transports {
   /** An OTLP/HTTP sender to {@code endpoint} (the full URL, path included). */
   public static Sender http(TransportSettings settings, URI endpoint) throws SSLException {
     return OKHTTP ? okHttpHttp(settings, endpoint) : HttpSender.create(settings, endpoint);
+  }
+
+  /**
+   * Whether the senders of these settings are quick to set up, and so worth setting up before the
+   * first data (see {@link LazySender}): OkHttp's client and the JDK's, not grpc-java's channel
+   * (some 1,200 classes, made only when there is something to send).
+   */
+  public static boolean quickToSetUp(TransportSettings settings) {
+    return quickToSetUp(settings, OKHTTP);
+  }
+
+  static boolean quickToSetUp(TransportSettings settings, boolean okHttp) {
+    return settings.protocol() == Protocol.HTTP_PROTOBUF || (okHttp && !fleet(settings));
+  }
+
+  /** One endpoint with {@code round_robin}: a fleet behind one name, for grpc-java to balance. */
+  private static boolean fleet(TransportSettings settings) {
+    return settings.mode() == Endpoints.Mode.ROUND_ROBIN && settings.endpoints().size() == 1;
   }
 
   /** Whether requests go with the agent's OkHttp here. */

@@ -21,6 +21,30 @@ class TransportsTest {
   }
 
   @Test
+  void theClientsQuickToMakeAreSetUpBeforeTheFirstDataAndGrpcJavasChannelIsNot() {
+    TransportSettings http = settings(Protocol.HTTP_PROTOBUF, Endpoints.Mode.FAILOVER, 1);
+    TransportSettings grpc = settings(Protocol.GRPC, Endpoints.Mode.FAILOVER, 2);
+    TransportSettings fleet = settings(Protocol.GRPC, Endpoints.Mode.ROUND_ROBIN, 1);
+    // Over HTTP: OkHttp's client, or the JDK's.
+    assertThat(Transports.quickToSetUp(http, true)).isTrue();
+    assertThat(Transports.quickToSetUp(http, false)).isTrue();
+    // Over gRPC: OkHttp's client, not grpc-java's channel (outside the agent, or a fleet).
+    assertThat(Transports.quickToSetUp(grpc, true)).isTrue();
+    assertThat(Transports.quickToSetUp(grpc, false)).isFalse();
+    assertThat(Transports.quickToSetUp(fleet, true)).isFalse();
+    assertThat(Transports.quickToSetUp(grpc)).isFalse(); // this process: no agent, grpc-java
+  }
+
+  private static TransportSettings settings(Protocol protocol, Endpoints.Mode mode, int endpoints) {
+    List<java.net.URI> targets = new ArrayList<>();
+    for (int i = 0; i < endpoints; i++) {
+      targets.add(java.net.URI.create("http://collector-" + i + ":4317"));
+    }
+    return new TransportSettings(
+        protocol, targets, mode, java.util.Map.of(), java.time.Duration.ofSeconds(10), Compression.NONE, null, null, null);
+  }
+
+  @Test
   void aValueItDoesNotKnowIsNamedAndReadAsAuto() {
     Logger logger = Logger.getLogger(Transports.class.getName());
     List<String> warnings = new ArrayList<>();
