@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * The jars a measurement under the real agent runs, as {@code mvn -DskipTests package} leaves them
  * (paths from the repository root): the agent, Levee's extension and the example applications.
+ * The agent is the newest Levee is tested with, or the jar {@code -Dlevee.bench.agent} names (the
+ * build leaves every tested release under {@code examples/target/agents/}).
  */
 record BuiltJars(Path agent, Path extension, Path examples) {
 
@@ -15,7 +17,7 @@ record BuiltJars(Path agent, Path extension, Path examples) {
   static BuiltJars require() {
     BuiltJars jars =
         new BuiltJars(
-            Path.of("examples/target/agent/opentelemetry-javaagent.jar"),
+            Path.of(System.getProperty("levee.bench.agent", "examples/target/agent/opentelemetry-javaagent.jar")),
             Path.of("otel-config/target/levee-extension.jar"),
             Path.of("examples/target/levee-examples.jar"));
     for (Path path : List.of(jars.agent, jars.extension, jars.examples)) {

@@ -14,11 +14,11 @@ import java.util.logging.Logger;
  * <p>What is made here is chosen by {@link Transports}: inside the agent an OkHttp client;
  * elsewhere grpc-java's channel or the JDK's HTTP client. The clients quick to make (OkHttp's, the
  * JDK's: {@link Transports#quickToSetUp}) are prepared as the exporter is built. Against making
- * OkHttp's at the first data, that shortened a do-nothing application's run under agents 2.20 to
- * 2.33 by 0.4-0.8 s and brought its {@code main} 0.15-0.45 s sooner; under 2.10.0 the run was up
- * to 0.15 s shorter and {@code main} 0.2-0.45 s later (two cores; docs/design.md, "Start-up").
- * Made at the first data, an application whose only request is its last metric export at exit
- * waited for it there. grpc-java's channel loads some 1,200 classes and waits for the first data (made
+ * OkHttp's at the first data (where an application whose only request is its last metric export
+ * waited for it at exit), that shortened a do-nothing application's run under every agent
+ * measured, by 0.4-0.8 s from 2.20, and brought its {@code main} 0.13-0.43 s sooner from 2.20,
+ * level under 2.16.0, 0.2-0.45 s later under 2.10.0 (two cores; docs/design.md, "Connection
+ * set-up"). grpc-java's channel loads some 1,200 classes and waits for the first data (made
  * while the agent started, on the agent's thread, it had delayed the application's {@code main}
  * by most of a second, and on a thread of Levee's own still by 0.3 s on two cores).
  *
