@@ -46,6 +46,23 @@ class LazySenderTest {
   }
 
   @Test
+  void preparingAClosedSenderStartsNoBuilder() {
+    List<String> builtOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              builtOn.add(Thread.currentThread().getName());
+              return succeeding(new AtomicInteger(), () -> {});
+            });
+    lazy.close(0);
+    lazy.prepare();
+    // Had prepare started a builder, this send would wait for it; it builds here instead.
+    lazy.send(List.of(), 1);
+    assertThat(builtOn).containsExactly(Thread.currentThread().getName());
+  }
+
+  @Test
   void aSenderThatCannotBeBuiltFailsEveryRequestPermanentlyAndIsNotRetried() {
     AtomicInteger attempts = new AtomicInteger();
     LazySender lazy =
