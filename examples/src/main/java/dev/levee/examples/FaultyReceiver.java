@@ -142,10 +142,14 @@ final class FaultyReceiver {
 
   /**
    * Keeps the counts of the receiver being stopped (a restarted one counts from zero), read once
-   * it is closed: a request that arrived while it was closing is counted too.
+   * it is closed: a request that arrived while it was closing is counted too. Stopped while down
+   * (an outage or a flap's down phase), there is nothing to close.
    */
   private void stopServing() {
     OtlpReceiver serving = receiver;
+    if (serving == null) {
+      return;
+    }
     receiver = null;
     serving.close();
     spans += serving.spanCount();

@@ -223,7 +223,7 @@ public final class Pipeline<T> {
    * thread takes from the stage between steps, and what the stage holds counts as memory in use.
    */
   public void takeFrom(Stage<?, T> stage) {
-    doorState.stageInFront(stage::heldBytes);
+    doorState.stageInFront(stage::heldBytes, stage.capBytes());
     stage.setTaker(thread);
     body.takeFrom(stage, this::roomForTheStage);
     wakeDispatcher();
@@ -231,12 +231,14 @@ public final class Pipeline<T> {
 
   /**
    * Whether the dispatcher thread takes from the stage now: always, but with {@code
-   * overflow.policy=block} only while memory has room for a request, so that when it has none the
-   * stage fills and the application's threads wait for room, as that policy says.
+   * overflow.policy=block} only while memory has room for a request beside the room it keeps for
+   * the stage, so that when it has none the stage fills and the application's threads wait for
+   * room, as that policy says.
    */
   private boolean roomForTheStage() {
     return settings.admission().overflowPolicy() != OverflowPolicy.BLOCK
-        || buffer.usedBytes() + settings.batch().minBatchBytes() <= buffer.capacityBytes();
+        || buffer.usedBytes() + doorState.stageReserveBytes() + settings.batch().minBatchBytes()
+            <= buffer.capacityBytes();
   }
 
   /** An item a Levee processor handed over could not be read; see {@link Door#unreadable}. */

@@ -17,6 +17,8 @@ public final class DoorState {
   private volatile Thread dispatcher;
   /** With a Levee processor in front, the memory its stage holds; else none. */
   private volatile LongSupplier staged = () -> 0;
+  /** With a Levee processor in front, the most its stage holds; else 0. */
+  private volatile long stageCapBytes;
 
   /** Shutdown has begun: from now on the door takes nothing (counted {@code shutdown}). */
   public void close() {
@@ -42,9 +44,23 @@ public final class DoorState {
     return open != null && writeAhead ? open : null;
   }
 
-  /** A Levee processor's stage is in front: what it holds counts against {@code memory.limit}. */
-  public void stageInFront(LongSupplier stagedBytes) {
+  /**
+   * A Levee processor's stage is in front: what it holds counts against {@code memory.limit}, and
+   * memory keeps room for the most it holds ({@code capBytes}), since the stage fills while memory
+   * is full too.
+   */
+  public void stageInFront(LongSupplier stagedBytes, long capBytes) {
     this.staged = stagedBytes;
+    this.stageCapBytes = capBytes;
+  }
+
+  /**
+   * The room memory keeps for the stage in front: the most it holds, or what it holds now if that
+   * is more (its bound is by the encoded size of recent items); 0 without a stage.
+   */
+  public long stageReserveBytes() {
+    long cap = stageCapBytes;
+    return cap <= 0 ? 0 : Math.max(cap, staged.getAsLong());
   }
 
   /** The memory a Levee processor's stage holds for this pipeline, by encoded size. */

@@ -176,13 +176,19 @@ final class Intake<T> {
   }
 
   private String memoryFullMessage() {
+    long staged = state.stagedBytes();
+    long reserve = state.stageReserveBytes();
     return "Levee memory for "
         + signal.itemNoun()
         + " is full ("
-        + buffer.usedBytes()
+        + (buffer.usedBytes() + staged)
         + " of "
         + buffer.capacityBytes()
-        + " bytes) while the backend at "
+        + " bytes in use"
+        + (reserve > 0
+            ? "; " + reserve + " kept for the processor's stage, which holds " + staged
+            : "")
+        + ") while the backend at "
         + delivery.targets()
         + " is slow or down; dropping new data (memory_full). Raise"
         + " otel.exporter.levee.memory.limit or check the backend.";
@@ -197,11 +203,11 @@ final class Intake<T> {
     if (priorityBuffer.offer(chunk)) {
       return true;
     }
-    if (chunk.sizeBytes() > priorityBuffer.capacityBytes() + buffer.capacityBytes()) {
+    if (state.stageReserveBytes() + chunk.sizeBytes() > buffer.capacityBytes()) {
       return false;
     }
     // Room in the ordinary lane counts too: an error matters more than routine data.
-    while (!state.closed() && !buffer.offer(chunk)) {
+    while (!state.closed() && !offerWithinLimit(chunk)) {
       if (!evictOldest()) {
         return false;
       }
@@ -215,7 +221,7 @@ final class Intake<T> {
    * {@code overflow.block.timeout}. Returns whether memory took the chunk.
    */
   private boolean offerToMemory(Chunk chunk) {
-    if (roomBesideTheStage(chunk) && buffer.offer(chunk)) {
+    if (offerWithinLimit(chunk)) {
       return true;
     }
     return switch (settings.overflowPolicy()) {
@@ -226,16 +232,20 @@ final class Intake<T> {
   }
 
   /**
-   * Whether memory has room for the chunk counting what a Levee processor's stage holds in front
-   * of the door: the two share {@code memory.limit}.
+   * Memory takes the chunk if it has room for it beside the room it keeps for a Levee processor's
+   * stage in front of the door: the two share {@code memory.limit}, and the stage fills while
+   * memory is full too, so memory leaves the stage's most free rather than what it holds now.
    */
-  private boolean roomBesideTheStage(Chunk chunk) {
-    long staged = state.stagedBytes();
-    return staged <= 0 || buffer.usedBytes() + staged + chunk.sizeBytes() <= buffer.capacityBytes();
+  private boolean offerWithinLimit(Chunk chunk) {
+    long reserve = state.stageReserveBytes();
+    if (reserve > 0 && buffer.usedBytes() + reserve + chunk.sizeBytes() > buffer.capacityBytes()) {
+      return false;
+    }
+    return buffer.offer(chunk);
   }
 
   private boolean makeRoomByEviction(Chunk chunk) {
-    if (chunk.sizeBytes() > buffer.capacityBytes()) {
+    if (state.stageReserveBytes() + chunk.sizeBytes() > buffer.capacityBytes()) {
       return false;
     }
     while (!state.closed()) {
@@ -253,7 +263,7 @@ final class Intake<T> {
                   + " is slow or down; dropping the oldest data for the newest"
                   + " (overflow.policy=drop_oldest, counted as memory_full). Raise"
                   + " otel.exporter.levee.memory.limit or check the backend.");
-      if (buffer.offer(chunk)) {
+      if (offerWithinLimit(chunk)) {
         return true;
       }
     }
@@ -287,7 +297,7 @@ final class Intake<T> {
       }
       delivery.wake(); // the dispatcher frees memory as it delivers
       blockWait.sleep(Math.min(left, BLOCK_POLL_NANOS));
-      if (buffer.offer(chunk)) {
+      if (offerWithinLimit(chunk)) {
         return true;
       }
     }

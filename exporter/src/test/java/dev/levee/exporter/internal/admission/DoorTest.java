@@ -228,6 +228,75 @@ class DoorTest {
     assertReconciled();
   }
 
+  /** Exports one-span batches until one is refused; returns how many memory took. */
+  private int exportUntilRefused(Door<SpanData> door) {
+    int taken = 0;
+    while (door.export(spans(1)).isSuccess()) {
+      taken++;
+      assertThat(taken).isLessThanOrEqualTo(SLOTS);
+    }
+    return taken;
+  }
+
+  @Test
+  void memoryKeepsRoomForTheMostAStageInFrontHolds() {
+    // The stage is empty now, but may fill to its cap while memory is full: memory leaves it free.
+    state.stageInFront(() -> 0, oneSpanBytes());
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+
+    assertThat(exportUntilRefused(door)).isEqualTo(SLOTS - 1);
+
+    assertThat(memory.usedBytes() + oneSpanBytes()).isLessThanOrEqualTo(memory.capacityBytes());
+    assertThat(snapshot().dropped()).containsEntry(DropReason.MEMORY_FULL, 1L);
+    assertReconciled();
+  }
+
+  @Test
+  void aStageHoldingMoreThanItsCapIsLeftWhatItHolds() {
+    // The stage's bound is by the encoded size of recent items: it may hold a little more.
+    state.stageInFront(() -> 2 * oneSpanBytes(), oneSpanBytes());
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+
+    assertThat(exportUntilRefused(door)).isEqualTo(SLOTS - 2);
+    assertReconciled();
+  }
+
+  @Test
+  void dropOldestMakesRoomWithinTheLimitBesideTheStage() {
+    state.stageInFront(() -> 0, oneSpanBytes());
+    Door<SpanData> door = door(OverflowPolicy.DROP_OLDEST);
+    for (int i = 0; i < SLOTS - 1; i++) {
+      assertThat(door.export(spans(1)).isSuccess()).isTrue();
+    }
+
+    assertThat(door.export(spans(1)).isSuccess()).isTrue();
+
+    assertThat(delivery.evicted).isEqualTo(1);
+    assertThat(memory.usedBytes() + oneSpanBytes()).isLessThanOrEqualTo(memory.capacityBytes());
+    assertThat(snapshot().pending()).isEqualTo(SLOTS - 1);
+    assertReconciled();
+  }
+
+  @Test
+  void blockWaitsForRoomBesideTheStage() {
+    state.stageInFront(() -> 0, oneSpanBytes());
+    Door<SpanData> door = door(OverflowPolicy.BLOCK);
+    for (int i = 0; i < SLOTS - 1; i++) {
+      assertThat(door.export(spans(1)).isSuccess()).isTrue();
+    }
+    duringWait =
+        () -> {
+          if (waits.size() == 3) {
+            memory.release(memory.poll()); // the dispatcher delivered the oldest
+          }
+        };
+
+    assertThat(door.export(spans(1)).isSuccess()).isTrue();
+
+    assertThat(waits).hasSize(3);
+    assertThat(memory.usedBytes() + oneSpanBytes()).isLessThanOrEqualTo(memory.capacityBytes());
+  }
+
   @Test
   void dropNewestKeepsTheJournalOutOfIt() {
     Door<SpanData> door = door(OverflowPolicy.DROP_NEWEST);
