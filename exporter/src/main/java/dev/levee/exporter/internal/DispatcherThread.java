@@ -73,6 +73,8 @@ final class DispatcherThread implements Runnable {
   private volatile boolean wanted;
   /** The journal was opened by this run (and the drained mark removed). */
   private volatile boolean everOpened;
+  /** The journal's thread is opening it; cleared once it is attached or could not be opened. */
+  private volatile boolean opening;
 
   DispatcherThread(
       Signal signal,
@@ -221,6 +223,7 @@ final class DispatcherThread implements Runnable {
   /** Dispatcher thread: starts the journal's thread once the journal is wanted. */
   private void startOpeningIfWanted() {
     if (wanted && usable && opener == null) {
+      opening = true;
       opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
       opener.setDaemon(true);
       opener.start();
@@ -274,8 +277,14 @@ final class DispatcherThread implements Runnable {
       everOpened = true;
       LockSupport.unpark(dispatcherThread);
     } catch (IOException | RuntimeException | LinkageError e) {
+      opening = false;
       cannotUse(e);
     }
+  }
+
+  /** Any thread: whether the journal is being opened and not yet attached. */
+  boolean opening() {
+    return opening;
   }
 
   private void cannotUse(Throwable e) {
@@ -299,6 +308,7 @@ final class DispatcherThread implements Runnable {
     try {
       long recovered = dispatcher.attachJournal(open, journal.drainOrder());
       doorState.journalOpened(open, journal.mode() == JournalMode.WRITE_AHEAD);
+      opening = false;
       logger.info(
           "Levee journal for "
               + signal.itemNoun()
@@ -308,6 +318,7 @@ final class DispatcherThread implements Runnable {
                   ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
                   : ""));
     } catch (RuntimeException e) {
+      opening = false;
       open.close();
       logger.log(
           Level.SEVERE,

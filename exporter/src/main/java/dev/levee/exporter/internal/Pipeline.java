@@ -146,7 +146,7 @@ public final class Pipeline<T> {
             settings.shutdownTimeout().toNanos(),
             settings.batch().linger().toNanos(),
             this::close);
-    doorState.onJournalWanted(body::wantJournal);
+    doorState.onJournalWanted(body::wantJournal, body::opening);
     dispatcher.setJournalWanted(doorState::wantJournal);
     // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
     watch.registerWhenDue(mxBean, componentName);

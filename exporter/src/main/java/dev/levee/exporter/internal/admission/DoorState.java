@@ -1,5 +1,6 @@
 package dev.levee.exporter.internal.admission;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import dev.levee.buffer.ChunkJournal;
@@ -78,10 +79,20 @@ public final class DoorState {
   }
 
   private volatile Runnable journalWanted = () -> {};
+  private volatile BooleanSupplier journalOpening = () -> false;
 
-  /** What {@link #wantJournal} runs: the dispatcher thread's request to open the journal. */
-  public void onJournalWanted(Runnable wanted) {
+  /**
+   * What {@link #wantJournal} runs: the dispatcher thread's request to open the journal; and
+   * whether an opening is under way.
+   */
+  public void onJournalWanted(Runnable wanted, BooleanSupplier opening) {
     this.journalWanted = wanted;
+    this.journalOpening = opening;
+  }
+
+  /** Whether the journal is being opened and does not take data yet. */
+  public boolean journalOpening() {
+    return journal == null && journalOpening.getAsBoolean();
   }
 
   /**

@@ -178,17 +178,27 @@ final class Intake<T> {
   private String memoryFullMessage() {
     long staged = state.stagedBytes();
     long reserve = state.stageReserveBytes();
-    return "Levee memory for "
-        + signal.itemNoun()
-        + " is full ("
-        + (buffer.usedBytes() + staged)
-        + " of "
-        + buffer.capacityBytes()
-        + " bytes in use"
-        + (reserve > 0
-            ? "; " + reserve + " kept for the processor's stage, which holds " + staged
-            : "")
-        + ") while the backend at "
+    String full =
+        "Levee memory for "
+            + signal.itemNoun()
+            + " is full ("
+            + (buffer.usedBytes() + staged)
+            + " of "
+            + buffer.capacityBytes()
+            + " bytes in use"
+            + (reserve > 0
+                ? "; " + reserve + " kept for the processor's stage, which holds " + staged
+                : "")
+            + ")";
+    if (state.journalOpening()) {
+      return full
+          + " while its journal is still opening (its first start takes a second or two on a busy"
+          + " machine); dropping new data (memory_full). For bursts in the first seconds, open the"
+          + " journal at start (otel.exporter.levee.journal.open=at_start) or raise"
+          + " otel.exporter.levee.memory.limit.";
+    }
+    return full
+        + " while the backend at "
         + delivery.targets()
         + " is slow or down; dropping new data (memory_full). Raise"
         + " otel.exporter.levee.memory.limit or check the backend.";

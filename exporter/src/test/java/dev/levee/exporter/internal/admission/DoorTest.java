@@ -19,6 +19,7 @@ import dev.levee.exporter.internal.management.ThrottledLogger;
 import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.SendOutcome;
 import dev.levee.exporter.internal.transport.Sender;
+import dev.levee.testing.LogCapture;
 import dev.levee.testing.TestData;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -295,6 +297,41 @@ class DoorTest {
 
     assertThat(waits).hasSize(3);
     assertThat(memory.usedBytes() + oneSpanBytes()).isLessThanOrEqualTo(memory.capacityBytes());
+  }
+
+  @Test
+  void memoryFullWhileTheJournalOpensSaysSoAndHowToAvoidIt() {
+    state.onJournalWanted(() -> {}, () -> true);
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+    fillMemory(door);
+
+    try (LogCapture logs = LogCapture.of(DoorTest.class.getName())) {
+      assertThat(door.export(spans(3)).isSuccess()).isFalse();
+
+      assertThat(logs.messages(Level.WARNING))
+          .singleElement()
+          .asString()
+          .contains("journal is still opening", "journal.open=at_start", "memory_full");
+    }
+    assertThat(snapshot().dropped()).containsEntry(DropReason.MEMORY_FULL, 3L);
+    assertReconciled();
+  }
+
+  @Test
+  void memoryFullWithNoJournalOpeningPointsAtTheBackend() {
+    state.onJournalWanted(() -> {}, () -> false);
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+    fillMemory(door);
+
+    try (LogCapture logs = LogCapture.of(DoorTest.class.getName())) {
+      assertThat(door.export(spans(1)).isSuccess()).isFalse();
+
+      assertThat(logs.messages(Level.WARNING))
+          .singleElement()
+          .asString()
+          .contains("collector:4317 is slow or down")
+          .doesNotContain("journal");
+    }
   }
 
   @Test
