@@ -25,6 +25,8 @@ public final class HealthTracker {
   private LeveeStats previous;
   private long previousNanos;
   private LeveeHealth last = new LeveeHealth(LeveeHealth.State.OK, List.of(), List.of());
+  /** The last interval judged had ingest above delivery, held in memory (see {@link #judge}). */
+  private boolean behindInMemoryBefore;
 
   /**
    * @param itemNoun what the signal's items are called ({@code spans})
@@ -90,7 +92,14 @@ public final class HealthTracker {
       double ingest = (now.offered() - before.offered()) / seconds;
       double delivery = (now.delivered() - before.delivered()) / seconds;
       long journalGrowth = now.journalBytes() - before.journalBytes();
-      if (ingest > delivery * 1.1 && now.pending() > before.pending()) {
+      // Held in memory only, a first interval behind may be the first requests still under way
+      // (an application that ends a burst and exits, a backend some 100 ms away): said when it
+      // lasts a second interval, or at once when it spills to the journal.
+      boolean behind = ingest > delivery * 1.1 && now.pending() > before.pending();
+      boolean behindInMemory = behind && journalGrowth <= 0;
+      boolean said = behind && (!behindInMemory || behindInMemoryBefore);
+      behindInMemoryBefore = behindInMemory;
+      if (said) {
         StringBuilder reason =
             new StringBuilder(
                 String.format(

@@ -67,6 +67,41 @@ class HealthTrackerTest {
   }
 
   @Test
+  void aFirstIntervalBehindInMemoryIsTheFirstRequestsUnderWayNotAProblem() {
+    // An application ended 20 spans just before the check; the first request is still out.
+    tracker.evaluate(stats(0, 0, 0, none(), 0, 0, "closed"), 0);
+    LeveeHealth health = tracker.evaluate(stats(20, 0, 20, none(), 0, 0, "closed"), 10 * SECOND);
+
+    assertThat(health.state()).isEqualTo(LeveeHealth.State.OK);
+    assertThat(health.reasons()).isEmpty();
+  }
+
+  @Test
+  void behindInMemoryForASecondIntervalIsSaid() {
+    tracker.evaluate(stats(0, 0, 0, none(), 0, 0, "closed"), 0);
+    assertThat(tracker.evaluate(stats(20_000, 10_000, 10_000, none(), 0, 0, "closed"), 10 * SECOND).state())
+        .isEqualTo(LeveeHealth.State.OK);
+
+    LeveeHealth health =
+        tracker.evaluate(stats(40_000, 20_000, 20_000, none(), 0, 0, "closed"), 20 * SECOND);
+
+    assertThat(health.state()).isEqualTo(LeveeHealth.State.DEGRADED);
+    assertThat(health.reasons()).containsExactly("ingest 2000 spans/s exceeds delivery 1000 spans/s");
+  }
+
+  @Test
+  void anIntervalThatCaughtUpStartsTheCountAgain() {
+    tracker.evaluate(stats(0, 0, 0, none(), 0, 0, "closed"), 0);
+    tracker.evaluate(stats(20_000, 10_000, 10_000, none(), 0, 0, "closed"), 10 * SECOND);
+    tracker.evaluate(stats(30_000, 30_000, 0, none(), 0, 0, "closed"), 20 * SECOND);
+
+    LeveeHealth health =
+        tracker.evaluate(stats(50_000, 40_000, 10_000, none(), 0, 0, "closed"), 30 * SECOND);
+
+    assertThat(health.state()).isEqualTo(LeveeHealth.State.OK);
+  }
+
+  @Test
   void forMetricDataTheAdviceIsCompaction() {
     HealthTracker metrics = new HealthTracker("metric data points", false);
     metrics.evaluate(asMetrics(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
