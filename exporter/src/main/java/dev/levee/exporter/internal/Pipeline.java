@@ -129,6 +129,7 @@ public final class Pipeline<T> {
             endpoints::targets,
             fanoutMember() ? endpoints.targets() : null,
             settings.journal().enabled(),
+            spillsToTheJournal(settings.admission().overflowPolicy()),
             throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
@@ -239,6 +240,16 @@ public final class Pipeline<T> {
     return settings.admission().overflowPolicy() != OverflowPolicy.BLOCK
         || buffer.usedBytes() + doorState.stageReserveBytes() + settings.batch().minBatchBytes()
             <= buffer.capacityBytes();
+  }
+
+  /**
+   * Whether what memory cannot take goes to the journal under {@code policy}, rather than being
+   * dropped (the drop and downsample policies; see {@code Intake}); block's after its wait.
+   */
+  private static boolean spillsToTheJournal(OverflowPolicy policy) {
+    return policy == OverflowPolicy.SPILL
+        || policy == OverflowPolicy.PRIORITY
+        || policy == OverflowPolicy.BLOCK;
   }
 
   /** An item a Levee processor handed over could not be read; see {@link Door#unreadable}. */

@@ -26,7 +26,8 @@ public final class ListenerNotifier {
 
   /** Told when memory or the journal crosses the threshold, listeners or not (for the log). */
   public interface ThresholdLog {
-    void crossed(String resource, long used, long limit, boolean above);
+    /** {@code journalOpen}: whether the journal was open at that look. */
+    void crossed(String resource, long used, long limit, boolean above, boolean journalOpen);
   }
 
   private final Signal signal;
@@ -80,13 +81,15 @@ public final class ListenerNotifier {
     boolean memory = now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= THRESHOLD * now.memoryLimitBytes();
     if (memory != memoryAbove) {
       memoryAbove = memory;
-      thresholdLog.crossed("memory", now.memoryUsedBytes(), now.memoryLimitBytes(), memory);
+      thresholdLog.crossed(
+          "memory", now.memoryUsedBytes(), now.memoryLimitBytes(), memory, now.journalOpen());
       call(l -> l.onThreshold(signal, "memory", THRESHOLD, memory));
     }
     boolean journal = now.journalLimitBytes() > 0 && now.journalBytes() >= THRESHOLD * now.journalLimitBytes();
     if (journal != journalAbove) {
       journalAbove = journal;
-      thresholdLog.crossed("journal", now.journalBytes(), now.journalLimitBytes(), journal);
+      thresholdLog.crossed(
+          "journal", now.journalBytes(), now.journalLimitBytes(), journal, now.journalOpen());
       call(l -> l.onThreshold(signal, "journal", THRESHOLD, journal));
     }
     if (listeners.isEmpty()) {

@@ -34,6 +34,8 @@ public final class Watch {
   private final HealthTracker health;
   private final String fanoutTarget;
   private final ThrottledLogger throttled;
+  /** Memory's overflow goes to the journal once it is open ({@code overflow.policy} spill or priority). */
+  private final boolean spills;
   /** Made at the first look, on the dispatcher thread (the listeners are looked up then). */
   private ListenerNotifier listeners;
   private DropLog dropLog;
@@ -69,6 +71,7 @@ public final class Watch {
    * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
    *     (named in drop logs); else null
    * @param journalOn whether the exporter has a journal (health advice depends on it)
+   * @param spills whether what memory cannot take goes to the journal once it is open
    */
   public Watch(
       Signal signal,
@@ -76,6 +79,7 @@ public final class Watch {
       Supplier<String> targets,
       String fanoutTarget,
       boolean journalOn,
+      boolean spills,
       ThrottledLogger throttled) {
     this.signal = signal;
     this.stats = stats;
@@ -83,6 +87,7 @@ public final class Watch {
     this.health = new HealthTracker(signal.itemNoun(), journalOn);
     this.fanoutTarget = fanoutTarget;
     this.throttled = throttled;
+    this.spills = journalOn && spills;
   }
 
   /** The listeners, found with ServiceLoader at the first look rather than in the exporter's build. */
@@ -156,7 +161,7 @@ public final class Watch {
   }
 
   /** Logs once when memory or the journal passes 80% of its limit, and once when back below. */
-  private void logThresholdCrossing(String what, long used, long limit, boolean above) {
+  private void logThresholdCrossing(String what, long used, long limit, boolean above, boolean journalOpen) {
     if (!above) {
       logger.info("Levee " + what + " for " + signal.itemNoun() + " is below 80% of its limit again.");
       return;
@@ -165,14 +170,16 @@ public final class Watch {
         String.format(
             Locale.ROOT,
             "Levee %s for %s is %d%% full (%.1f of %.1f MiB) while the backend at %s is slow or"
-                + " down; past the limit, data is dropped and counted. Raise %s or check the"
-                + " backend.",
+                + " down; past the limit, %s. Raise %s or check the backend.",
             what,
             signal.itemNoun(),
             Math.round(100.0 * used / limit),
             used / 1048576.0,
             limit / 1048576.0,
             targets.get(),
+            what.equals("memory") && spills && journalOpen
+                ? "new data goes to the journal"
+                : "data is dropped and counted",
             "otel.exporter.levee." + what + ".limit"));
   }
 }

@@ -48,6 +48,7 @@ class DeferredMetricsTest {
         () -> "test",
         null,
         false,
+        false,
         new ThrottledLogger(Logger.getLogger("test"), TestClock.create(), SECOND));
   }
 

@@ -37,7 +37,7 @@ class ListenerNotifierTest {
           Signal.SPANS,
           List.of(listener),
           new ThrottledLogger(Logger.getLogger("dev.levee.test.ListenerNotifierTest"), Clock.getDefault(), 1),
-          (resource, used, limit, above) -> {});
+          (resource, used, limit, above, journalOpen) -> {});
 
   private static LeveeStats stats(long memoryFull, long journaled, String breaker) {
     return new LeveeStats(
