@@ -128,8 +128,10 @@ public final class Pipeline<T> {
             this::stats,
             endpoints::targets,
             fanoutMember() ? endpoints.targets() : null,
-            settings.journal().enabled(),
-            spillsToTheJournal(settings.admission().overflowPolicy()),
+            new Watch.Traits(
+                settings.journal().enabled(),
+                spillsToTheJournal(settings.admission().overflowPolicy()),
+                settings.admission().rateLimit().limits()),
             throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);

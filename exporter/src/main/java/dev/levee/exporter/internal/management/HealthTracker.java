@@ -22,6 +22,8 @@ public final class HealthTracker {
   private final String noun;
   /** Whether the exporter has a journal ({@code journal.mode} other than {@code off}). */
   private final boolean journalOn;
+  /** Whether a rate limit paces sending: advice to raise it is given only then. */
+  private final boolean rateLimited;
   private LeveeStats previous;
   private long previousNanos;
   private LeveeHealth last = new LeveeHealth(LeveeHealth.State.OK, List.of(), List.of());
@@ -32,10 +34,12 @@ public final class HealthTracker {
    * @param itemNoun what the signal's items are called ({@code spans})
    * @param journalOn whether the exporter has a journal: advice to turn it on is given only
    *     without one
+   * @param rateLimited whether a rate limit paces sending: advice to raise it is given only then
    */
-  public HealthTracker(String itemNoun, boolean journalOn) {
+  public HealthTracker(String itemNoun, boolean journalOn, boolean rateLimited) {
     this.noun = itemNoun;
     this.journalOn = journalOn;
+    this.rateLimited = rateLimited;
   }
 
   /** The health now, given the counters now and the time ({@code System.nanoTime} scale). */
@@ -118,7 +122,8 @@ public final class HealthTracker {
             now.signal() == dev.levee.buffer.Signal.METRICS
                 ? "add an endpoint, or keep only the newest cumulative values while behind"
                     + " (metrics.compaction=latest)"
-                : "raise rate.limit.items, add an endpoint, or enable downsampling (overflow.policy=downsample)");
+                : (rateLimited ? "raise rate.limit.items, add" : "add")
+                    + " an endpoint, or enable downsampling (overflow.policy=downsample)");
       }
     }
     if (now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= FULL * now.memoryLimitBytes()) {

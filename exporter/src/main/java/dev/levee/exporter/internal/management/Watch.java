@@ -19,6 +19,16 @@ import java.util.logging.Logger;
  */
 public final class Watch {
   private static final Logger logger = Logger.getLogger(Watch.class.getName());
+
+  /**
+   * What the exporter's settings make of the watch's advice and warnings.
+   *
+   * @param journalOn the exporter has a journal
+   * @param spills what memory cannot take goes to the journal once it is open ({@code
+   *     overflow.policy} spill, priority, or block after its wait)
+   * @param rateLimited a rate limit paces sending ({@code rate.limit.items} or {@code .bytes})
+   */
+  public record Traits(boolean journalOn, boolean spills, boolean rateLimited) {}
   /** How often the listeners and the drop log are given the counters. */
   static final long LISTENER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** How often health is judged, and logged if it changed. */
@@ -70,24 +80,22 @@ public final class Watch {
   /**
    * @param fanoutTarget with {@code endpoints.mode=fanout}, the one endpoint this exporter serves
    *     (named in drop logs); else null
-   * @param journalOn whether the exporter has a journal (health advice depends on it)
-   * @param spills whether what memory cannot take goes to the journal once it is open
+   * @param traits what the exporter's settings make of the advice and warnings
    */
   public Watch(
       Signal signal,
       Supplier<LeveeStats> stats,
       Supplier<String> targets,
       String fanoutTarget,
-      boolean journalOn,
-      boolean spills,
+      Traits traits,
       ThrottledLogger throttled) {
     this.signal = signal;
     this.stats = stats;
     this.targets = targets;
-    this.health = new HealthTracker(signal.itemNoun(), journalOn);
+    this.health = new HealthTracker(signal.itemNoun(), traits.journalOn(), traits.rateLimited());
     this.fanoutTarget = fanoutTarget;
     this.throttled = throttled;
-    this.spills = journalOn && spills;
+    this.spills = traits.journalOn() && traits.spills();
   }
 
   /** The listeners, found with ServiceLoader at the first look rather than in the exporter's build. */

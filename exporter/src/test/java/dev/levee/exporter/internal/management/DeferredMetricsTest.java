@@ -47,8 +47,7 @@ class DeferredMetricsTest {
         exporter::stats,
         () -> "test",
         null,
-        false,
-        false,
+        new Watch.Traits(false, false, false),
         new ThrottledLogger(Logger.getLogger("test"), TestClock.create(), SECOND));
   }
 

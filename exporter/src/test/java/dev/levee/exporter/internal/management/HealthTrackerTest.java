@@ -14,7 +14,7 @@ class HealthTrackerTest {
   private static final long SECOND = 1_000_000_000L;
   private static final long GIB = 1L << 30;
 
-  private final HealthTracker tracker = new HealthTracker("spans", false);
+  private final HealthTracker tracker = new HealthTracker("spans", false, true);
 
   /** Counters with the given values; everything else healthy. */
   private static LeveeStats stats(
@@ -102,8 +102,21 @@ class HealthTrackerTest {
   }
 
   @Test
+  void withoutARateLimitTheAdviceDoesNotSayToRaiseIt() {
+    HealthTracker unlimited = new HealthTracker("spans", true, false);
+    unlimited.evaluate(stats(0, 0, 0, none(), 0, 0, "closed"), 0);
+
+    LeveeHealth health =
+        unlimited.evaluate(
+            stats(48_000 * 10L, 30_000 * 10L, 180_000, none(), 0, GIB - (660L << 20), "closed"), 10 * SECOND);
+
+    assertThat(health.advice())
+        .containsExactly("add an endpoint, or enable downsampling (overflow.policy=downsample)");
+  }
+
+  @Test
   void forMetricDataTheAdviceIsCompaction() {
-    HealthTracker metrics = new HealthTracker("metric data points", false);
+    HealthTracker metrics = new HealthTracker("metric data points", false, true);
     metrics.evaluate(asMetrics(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
     LeveeHealth health =
         metrics.evaluate(
@@ -166,7 +179,7 @@ class HealthTrackerTest {
 
   @Test
   void withAJournalTheAdviceNeverSaysToTurnItOn() {
-    HealthTracker journaled = new HealthTracker("spans", true);
+    HealthTracker journaled = new HealthTracker("spans", true, true);
     // The journal opens when first needed: memory filled while it was still opening.
     journaled.evaluate(journalClosed(stats(0, 0, 0, none(), 0, 0, "closed")), 0);
     Map<DropReason, Long> dropped = none();

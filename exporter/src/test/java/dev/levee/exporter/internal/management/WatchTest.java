@@ -48,8 +48,7 @@ class WatchTest {
             () -> stats,
             () -> "collector:4317",
             null,
-            true,
-            spills,
+            new Watch.Traits(true, spills, false),
             new ThrottledLogger(Logger.getLogger("test"), TestClock.create(), TimeUnit.SECONDS.toNanos(1)));
     try (LogCapture logs = LogCapture.of(Watch.class.getName())) {
       watch.tick(Watch.LISTENER_INTERVAL_NANOS);
