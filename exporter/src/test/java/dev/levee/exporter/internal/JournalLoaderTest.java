@@ -35,7 +35,7 @@ class JournalLoaderTest {
 
     Path first = JournalLoader.ownCopy(inner, home);
     assertThat(first.getParent()).isEqualTo(home);
-    assertThat(first.getFileName().toString()).matches("levee-journal-[0-9a-f]{32}\\.jar");
+    assertThat(first.getFileName().toString()).matches("levee-journal-[0-9a-f]{8}-100000\\.jar");
     assertThat(Files.readAllBytes(first)).isEqualTo(content);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first))).isEqualTo("rw-------");
 
@@ -65,7 +65,7 @@ class JournalLoaderTest {
   @Test
   void anotherVersionsCopyIsRemoved() throws Exception {
     Path home = Files.createDirectories(dir.resolve("journal"));
-    Path older = Files.write(home.resolve("levee-journal-00000000000000000000000000000000.jar"), new byte[] {1});
+    Path older = Files.write(home.resolve("levee-journal-00000000-1.jar"), new byte[] {1});
     Path journalFile = Files.write(home.resolve("levee-drained"), new byte[] {2});
 
     Path copy = JournalLoader.ownCopy(nestedJar(new byte[] {3, 4}), home);
