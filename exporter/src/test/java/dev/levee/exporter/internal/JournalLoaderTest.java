@@ -65,7 +65,8 @@ class JournalLoaderTest {
   @Test
   void anotherVersionsCopyIsRemoved() throws Exception {
     Path home = Files.createDirectories(dir.resolve("journal"));
-    Path older = Files.write(home.resolve("levee-journal-00000000-1.jar"), new byte[] {1});
+    // Named as copies were before 2026-12-05 (by SHA-256).
+    Path older = Files.write(home.resolve("levee-journal-00000000000000000000000000000000.jar"), new byte[] {1});
     Path journalFile = Files.write(home.resolve("levee-drained"), new byte[] {2});
 
     Path copy = JournalLoader.ownCopy(nestedJar(new byte[] {3, 4}), home);
