@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * <p>When the journal opens: at start with {@code write_ahead}, {@code journal.open=at_start}, a
  * {@code memory.limit} under {@link JournalSetup#SMALL_MEMORY_BYTES}, or a backlog on disk (journal files
  * without the mark a clean stop with nothing pending leaves, {@value #DRAINED_MARK}); otherwise
- * when first needed: a request gets no answer, every breaker is open, memory is a quarter full or full, or
+ * when first needed: a request gets no answer, every breaker is open, memory is a quarter full or full
+ * or data arrives fast enough to fill it within two seconds ({@code JournalReadiness}), or
  * data is left at the end, also once the JVM is shutting down (see {@link JournalLoader#open}).
  * Until then Chronicle is not loaded at all: with a backend that keeps up, never.
  *

@@ -41,6 +41,7 @@ final class Intake<T> {
   private final Sleeper blockWait;
   private final Sampler<T> sampler;
   private final ThrottledLogger throttled;
+  private final JournalReadiness readiness;
 
   Intake(
       Signal signal,
@@ -65,10 +66,8 @@ final class Intake<T> {
     this.blockWait = blockWait;
     this.sampler = sampler;
     this.throttled = throttled;
+    this.readiness = new JournalReadiness(buffer, clock);
   }
-
-  /** Memory a quarter full asks for the journal to be opened, if it is not yet. */
-  static final int JOURNAL_WANTED_AT_FILL_DIVISOR = 4;
 
   /** Takes an encoded batch within the rate limit: into the journal (write-ahead) or memory. */
   CompletableResultCode accept(Collection<T> items, int count, Chunk chunk, boolean priority) {
@@ -89,8 +88,8 @@ final class Intake<T> {
     boolean inMemory = priority ? offerToPriorityLane(chunk) : offerToMemory(chunk);
     if (inMemory) {
       delivery.accepted();
-      if (buffer.usedBytes() * JOURNAL_WANTED_AT_FILL_DIVISOR >= buffer.capacityBytes()) {
-        state.wantJournal(); // a quarter full: delivery is behind, the journal may soon be needed
+      if (readiness.wantedAfter(chunk.sizeBytes())) {
+        state.wantJournal(); // memory may soon be full: the journal is to be open by then
       }
       return CompletableResultCode.ofSuccess();
     }
