@@ -263,13 +263,19 @@ class DoorTest {
     assertReconciled();
   }
 
-  @Test
-  void dropOldestMakesRoomWithinTheLimitBesideTheStage() {
+  /** A door with an empty stage of one span's bound in front, its memory filled to that bound. */
+  private Door<SpanData> fullBesideAStage(OverflowPolicy policy) {
     state.stageInFront(() -> 0, oneSpanBytes());
-    Door<SpanData> door = door(OverflowPolicy.DROP_OLDEST);
+    Door<SpanData> door = door(policy);
     for (int i = 0; i < SLOTS - 1; i++) {
       assertThat(door.export(spans(1)).isSuccess()).isTrue();
     }
+    return door;
+  }
+
+  @Test
+  void dropOldestMakesRoomWithinTheLimitBesideTheStage() {
+    Door<SpanData> door = fullBesideAStage(OverflowPolicy.DROP_OLDEST);
 
     assertThat(door.export(spans(1)).isSuccess()).isTrue();
 
@@ -281,11 +287,7 @@ class DoorTest {
 
   @Test
   void blockWaitsForRoomBesideTheStage() {
-    state.stageInFront(() -> 0, oneSpanBytes());
-    Door<SpanData> door = door(OverflowPolicy.BLOCK);
-    for (int i = 0; i < SLOTS - 1; i++) {
-      assertThat(door.export(spans(1)).isSuccess()).isTrue();
-    }
+    Door<SpanData> door = fullBesideAStage(OverflowPolicy.BLOCK);
     duringWait =
         () -> {
           if (waits.size() == 3) {
@@ -299,39 +301,31 @@ class DoorTest {
     assertThat(memory.usedBytes() + oneSpanBytes()).isLessThanOrEqualTo(memory.capacityBytes());
   }
 
-  @Test
-  void memoryFullWhileTheJournalOpensSaysSoAndHowToAvoidIt() {
-    state.onJournalWanted(() -> {}, () -> true);
+  /** Fills memory, then exports three spans that do not fit; returns the one warning logged. */
+  private String memoryFullWarning(boolean journalOpening) {
+    state.onJournalWanted(() -> {}, () -> journalOpening);
     Door<SpanData> door = door(OverflowPolicy.SPILL);
     fillMemory(door);
-
     try (LogCapture logs = LogCapture.of(DoorTest.class.getName())) {
       assertThat(door.export(spans(3)).isSuccess()).isFalse();
-
-      assertThat(logs.messages(Level.WARNING))
-          .singleElement()
-          .asString()
-          .contains("journal is still opening", "journal.open=at_start", "memory_full");
+      assertThat(snapshot().dropped()).containsEntry(DropReason.MEMORY_FULL, 3L);
+      assertReconciled();
+      assertThat(logs.messages(Level.WARNING)).hasSize(1);
+      return logs.messages(Level.WARNING).get(0);
     }
-    assertThat(snapshot().dropped()).containsEntry(DropReason.MEMORY_FULL, 3L);
-    assertReconciled();
+  }
+
+  @Test
+  void memoryFullWhileTheJournalOpensSaysSoAndHowToAvoidIt() {
+    assertThat(memoryFullWarning(true))
+        .contains("journal is still opening", "journal.open=at_start", "memory_full");
   }
 
   @Test
   void memoryFullWithNoJournalOpeningPointsAtTheBackend() {
-    state.onJournalWanted(() -> {}, () -> false);
-    Door<SpanData> door = door(OverflowPolicy.SPILL);
-    fillMemory(door);
-
-    try (LogCapture logs = LogCapture.of(DoorTest.class.getName())) {
-      assertThat(door.export(spans(1)).isSuccess()).isFalse();
-
-      assertThat(logs.messages(Level.WARNING))
-          .singleElement()
-          .asString()
-          .contains("collector:4317 is slow or down")
-          .doesNotContain("journal");
-    }
+    assertThat(memoryFullWarning(false))
+        .contains("collector:4317 is slow or down")
+        .doesNotContain("journal");
   }
 
   @Test
