@@ -68,8 +68,11 @@ final class DispatcherThread implements Runnable {
   private Thread opener;
   private volatile Thread dispatcherThread;
   private final boolean openAtStart;
-  /** The journal directory is usable (checked as the dispatcher thread starts). */
-  private boolean usable;
+  /**
+   * The journal directory is usable (checked as the dispatcher thread starts), and no opening has
+   * failed.
+   */
+  private volatile boolean usable;
   /** The journal is needed: the dispatcher thread starts the journal's thread, which opens it. */
   private volatile boolean wanted;
   /** The journal was opened by this run (and the drained mark removed). */
@@ -278,9 +281,15 @@ final class DispatcherThread implements Runnable {
       everOpened = true;
       LockSupport.unpark(dispatcherThread);
     } catch (IOException | RuntimeException | LinkageError e) {
+      usable = false;
       opening = false;
       cannotUse(e);
     }
+  }
+
+  /** Whether this exporter has a journal that can be opened (or is open). */
+  boolean journalUsable() {
+    return usable;
   }
 
   /** Any thread: whether the journal is being opened and not yet attached. */
@@ -319,6 +328,7 @@ final class DispatcherThread implements Runnable {
                   ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
                   : ""));
     } catch (RuntimeException e) {
+      usable = false;
       opening = false;
       open.close();
       logger.log(

@@ -150,7 +150,7 @@ public final class Pipeline<T> {
             settings.batch().linger().toNanos(),
             this::close);
     doorState.onJournalWanted(body::wantJournal, body::opening);
-    dispatcher.setJournalWanted(doorState::wantJournal);
+    dispatcher.setJournalWanted(doorState::wantJournal, body::journalUsable);
     // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
     watch.registerWhenDue(mxBean, componentName);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");

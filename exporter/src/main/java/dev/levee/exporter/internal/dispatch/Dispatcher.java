@@ -173,9 +173,14 @@ public final class Dispatcher {
     return paused;
   }
 
-  /** Run when a request gets no answer or every breaker is open (the journal may be needed). */
-  public void setJournalWanted(Runnable wanted) {
+  /**
+   * Run when a request gets no answer or every breaker is open (the journal may be needed); {@code
+   * journalUsable}: whether this exporter has a journal that is not open yet but can be (so that
+   * what is said of data kept in memory meanwhile is true).
+   */
+  public void setJournalWanted(Runnable wanted, java.util.function.BooleanSupplier journalUsable) {
     this.journalWanted = wanted;
+    settlement.journalUsable(journalUsable);
   }
 
   /** {@code retry.max.elapsed}: see {@link Settlement#setRetryMaxElapsed}. */

@@ -43,6 +43,13 @@ final class Settlement {
   private long retryMaxElapsedNanos;
   private volatile RequestObserver requestObserver;
 
+  /** Whether a journal that is not open yet can be (see {@link Dispatcher#setJournalWanted}). */
+  private volatile java.util.function.BooleanSupplier journalUsable = () -> false;
+
+  void journalUsable(java.util.function.BooleanSupplier usable) {
+    this.journalUsable = usable;
+  }
+
   Settlement(
       Signal signal,
       ChunkBuffer buffer,
@@ -230,7 +237,13 @@ final class Settlement {
                 + mebibytes(buffer.usedBytes())
                 + " of "
                 + mebibytes(buffer.capacityBytes())
-                + "); when memory is full, new data is dropped.");
+                + (!journalUsable.getAsBoolean()
+                    ? "); when memory is full, new data is dropped."
+                    : outcome.answered()
+                        ? "); should failures go on or memory fill, the journal opens and takes what"
+                            + " memory cannot."
+                        : ") while the journal opens; then what fails goes there, to be sent when the"
+                            + " backend is back."));
   }
 
   private static String mebibytes(long bytes) {

@@ -19,6 +19,7 @@ import dev.levee.buffer.internal.MemoryBufferProvider;
 import dev.levee.buffer.BufferSettings;
 import dev.levee.exporter.DropReason;
 import dev.levee.exporter.LeveeStats;
+import dev.levee.testing.LogCapture;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.time.TestClock;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 class DispatcherTest {
@@ -176,6 +178,39 @@ class DispatcherTest {
     assertThat(snapshot().delivered()).isEqualTo(3);
     assertThat(snapshot().retries()).isEqualTo(8);
     assertReconciled();
+  }
+
+  /** The warning logged when the one request gets {@code outcome}, the journal usable or not. */
+  private String retryWarning(SendOutcome outcome, boolean journalUsable) {
+    dispatcher.setJournalWanted(() -> {}, () -> journalUsable);
+    sender.script.add(outcome);
+    offer(100, 3);
+    try (LogCapture logs = LogCapture.of(Dispatcher.class.getName())) {
+      dispatcher.step();
+      dispatcher.step();
+      assertThat(logs.messages(Level.WARNING)).hasSize(1);
+      return logs.messages(Level.WARNING).get(0);
+    }
+  }
+
+  @Test
+  void noAnswerWhileTheJournalIsYetToOpenSaysWhereTheDataWillGo() {
+    assertThat(retryWarning(SendOutcome.retryable("UNAVAILABLE", "down"), true))
+        .contains("No answer from backend at test:4317", "while the journal opens")
+        .doesNotContain("dropped");
+  }
+
+  @Test
+  void aRetryableAnswerWhileTheJournalIsYetToOpenSaysWhenItWouldOpen() {
+    assertThat(retryWarning(SendOutcome.retryableAnswer("UNAVAILABLE", "busy"), true))
+        .contains("the journal opens and takes what memory cannot")
+        .doesNotContain("dropped");
+  }
+
+  @Test
+  void withoutAJournalDataKeptInMemoryIsDroppedWhenMemoryIsFull() {
+    assertThat(retryWarning(SendOutcome.retryable("UNAVAILABLE", "down"), false))
+        .contains("when memory is full, new data is dropped");
   }
 
   @Test
