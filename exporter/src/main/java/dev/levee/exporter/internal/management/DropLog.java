@@ -94,7 +94,8 @@ public final class DropLog {
   static String advice(DropReason reason) {
     return switch (reason) {
       case MEMORY_FULL ->
-          "memory was full: raise memory.limit, keep journal.mode=overflow, or choose another"
+          "memory was full: raise memory.limit, keep journal.mode=overflow (with"
+              + " journal.open=at_start when it fills before the journal opens), or choose another"
               + " overflow.policy";
       case REJECTED ->
           "the backend refused them as invalid, with the message logged above; they are not retried";

@@ -60,6 +60,7 @@ class DropLogTest {
                     .startsWith(
                         "Levee dropped 123 spans in the last 30 s: memory_full=120 (memory was full:"
                             + " raise memory.limit")
+                    .contains("journal.open=at_start when it fills before the journal opens")
                     .contains("; rejected=3 (the backend refused them as invalid")
                     .endsWith("levee.dropped counts them all."));
 
