@@ -130,7 +130,7 @@ public final class Pipeline<T> {
             fanoutMember() ? endpoints.targets() : null,
             new Watch.Traits(
                 settings.journal().enabled(),
-                spillsToTheJournal(settings.admission().overflowPolicy()),
+                settings.admission().overflowPolicy().spillsToTheJournal(),
                 settings.admission().rateLimit().limits()),
             throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
@@ -242,16 +242,6 @@ public final class Pipeline<T> {
     return settings.admission().overflowPolicy() != OverflowPolicy.BLOCK
         || buffer.usedBytes() + doorState.stageReserveBytes() + settings.batch().minBatchBytes()
             <= buffer.capacityBytes();
-  }
-
-  /**
-   * Whether what memory cannot take goes to the journal under {@code policy}, rather than being
-   * dropped (the drop and downsample policies; see {@code Intake}); block's after its wait.
-   */
-  private static boolean spillsToTheJournal(OverflowPolicy policy) {
-    return policy == OverflowPolicy.SPILL
-        || policy == OverflowPolicy.PRIORITY
-        || policy == OverflowPolicy.BLOCK;
   }
 
   /** An item a Levee processor handed over could not be read; see {@link Door#unreadable}. */

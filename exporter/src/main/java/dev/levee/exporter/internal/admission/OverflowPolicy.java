@@ -41,4 +41,12 @@ public enum OverflowPolicy {
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /**
+   * Whether what memory cannot take goes to the journal once it is open (block's after its wait),
+   * rather than being dropped as under the drop and downsample policies.
+   */
+  public boolean spillsToTheJournal() {
+    return this == SPILL || this == PRIORITY || this == BLOCK;
+  }
 }

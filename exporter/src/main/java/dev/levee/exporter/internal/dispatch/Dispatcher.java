@@ -178,7 +178,7 @@ public final class Dispatcher {
    * journalUsable}: whether this exporter has a journal that is not open yet but can be (so that
    * what is said of data kept in memory meanwhile is true).
    */
-  public void setJournalWanted(Runnable wanted, java.util.function.BooleanSupplier journalUsable) {
+  public void setJournalWanted(Runnable wanted, BooleanSupplier journalUsable) {
     this.journalWanted = wanted;
     settlement.journalUsable(journalUsable);
   }

@@ -12,6 +12,7 @@ import dev.levee.exporter.internal.transport.SendOutcome;
 import io.opentelemetry.sdk.common.Clock;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 
 /**
@@ -44,9 +45,9 @@ final class Settlement {
   private volatile RequestObserver requestObserver;
 
   /** Whether a journal that is not open yet can be (see {@link Dispatcher#setJournalWanted}). */
-  private volatile java.util.function.BooleanSupplier journalUsable = () -> false;
+  private volatile BooleanSupplier journalUsable = () -> false;
 
-  void journalUsable(java.util.function.BooleanSupplier usable) {
+  void journalUsable(BooleanSupplier usable) {
     this.journalUsable = usable;
   }
 
