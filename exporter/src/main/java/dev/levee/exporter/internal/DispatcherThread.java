@@ -3,9 +3,11 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
+import dev.levee.exporter.DropReason;
 import dev.levee.exporter.internal.admission.DoorState;
 import dev.levee.exporter.internal.admission.Stage;
 import dev.levee.exporter.internal.dispatch.Dispatcher;
+import dev.levee.exporter.internal.management.PipelineStats;
 import dev.levee.exporter.internal.management.ThrottledLogger;
 import dev.levee.exporter.internal.management.Watch;
 import dev.levee.exporter.internal.transport.Endpoints;
@@ -31,7 +33,8 @@ import java.util.logging.Logger;
  * when first needed: a request gets no answer, every breaker is open, memory is a quarter full or full
  * or data arrives fast enough to fill it within two seconds ({@code JournalReadiness}), or
  * data is left at the end, also once the JVM is shutting down (see {@link JournalLoader#open}).
- * Until then Chronicle is not loaded at all: with a backend that keeps up, never.
+ * Until then Chronicle is not loaded at all: with a backend that keeps up, never. While it opens,
+ * what memory cannot take goes to a {@link SpillFile}, moved into the journal once it is open.
  *
  * <p>Internal, may change.
  */
@@ -53,6 +56,7 @@ final class DispatcherThread implements Runnable {
   private final DoorState doorState;
   private final JournalSetup journal;
   private final Clock clock;
+  private final PipelineStats stats;
   private final ThrottledLogger throttled;
   private final Runnable close;
   private final long shutdownTimeoutNanos;
@@ -79,6 +83,8 @@ final class DispatcherThread implements Runnable {
   private volatile boolean everOpened;
   /** The journal's thread is opening it; cleared once it is attached or could not be opened. */
   private volatile boolean opening;
+  /** Takes what memory cannot while the journal opens; null before and after. */
+  private volatile SpillFile spill;
 
   DispatcherThread(
       Signal signal,
@@ -89,6 +95,7 @@ final class DispatcherThread implements Runnable {
       JournalSetup journal,
       boolean openAtStart,
       Clock clock,
+      PipelineStats stats,
       ThrottledLogger throttled,
       long shutdownTimeoutNanos,
       long lingerNanos,
@@ -101,6 +108,7 @@ final class DispatcherThread implements Runnable {
     this.journal = journal;
     this.openAtStart = openAtStart;
     this.clock = clock;
+    this.stats = stats;
     this.throttled = throttled;
     this.close = close;
     this.shutdownTimeoutNanos = shutdownTimeoutNanos;
@@ -227,6 +235,7 @@ final class DispatcherThread implements Runnable {
   /** Dispatcher thread: starts the journal's thread once the journal is wanted. */
   private void startOpeningIfWanted() {
     if (wanted && usable && opener == null) {
+      startSpilling();
       opening = true;
       opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
       opener.setDaemon(true);
@@ -234,9 +243,105 @@ final class DispatcherThread implements Runnable {
     }
   }
 
-  /** Whether journal files lie in the directory without the mark of a drained stop. */
+  /**
+   * Dispatcher thread, as the opening starts: a spill file takes what memory cannot until the
+   * journal is open (without one, that is dropped as {@code memory_full}, as before).
+   */
+  private void startSpilling() {
+    JournalOptions options = journal.options(signal);
+    try {
+      SpillFile file =
+          SpillFile.create(
+              options.directory(), options.limitBytes(), options.fsync() == JournalOptions.Fsync.ALWAYS);
+      spill = file;
+      doorState.spillWith(file::append);
+    } catch (IOException | RuntimeException e) {
+      logger.log(
+          Level.WARNING,
+          "Levee cannot create a spill file in "
+              + options.directory()
+              + " while its journal opens; until it is open, what memory cannot take is dropped."
+              + " Cause: "
+              + e);
+    }
+  }
+
+  /**
+   * Dispatcher thread, once the journal is open: moves this run's spill file into it; returns the
+   * items moved.
+   */
+  private long moveSpillInto(ChunkJournal open) {
+    SpillFile file = spill;
+    spill = null;
+    doorState.spillWith(null);
+    if (file == null) {
+      return 0;
+    }
+    try {
+      SpillFile.Moved moved = file.moveInto(open, signal);
+      if (moved.refusedItems() > 0) {
+        stats.droppedPending(DropReason.JOURNAL_FULL, moved.refusedItems());
+      }
+      reportDamage(moved, file.path());
+      return moved.items();
+    } catch (IOException | RuntimeException e) {
+      logger.log(
+          Level.SEVERE,
+          "Levee cannot move "
+              + file.path()
+              + " into its journal; what it holds stays there for the next start. Cause: "
+              + e);
+      return 0;
+    }
+  }
+
+  /** Dispatcher thread, before the journal is read: spill files earlier runs left go into it. */
+  private void moveLeftBehindInto(ChunkJournal open) {
+    java.nio.file.Path directory = journal.options(signal).directory();
+    try {
+      SpillFile.Moved moved = SpillFile.moveLeftBehind(directory, open, signal);
+      if (moved.refusedItems() > 0) {
+        logger.warning(
+            "Levee journal at "
+                + directory
+                + " is full: "
+                + moved.refusedItems()
+                + " "
+                + signal.itemNoun()
+                + " an earlier run left in a spill file did not fit and are dropped.");
+      }
+      reportDamage(moved, directory);
+    } catch (IOException | RuntimeException e) {
+      logger.log(
+          Level.WARNING,
+          "Levee cannot move the spill files in " + directory + " into its journal. Cause: " + e);
+    }
+  }
+
+  private void reportDamage(SpillFile.Moved moved, java.nio.file.Path where) {
+    if (moved.damagedBytes() > 0) {
+      logger.warning(
+          "Levee skipped "
+              + moved.damagedBytes()
+              + " damaged bytes at the end of a spill file in "
+              + where
+              + " (a write cut short by the end of a process); the rest went to the journal.");
+    }
+  }
+
+  /**
+   * Whether journal files lie in the directory without the mark of a drained stop, or spill files
+   * an earlier run left while its journal was opening.
+   */
   private boolean backlogOnDisk() {
     java.nio.file.Path directory = journal.options(signal).directory();
+    try {
+      if (!SpillFile.leftBehind(directory).isEmpty()) {
+        return true;
+      }
+    } catch (IOException | RuntimeException e) {
+      return true; // cannot tell: open it and see
+    }
     if (!java.nio.file.Files.isDirectory(directory)
         || java.nio.file.Files.exists(directory.resolve(DRAINED_MARK))) {
       return false;
@@ -283,7 +388,32 @@ final class DispatcherThread implements Runnable {
     } catch (IOException | RuntimeException | LinkageError e) {
       usable = false;
       opening = false;
+      keepSpillForTheNextStart();
       cannotUse(e);
+    }
+  }
+
+  /**
+   * The journal could not be opened, or not by the end: the spill file takes nothing more and what
+   * it holds stays there, still pending, for a start whose journal opens.
+   */
+  private void keepSpillForTheNextStart() {
+    SpillFile file = spill;
+    spill = null;
+    doorState.spillWith(null);
+    if (file != null) {
+      long items = file.seal();
+      if (items > 0) {
+        logger.warning(
+            "Levee keeps "
+                + items
+                + " "
+                + signal.itemNoun()
+                + " in "
+                + file.path()
+                + ", written while its journal was opening; the next start whose journal opens"
+                + " delivers them.");
+      }
     }
   }
 
@@ -316,8 +446,10 @@ final class DispatcherThread implements Runnable {
       return;
     }
     try {
+      moveLeftBehindInto(open); // counted as recovered with the rest of the backlog
       long recovered = dispatcher.attachJournal(open, journal.drainOrder());
       doorState.journalOpened(open, journal.mode() == JournalMode.WRITE_AHEAD);
+      long spilled = moveSpillInto(open); // after: this run's spill is pending already
       opening = false;
       logger.info(
           "Levee journal for "
@@ -326,10 +458,18 @@ final class DispatcherThread implements Runnable {
               + journal.options(signal).directory()
               + (recovered > 0
                   ? ": " + recovered + " " + signal.itemNoun() + " left by an earlier run will be delivered"
+                  : "")
+              + (spilled > 0
+                  ? (recovered > 0 ? "; " : ": ")
+                      + spilled
+                      + " "
+                      + signal.itemNoun()
+                      + " memory could not take while it opened were moved in from its spill file"
                   : ""));
     } catch (RuntimeException e) {
       usable = false;
       opening = false;
+      keepSpillForTheNextStart();
       open.close();
       logger.log(
           Level.SEVERE,
@@ -363,6 +503,7 @@ final class DispatcherThread implements Runnable {
       }
     }
     attachJournalIfOpened();
+    keepSpillForTheNextStart(); // still opening at the end
   }
 
   /** The journal's age limit and consumed files, once a minute when idle. */

@@ -145,11 +145,13 @@ public final class Pipeline<T> {
             settings.journal(),
             settings.journal().opensAtStart(memoryLimitBytes()),
             clock,
+            stats,
             throttled,
             settings.shutdownTimeout().toNanos(),
             settings.batch().linger().toNanos(),
             this::close);
     doorState.onJournalWanted(body::wantJournal, body::opening);
+    watch.journalUsable(body::journalUsable);
     dispatcher.setJournalWanted(doorState::wantJournal, body::journalUsable);
     // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
     watch.registerWhenDue(mxBean, componentName);

@@ -2,6 +2,9 @@ package dev.levee.exporter.internal.admission;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+import dev.levee.buffer.Chunk;
 
 import dev.levee.buffer.ChunkJournal;
 
@@ -103,6 +106,22 @@ public final class DoorState {
     if (journal == null) {
       journalWanted.run();
     }
+  }
+
+  /** Takes what memory cannot while the journal opens; false when it cannot. */
+  private volatile Predicate<Chunk> spill = chunk -> false;
+
+  /**
+   * While the journal opens, {@code spill} takes what memory cannot (a file in its directory, moved
+   * into the journal once it is open); reset to nothing once the journal is open or has failed.
+   */
+  public void spillWith(Predicate<Chunk> spill) {
+    this.spill = spill != null ? spill : chunk -> false;
+  }
+
+  /** Any thread: whether the spill of an opening journal took the chunk. */
+  public boolean spilled(Chunk chunk) {
+    return journal == null && spill.test(chunk);
   }
 
   /** The open journal, or null (memory-only, or not open yet). */

@@ -144,12 +144,18 @@ final class Intake<T> {
       stats.droppedPending(DropReason.SHUTDOWN, count);
       return CompletableResultCode.ofFailure();
     }
-    ChunkJournal overflow =
-        settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST ? null : state.journal();
-    if (overflow == null) {
-      if (settings.overflowPolicy() != OverflowPolicy.DROP_NEWEST) {
-        state.wantJournal();
+    boolean spills = settings.overflowPolicy() != OverflowPolicy.DROP_NEWEST;
+    ChunkJournal overflow = spills ? state.journal() : null;
+    if (overflow == null && spills) {
+      state.wantJournal();
+      if (state.spilled(chunk)) {
+        // The journal is opening: the chunk waits in its spill file, moved into it once open.
+        stats.journaled(count);
+        return CompletableResultCode.ofSuccess();
       }
+      overflow = state.journal(); // it may have opened meanwhile (its spill then takes nothing)
+    }
+    if (overflow == null) {
       stats.droppedPending(DropReason.MEMORY_FULL, count);
       throttled.log(Level.WARNING, "memory-full", this::memoryFullMessage);
       return CompletableResultCode.ofFailure();

@@ -98,6 +98,14 @@ public final class Watch {
     this.spills = traits.journalOn() && traits.spills();
   }
 
+  /** Whether the journal can take data (open, or opening with its spill file): from the pipeline. */
+  private volatile java.util.function.BooleanSupplier journalUsable = () -> false;
+
+  /** Tells the watch how to see whether the journal, open or opening, takes what memory cannot. */
+  public void journalUsable(java.util.function.BooleanSupplier usable) {
+    this.journalUsable = usable;
+  }
+
   /** The listeners, found with ServiceLoader at the first look rather than in the exporter's build. */
   private ListenerNotifier listeners() {
     ListenerNotifier made = listeners;
@@ -185,7 +193,7 @@ public final class Watch {
             used / 1048576.0,
             limit / 1048576.0,
             targets.get(),
-            what.equals("memory") && spills && journalOpen
+            what.equals("memory") && spills && (journalOpen || journalUsable.getAsBoolean())
                 ? "new data goes to the journal"
                 : "data is dropped and counted",
             "otel.exporter.levee." + what + ".limit"));

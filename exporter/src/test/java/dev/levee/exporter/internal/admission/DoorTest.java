@@ -316,6 +316,50 @@ class DoorTest {
   }
 
   @Test
+  void whileTheJournalOpensItsSpillTakesWhatMemoryCannot() {
+    java.util.List<Chunk> spilled = new java.util.ArrayList<>();
+    state.spillWith(spilled::add);
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+    fillMemory(door);
+
+    assertThat(door.export(spans(3)).isSuccess()).isTrue();
+
+    assertThat(spilled).extracting(Chunk::itemCount).containsExactly(3);
+    assertThat(snapshot().droppedTotal()).isZero();
+    assertThat(snapshot().journaled()).isEqualTo(3);
+    assertReconciled();
+  }
+
+  @Test
+  void onceTheJournalIsOpenItTakesWhatMemoryCannotAndTheSpillNothing() {
+    java.util.List<Chunk> spilled = new java.util.ArrayList<>();
+    state.spillWith(spilled::add);
+    state.journalOpened(journal, false);
+    Door<SpanData> door = door(OverflowPolicy.SPILL);
+    fillMemory(door);
+
+    assertThat(door.export(spans(2)).isSuccess()).isTrue();
+
+    assertThat(spilled).isEmpty();
+    assertThat(journal.records).extracting(Chunk::itemCount).containsExactly(2);
+    assertReconciled();
+  }
+
+  @Test
+  void dropNewestNeverSpills() {
+    java.util.List<Chunk> spilled = new java.util.ArrayList<>();
+    state.spillWith(spilled::add);
+    Door<SpanData> door = door(OverflowPolicy.DROP_NEWEST);
+    fillMemory(door);
+
+    assertThat(door.export(spans(1)).isSuccess()).isFalse();
+
+    assertThat(spilled).isEmpty();
+    assertThat(snapshot().dropped()).containsEntry(DropReason.MEMORY_FULL, 1L);
+    assertReconciled();
+  }
+
+  @Test
   void memoryFullWhileTheJournalOpensSaysSoAndHowToAvoidIt() {
     assertThat(memoryFullWarning(true))
         .contains("journal is still opening", "journal.open=at_start", "memory_full");

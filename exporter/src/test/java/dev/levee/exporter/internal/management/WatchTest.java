@@ -42,6 +42,10 @@ class WatchTest {
   }
 
   private static List<String> warningsOnce(LeveeStats stats, boolean spills) {
+    return warningsOnce(stats, spills, false);
+  }
+
+  private static List<String> warningsOnce(LeveeStats stats, boolean spills, boolean journalUsable) {
     Watch watch =
         new Watch(
             Signal.SPANS,
@@ -50,6 +54,7 @@ class WatchTest {
             null,
             new Watch.Traits(true, spills, false),
             new ThrottledLogger(Logger.getLogger("test"), TestClock.create(), TimeUnit.SECONDS.toNanos(1)));
+    watch.journalUsable(() -> journalUsable);
     try (LogCapture logs = LogCapture.of(Watch.class.getName())) {
       watch.tick(Watch.LISTENER_INTERVAL_NANOS);
       return logs.messages(Level.WARNING);
@@ -66,7 +71,17 @@ class WatchTest {
   }
 
   @Test
-  void memoryNearlyFullBeforeTheJournalOpensSaysDataIsDropped() {
+  void memoryNearlyFullWhileAUsableJournalOpensSaysNewDataGoesThere() {
+    // Its spill file takes what memory cannot until it is open.
+    assertThat(warningsOnce(memoryNinetyPercentFull(false), true, true))
+        .singleElement()
+        .asString()
+        .contains("new data goes to the journal")
+        .doesNotContain("dropped");
+  }
+
+  @Test
+  void memoryNearlyFullWithNoUsableJournalSaysDataIsDropped() {
     assertThat(warningsOnce(memoryNinetyPercentFull(false), true))
         .singleElement()
         .asString()
