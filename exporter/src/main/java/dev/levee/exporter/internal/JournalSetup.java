@@ -35,7 +35,7 @@ public record JournalSetup(
   /**
    * Whether the journal opens as the exporter starts rather than when first needed: asked to, or
    * {@code write_ahead} (every chunk goes there), or {@code memoryLimitBytes} under {@link
-   * #SMALL_MEMORY_BYTES}. (A backlog on disk opens it at start too; see {@code DispatcherThread}.)
+   * #SMALL_MEMORY_BYTES}. (A backlog on disk opens it at start too; see {@code JournalOpening}.)
    */
   boolean opensAtStart(long memoryLimitBytes) {
     return openAtStart || mode == JournalMode.WRITE_AHEAD || memoryLimitBytes < SMALL_MEMORY_BYTES;

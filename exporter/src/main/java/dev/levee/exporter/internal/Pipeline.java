@@ -81,6 +81,7 @@ public final class Pipeline<T> {
   /** This exporter on the shared admin endpoint, or null. */
   private final AdminBinding admin;
   private final Thread thread;
+  private final JournalOpening journal;
   private final DispatcherThread body;
 
   private final AtomicInteger exportsInProgress = new AtomicInteger();
@@ -135,6 +136,18 @@ public final class Pipeline<T> {
             throttled);
     this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
     this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
+    this.journal =
+        new JournalOpening(
+            signal,
+            dispatcher,
+            doorState,
+            settings.journal(),
+            settings.journal().opensAtStart(memoryLimitBytes()),
+            stats,
+            settings.shutdownTimeout().toNanos());
+    doorState.onJournalWanted(journal::wantJournal, journal::opening);
+    watch.journalUsable(journal::journalUsable);
+    dispatcher.setJournalWanted(doorState::wantJournal, journal::journalUsable);
     this.body =
         new DispatcherThread(
             signal,
@@ -142,17 +155,11 @@ public final class Pipeline<T> {
             endpoints,
             watch,
             doorState,
-            settings.journal(),
-            settings.journal().opensAtStart(memoryLimitBytes()),
+            journal,
             clock,
-            stats,
             throttled,
-            settings.shutdownTimeout().toNanos(),
             settings.batch().linger().toNanos(),
             this::close);
-    doorState.onJournalWanted(body::wantJournal, body::opening);
-    watch.journalUsable(body::journalUsable);
-    dispatcher.setJournalWanted(doorState::wantJournal, body::journalUsable);
     // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
     watch.registerWhenDue(mxBean, componentName);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
@@ -412,7 +419,7 @@ public final class Pipeline<T> {
                 + settings.shutdownTimeout().toMillis()
                 + " ms).");
       }
-      body.recordDrained(stats().pending() == 0);
+      journal.recordDrained(stats().pending() == 0);
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
       mxBean.unregister();
       if (admin != null) {

@@ -43,7 +43,7 @@ class SpillFileJournalTest {
         Chunk.of(Signal.SPANS, SdkMarshalers.spans(TestData.spans(4, "spilled")), 4, false, 2L));
     left.seal();
     // The drained mark of an earlier clean stop does not hide it.
-    Files.writeString(traces.resolve(DispatcherThread.DRAINED_MARK), "nothing pending\n");
+    Files.writeString(traces.resolve(JournalOpening.DRAINED_MARK), "nothing pending\n");
 
     LeveeSpanExporter exporter =
         LeveeSpanExporter.builder()
