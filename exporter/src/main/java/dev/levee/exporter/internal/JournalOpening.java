@@ -395,5 +395,4 @@ final class JournalOpening {
     attachJournalIfOpened();
     keepSpillForTheNextStart(); // still opening at the end
   }
-
 }
