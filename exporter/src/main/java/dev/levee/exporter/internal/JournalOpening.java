@@ -3,7 +3,6 @@ package dev.levee.exporter.internal;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.JournalOptions;
 import dev.levee.buffer.Signal;
-import dev.levee.exporter.DropReason;
 import dev.levee.exporter.internal.admission.DoorState;
 import dev.levee.exporter.internal.dispatch.Dispatcher;
 import dev.levee.exporter.internal.management.PipelineStats;
@@ -51,7 +50,7 @@ final class JournalOpening {
   /** The journal once the opening thread has opened it; taken by the dispatcher thread. */
   private final AtomicReference<ChunkJournal> opened = new AtomicReference<>();
   /** The journal's thread, started by the dispatcher thread once the journal is wanted. */
-  private Thread opener;
+  private Thread openingThread;
   private volatile Thread dispatcherThread;
   private final boolean openAtStart;
   /**
@@ -65,8 +64,9 @@ final class JournalOpening {
   private volatile boolean everOpened;
   /** The journal's thread is opening it; cleared once it is attached or could not be opened. */
   private volatile boolean opening;
-  /** Takes what memory cannot while the journal opens; null before and after. */
-  private volatile SpillFile spill;
+  /** Takes what memory cannot while the journal opens. */
+  private final OpeningSpill spill;
+  private final Opener opener;
 
   JournalOpening(
       Signal signal,
@@ -75,7 +75,8 @@ final class JournalOpening {
       JournalSetup journal,
       boolean openAtStart,
       PipelineStats stats,
-      long shutdownTimeoutNanos) {
+      long shutdownTimeoutNanos,
+      Opener opener) {
     this.signal = signal;
     this.dispatcher = dispatcher;
     this.doorState = doorState;
@@ -83,6 +84,8 @@ final class JournalOpening {
     this.openAtStart = openAtStart;
     this.stats = stats;
     this.shutdownTimeoutNanos = shutdownTimeoutNanos;
+    this.opener = opener;
+    this.spill = new OpeningSpill(signal, doorState, stats);
   }
 
   /**
@@ -124,98 +127,12 @@ final class JournalOpening {
 
   /** Dispatcher thread: starts the journal's thread once the journal is wanted. */
   void startOpeningIfWanted() {
-    if (wanted && usable && opener == null) {
-      startSpilling();
+    if (wanted && usable && openingThread == null) {
+      spill.start(journal.options(signal));
       opening = true;
-      opener = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
-      opener.setDaemon(true);
-      opener.start();
-    }
-  }
-
-  /**
-   * Dispatcher thread, as the opening starts: a spill file takes what memory cannot until the
-   * journal is open (without one, that is dropped as {@code memory_full}, as before).
-   */
-  private void startSpilling() {
-    JournalOptions options = journal.options(signal);
-    try {
-      SpillFile file =
-          SpillFile.create(
-              options.directory(), options.limitBytes(), options.fsync() == JournalOptions.Fsync.ALWAYS);
-      spill = file;
-      doorState.spillWith(file::append);
-    } catch (IOException | RuntimeException e) {
-      logger.log(
-          Level.WARNING,
-          "Levee cannot create a spill file in "
-              + options.directory()
-              + " while its journal opens; until it is open, what memory cannot take is dropped."
-              + " Cause: "
-              + e);
-    }
-  }
-
-  /**
-   * Dispatcher thread, once the journal is open: moves this run's spill file into it; returns the
-   * items moved.
-   */
-  private long moveSpillInto(ChunkJournal open) {
-    SpillFile file = spill;
-    spill = null;
-    doorState.spillWith(null);
-    if (file == null) {
-      return 0;
-    }
-    try {
-      SpillFile.Moved moved = file.moveInto(open, signal);
-      if (moved.refusedItems() > 0) {
-        stats.droppedPending(DropReason.JOURNAL_FULL, moved.refusedItems());
-      }
-      reportDamage(moved, file.path());
-      return moved.items();
-    } catch (IOException | RuntimeException e) {
-      logger.log(
-          Level.SEVERE,
-          "Levee cannot move "
-              + file.path()
-              + " into its journal; what it holds stays there for the next start. Cause: "
-              + e);
-      return 0;
-    }
-  }
-
-  /** Dispatcher thread, before the journal is read: spill files earlier runs left go into it. */
-  private void moveLeftBehindInto(ChunkJournal open) {
-    Path directory = journal.options(signal).directory();
-    try {
-      SpillFile.Moved moved = SpillFile.moveLeftBehind(directory, open, signal);
-      if (moved.refusedItems() > 0) {
-        logger.warning(
-            "Levee journal at "
-                + directory
-                + " is full: "
-                + moved.refusedItems()
-                + " "
-                + signal.itemNoun()
-                + " an earlier run left in a spill file did not fit and are dropped.");
-      }
-      reportDamage(moved, directory);
-    } catch (IOException | RuntimeException e) {
-      logger.log(
-          Level.WARNING,
-          "Levee cannot move the spill files in " + directory + " into its journal. Cause: " + e);
-    }
-  }
-
-  private void reportDamage(SpillFile.Moved moved, Path where) {
-    if (moved.damagedBytes() > 0) {
-      logger.warning(
-          "Levee skipped "
-              + moved.damagedBytes()
-              + " damaged bytes at the end of a spill file in "
-              + where
-              + " (a write cut short by the end of a process); the rest went to the journal.");
+      openingThread = new Thread(this::openJournal, "levee-" + signal.lowerName() + "-journal-open");
+      openingThread.setDaemon(true);
+      openingThread.start();
     }
   }
 
@@ -272,38 +189,14 @@ final class JournalOpening {
       // the journal's own open below reports a directory it cannot use
     }
     try {
-      opened.set(JournalLoader.open(options));
+      opened.set(opener.open(options));
       everOpened = true;
       LockSupport.unpark(dispatcherThread);
     } catch (IOException | RuntimeException | LinkageError e) {
       usable = false;
       opening = false;
-      keepSpillForTheNextStart();
+      spill.keepForTheNextStart();
       cannotUse(e);
-    }
-  }
-
-  /**
-   * The journal could not be opened, or not by the end: the spill file takes nothing more and what
-   * it holds stays there, still pending, for a start whose journal opens.
-   */
-  private void keepSpillForTheNextStart() {
-    SpillFile file = spill;
-    spill = null;
-    doorState.spillWith(null);
-    if (file != null) {
-      long items = file.seal();
-      if (items > 0) {
-        logger.warning(
-            "Levee keeps "
-                + items
-                + " "
-                + signal.itemNoun()
-                + " in "
-                + file.path()
-                + ", written while its journal was opening; the next start whose journal opens"
-                + " delivers them.");
-      }
     }
   }
 
@@ -336,10 +229,11 @@ final class JournalOpening {
       return;
     }
     try {
-      moveLeftBehindInto(open); // counted as recovered with the rest of the backlog
+      // Counted as recovered with the rest of the backlog.
+      spill.leftBehindInto(open, journal.options(signal).directory());
       long recovered = dispatcher.attachJournal(open, journal.drainOrder());
       doorState.journalOpened(open, journal.mode() == JournalMode.WRITE_AHEAD);
-      long spilled = moveSpillInto(open); // after: this run's spill is pending already
+      long spilled = spill.moveInto(open); // after: this run's spill is pending already
       opening = false;
       logger.info(
           "Levee journal for "
@@ -359,7 +253,7 @@ final class JournalOpening {
     } catch (RuntimeException e) {
       usable = false;
       opening = false;
-      keepSpillForTheNextStart();
+      spill.keepForTheNextStart();
       open.close();
       logger.log(
           Level.SEVERE,
@@ -377,14 +271,15 @@ final class JournalOpening {
    * short-lived application), the opening is waited for, at most the shutdown timeout, so that the
    * data can go to the journal rather than be dropped. An opening already under way is waited for
    * too, so that the journal is closed cleanly (and marked drained) rather than left half open by
-   * the JVM's exit. With nothing left and nothing opening, the exit does not wait.
+   * the JVM's exit. With nothing left and nothing opening, the exit does not wait. An opening that
+   * outlasts the wait leaves what is left to the spill file ({@link #keepSpillAfterLeftovers}).
    */
   void awaitJournalForTheEnd() {
     if (dispatcher.holdsData()) {
       wantJournal();
       startOpeningIfWanted();
     }
-    Thread opening = opener;
+    Thread opening = openingThread;
     if (opening != null && opening.isAlive()) {
       try {
         opening.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos)));
@@ -393,6 +288,20 @@ final class JournalOpening {
       }
     }
     attachJournalIfOpened();
-    keepSpillForTheNextStart(); // still opening at the end
+    dispatcher.spillLeftoversWith(spill.forLeftovers()); // still opening: the file takes them
+  }
+
+  /**
+   * Dispatcher thread, after the dispatcher settled what was left: a spill file still here (the
+   * journal still opening) is sealed and kept, with what it holds pending, for the next start.
+   */
+  void keepSpillAfterLeftovers() {
+    spill.keepForTheNextStart();
+  }
+
+  /** Opens a signal's journal: {@link JournalLoader#open}, or in tests one that fails or waits. */
+  @FunctionalInterface
+  interface Opener {
+    ChunkJournal open(JournalOptions options) throws IOException;
   }
 }

@@ -144,7 +144,8 @@ public final class Pipeline<T> {
             settings.journal(),
             settings.journal().opensAtStart(memoryLimitBytes()),
             stats,
-            settings.shutdownTimeout().toNanos());
+            settings.shutdownTimeout().toNanos(),
+            JournalLoader::open);
     doorState.onJournalWanted(journal::wantJournal, journal::opening);
     watch.journalUsable(journal::journalUsable);
     dispatcher.setJournalWanted(doorState::wantJournal, journal::journalUsable);
@@ -406,6 +407,7 @@ public final class Pipeline<T> {
   private void close() {
     try {
       long dropped = dispatcher.finish();
+      journal.keepSpillAfterLeftovers();
       watch.last();
       if (dropped > 0) {
         logger.warning(

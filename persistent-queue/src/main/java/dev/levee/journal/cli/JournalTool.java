@@ -95,7 +95,7 @@ public final class JournalTool {
                   .withFsync(FsyncPolicy.NONE)
                   .withLimitBytes(Long.MAX_VALUE))) {
         switch (command) {
-          case "stats" -> stats(journal.getKey(), opened, out);
+          case "stats" -> stats(journal.getKey(), opened, journal.getValue(), out);
           case "verify" -> status = Math.max(status, verify(journal.getKey(), opened, out));
           case "dump" -> dump(journal.getKey(), opened, from, to, limit, out);
           default -> {
@@ -126,7 +126,7 @@ public final class JournalTool {
     return found;
   }
 
-  private static void stats(Signal signal, Journal journal, PrintStream out) {
+  private static void stats(Signal signal, Journal journal, Path directory, PrintStream out) {
     JournalStats stats = journal.stats();
     out.printf(
         Locale.ROOT,
@@ -149,6 +149,31 @@ public final class JournalTool {
           lag.records(),
           lag.bytes(),
           instant(lag.oldestAcceptedEpochNanos()));
+    }
+    spillFiles(directory, out);
+  }
+
+  /**
+   * Spill files beside the journal: what a run took while its journal was opening and could not
+   * move in (the journal failed to open, or was still opening at the stop). The next start of
+   * the exporter moves them into the journal.
+   */
+  private static void spillFiles(Path directory, PrintStream out) {
+    try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+      for (Path file :
+          files
+              .filter(f -> f.getFileName().toString().startsWith("levee-spill-"))
+              .filter(f -> f.getFileName().toString().endsWith(".spill"))
+              .sorted()
+              .toList()) {
+        out.printf(
+            Locale.ROOT,
+            "  spill file %s: bytes=%d (moved into the journal at the exporter's next start)%n",
+            file.getFileName(),
+            Files.size(file));
+      }
+    } catch (java.io.IOException e) {
+      out.println("  spill files: cannot list " + directory + ": " + e);
     }
   }
 

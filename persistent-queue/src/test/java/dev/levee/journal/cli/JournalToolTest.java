@@ -67,6 +67,19 @@ class JournalToolTest {
   }
 
   @Test
+  void statsListsSpillFilesLeftBesideTheJournal() throws Exception {
+    writeSpans("a");
+    Files.write(dir.resolve("traces").resolve("levee-spill-4242-1764900000000.spill"), new byte[1234]);
+    Files.writeString(dir.resolve("traces").resolve("notes.txt"), "not a spill file");
+    assertThat(run("journal", "stats", dir.toString())).isZero();
+    assertThat(out().lines())
+        .contains(
+            "  spill file levee-spill-4242-1764900000000.spill: bytes=1234 (moved into the journal at"
+                + " the exporter's next start)")
+        .noneMatch(line -> line.contains("notes.txt"));
+  }
+
+  @Test
   void dumpWritesOtlpJsonLinesWithinTheTimeRange() throws Exception {
     writeSpans("first", "second", "third");
     assertThat(

@@ -1,5 +1,6 @@
 package dev.levee.exporter.internal.dispatch;
 
+import dev.levee.buffer.Chunk;
 import dev.levee.buffer.ChunkBuffer;
 import dev.levee.buffer.ChunkJournal;
 import dev.levee.buffer.Signal;
@@ -16,6 +17,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -181,6 +183,11 @@ public final class Dispatcher {
   public void setJournalWanted(Runnable wanted, BooleanSupplier journalUsable) {
     this.journalWanted = wanted;
     settlement.journalUsable(journalUsable);
+  }
+
+  /** Dispatcher thread, before {@link #finish}: see {@link Leftovers#spillWith}. */
+  public void spillLeftoversWith(Predicate<Chunk> spill) {
+    leftovers.spillWith(spill);
   }
 
   /** {@code retry.max.elapsed}: see {@link Settlement#setRetryMaxElapsed}. */

@@ -10,12 +10,14 @@ import io.opentelemetry.sdk.common.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
  * What is left when the dispatcher finishes: a journal request stays in the journal; what memory
- * holds moves there, so a clean stop loses nothing; without a journal (or when it is full) it is
- * dropped, counted as {@code shutdown}. Waits, bounded, for an {@code export()} still offering.
+ * holds moves there, so a clean stop loses nothing, or, while the journal is still opening, to its
+ * spill file; without either (or when full) it is dropped, counted as {@code shutdown}. Waits,
+ * bounded, for an {@code export()} still offering.
  *
  * <p>Confined to the dispatcher thread.
  */
@@ -35,6 +37,7 @@ final class Leftovers {
   private final Clock clock;
   private final Sleeper sleeper;
   private final BooleanSupplier exportsInProgress;
+  private Predicate<Chunk> spill = chunk -> false;
 
   Leftovers(
       Signal signal,
@@ -57,6 +60,11 @@ final class Leftovers {
     this.clock = clock;
     this.sleeper = sleeper;
     this.exportsInProgress = exportsInProgress;
+  }
+
+  /** While the journal is still opening at the end: what it cannot take goes to {@code spill}. */
+  void spillWith(Predicate<Chunk> spill) {
+    this.spill = spill;
   }
 
   /**
@@ -118,7 +126,7 @@ final class Leftovers {
   private long moveOrDrop(List<Chunk> chunks, ChunkBuffer lane) {
     long droppedItems = 0;
     for (Chunk held : chunks) {
-      if (journal.append(held)) {
+      if (journal.append(held) || spill.test(held)) {
         stats.journaled(held.itemCount());
       } else {
         stats.droppedPending(DropReason.SHUTDOWN, held.itemCount());
