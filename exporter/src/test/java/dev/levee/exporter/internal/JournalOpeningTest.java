@@ -20,8 +20,6 @@ import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.flow.RateLimiter;
 import dev.levee.exporter.internal.management.PipelineStats;
 import dev.levee.exporter.internal.transport.Endpoints;
-import dev.levee.exporter.internal.transport.SendOutcome;
-import dev.levee.exporter.internal.transport.Sender;
 import io.opentelemetry.sdk.testing.time.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +47,7 @@ class JournalOpeningTest {
   private final DoorState doorState = new DoorState();
   private final Adaptive adaptive = new Adaptive(1000, 1000, TimeUnit.SECONDS.toNanos(1), 1);
   private final Endpoints endpoints =
-      Endpoints.of(new NeverSends(), new Breaker("test", Breaker.Settings.DEFAULT.disabled(), clock));
+      Endpoints.of(new NoSender("test:4317"), new Breaker("test", Breaker.Settings.DEFAULT.disabled(), clock));
   private final Dispatcher dispatcher =
       new Dispatcher(
           Signal.SPANS,
@@ -103,23 +101,14 @@ class JournalOpeningTest {
 
   @Test
   void anOpeningThatOutlastsTheStopLeavesWhatMemoryHeldInTheSpillFileNotDropped() throws Exception {
-    JournalOpening opening =
-        opening(
-            options -> {
-              held();
-              return new ListJournal(); // too late: the stop is over
-            });
-    opening.checkJournalDirectory();
+    JournalOpening opening = stalledOpening();
     accept(40);
     accept(2);
-    dispatcher.stop(0);
-    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
 
-    opening.awaitJournalForTheEnd(); // memory holds data: the opening starts, and outlasts the wait
+    // Memory holds data at the stop: the opening starts, and outlasts the wait for it.
+    long dropped = stop(opening);
+
     assertThat(opening.opening()).isTrue();
-    long dropped = dispatcher.finish();
-    opening.keepSpillAfterLeftovers();
-
     assertThat(dropped).isZero();
     LeveeStats s = snapshot();
     assertThat(s.dropped(DropReason.SHUTDOWN)).isZero();
@@ -132,28 +121,43 @@ class JournalOpeningTest {
 
   @Test
   void withoutASpillFileWhatMemoryHeldAtTheStopIsDroppedAndCounted() throws Exception {
-    JournalOpening opening =
-        opening(
-            options -> {
-              held();
-              return new ListJournal();
-            });
-    opening.checkJournalDirectory();
+    JournalOpening opening = stalledOpening();
     accept(9);
-    dispatcher.stop(0);
-    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
     Files.delete(signalDir()); // the spill file cannot be created
     Files.writeString(signalDir(), "not a directory");
 
-    opening.awaitJournalForTheEnd();
-    long dropped = dispatcher.finish();
-    opening.keepSpillAfterLeftovers();
+    long dropped = stop(opening);
 
     assertThat(dropped).isEqualTo(9);
     LeveeStats s = snapshot();
     assertThat(s.dropped(DropReason.SHUTDOWN)).isEqualTo(9);
     assertThat(s.pending()).isZero();
     assertThat(s.offered()).isEqualTo(s.delivered() + s.droppedTotal() + s.pending());
+  }
+
+  /** An opening that waits until the test lets it go on, as Chronicle's first can take seconds. */
+  private JournalOpening stalledOpening() {
+    JournalOpening opening =
+        opening(
+            options -> {
+              held();
+              return new ListJournal(); // too late: the stop is over
+            });
+    opening.checkJournalDirectory();
+    return opening;
+  }
+
+  /**
+   * The dispatcher thread's end, as {@code DispatcherThread} and {@code Pipeline.close} run it: the
+   * stop's deadline passed, the wait for the journal, then what is left settled.
+   */
+  private long stop(JournalOpening opening) {
+    dispatcher.stop(0);
+    assertThat(dispatcher.step()).isEqualTo(Dispatcher.Step.FINISHED);
+    opening.awaitJournalForTheEnd();
+    long dropped = dispatcher.finish();
+    opening.keepSpillAfterLeftovers();
+    return dropped;
   }
 
   private JournalOpening opening(JournalOpening.Opener opener) {
@@ -221,21 +225,5 @@ class JournalOpeningTest {
 
   private LeveeStats snapshot() {
     return stats.snapshot(buffer.usedBytes(), buffer.capacityBytes(), false, endpoints, adaptive, 0, 0);
-  }
-
-  /** A backend never reached: the tests stop before anything is sent. */
-  private static final class NeverSends implements Sender {
-    @Override
-    public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-      throw new AssertionError("nothing is sent in these tests");
-    }
-
-    @Override
-    public String target() {
-      return "test:4317";
-    }
-
-    @Override
-    public void close(long timeoutNanos) {}
   }
 }

@@ -10,6 +10,7 @@ import dev.levee.buffer.internal.MemoryBufferProvider;
 import dev.levee.exporter.DropReason;
 import dev.levee.exporter.LeveeStats;
 import dev.levee.exporter.internal.ListJournal;
+import dev.levee.exporter.internal.NoSender;
 import dev.levee.exporter.internal.encode.ChunkEncoder;
 import dev.levee.exporter.internal.flow.Adaptive;
 import dev.levee.exporter.internal.flow.Breaker;
@@ -17,7 +18,6 @@ import dev.levee.exporter.internal.flow.RateLimiter;
 import dev.levee.exporter.internal.management.PipelineStats;
 import dev.levee.exporter.internal.management.ThrottledLogger;
 import dev.levee.exporter.internal.transport.Endpoints;
-import dev.levee.exporter.internal.transport.SendOutcome;
 import dev.levee.exporter.internal.transport.Sender;
 import dev.levee.testing.LogCapture;
 import dev.levee.testing.TestData;
@@ -61,21 +61,7 @@ class DoorTest {
   private long start;
 
   /** Nothing is sent in these tests: delivery is not part of the door. */
-  private static final Sender NO_SENDER =
-      new Sender() {
-        @Override
-        public SendOutcome send(List<Chunk> chunks, long timeoutNanos) {
-          throw new AssertionError("the door does not send");
-        }
-
-        @Override
-        public String target() {
-          return "collector:4317";
-        }
-
-        @Override
-        public void close(long timeoutNanos) {}
-      };
+  private static final Sender NO_SENDER = new NoSender("collector:4317");
 
   private final class FakeDelivery implements Delivery {
     int accepted;
