@@ -161,10 +161,6 @@ public final class Dispatcher {
     stopping = true;
   }
 
-  public boolean isStopping() {
-    return stopping;
-  }
-
   /** Stops (or restarts) sending: data waits in memory and spills; shutdown still delivers. */
   public void setPaused(boolean paused) {
     this.paused = paused;
