@@ -101,6 +101,7 @@ public final class AgentProcess {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Path outputFile;
     private final List<String> wrapper = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     public Builder javaHome(Path javaHome) {
       this.javaHome = javaHome;
@@ -153,6 +154,12 @@ public final class AgentProcess {
       return this;
     }
 
+    /** An option for the child JVM itself, e.g. {@code -Xlog:...}, before the agent's. */
+    public Builder jvmOption(String option) {
+      jvmOptions.add(option);
+      return this;
+    }
+
     /** A command the JVM runs under, e.g. {@code strace -f -o FILE}. */
     public Builder wrapper(List<String> command) {
       wrapper.addAll(command);
@@ -174,6 +181,7 @@ public final class AgentProcess {
       }
       List<String> command = new ArrayList<>(wrapper);
       command.add(javaHome.resolve("bin").resolve("java").toString());
+      command.addAll(jvmOptions);
       command.add("-javaagent:" + agentJar.toAbsolutePath());
       if (extensionJar != null) {
         command.add("-Dotel.javaagent.extensions=" + extensionJar.toAbsolutePath());

@@ -27,6 +27,12 @@ import java.util.logging.Logger;
  * encode), and a request sent before the sender is ready starts as soon as it is, with what is
  * left of its deadline.
  *
+ * <p>No {@code CompletableFuture} is made until a request has to wait for the sender: the first
+ * one made initialises that class, which loads {@code ForkJoinPool} and two more classes the
+ * agent instruments. Loaded while the agent builds its SDK, before its transformer is installed,
+ * the agent then has to retransform them on its {@code main} thread (docs/design.md, "Connection
+ * set-up").
+ *
  * <p>Internal, may change. Thread-safe.
  */
 public final class LazySender implements Sender {
@@ -34,10 +40,16 @@ public final class LazySender implements Sender {
 
   private final String target;
   private final Callable<Sender> factory;
-  /** The sender being built or built (null: the failure), or null before {@link #prepare}. */
-  private volatile CompletableFuture<Sender> building;
+  /** Whether building has started; guarded by this. */
+  private boolean started;
+  /** Whether building has ended; {@link #built} and {@link #failure} are set before. */
+  private volatile boolean done;
+  /** The sender built, or null when it could not be. */
+  private Sender built;
   private volatile SendOutcome failure;
-  private volatile boolean closed;
+  /** Completed with the sender once built, for requests sent before; made on demand. */
+  private CompletableFuture<Sender> waiting;
+  private boolean closed;
 
   public LazySender(String target, Callable<Sender> factory) {
     this.target = target;
@@ -46,28 +58,31 @@ public final class LazySender implements Sender {
 
   /** Starts building the real sender on a thread of its own, once. Any thread; never blocks. */
   public void prepare() {
-    if (!closed) {
-      start(true);
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
     }
+    start(true);
   }
 
-  private synchronized CompletableFuture<Sender> start(boolean onItsOwnThread) {
-    if (building != null) {
-      return building;
+  private void start(boolean onItsOwnThread) {
+    synchronized (this) {
+      if (started) {
+        return;
+      }
+      started = true;
     }
-    CompletableFuture<Sender> started = new CompletableFuture<>();
-    building = started;
     if (onItsOwnThread) {
-      Thread builder = new Thread(() -> build(started), "levee-connect-" + target);
+      Thread builder = new Thread(this::build, "levee-connect-" + target);
       builder.setDaemon(true);
       builder.start();
     } else {
-      build(started);
+      build();
     }
-    return started;
   }
 
-  private void build(CompletableFuture<Sender> result) {
+  private void build() {
     Sender sender = null;
     try {
       sender = factory.call();
@@ -81,17 +96,41 @@ public final class LazySender implements Sender {
           e);
       failure = SendOutcome.permanent("CONNECTION_SETUP_FAILED", String.valueOf(e));
     }
+    CompletableFuture<Sender> toComplete;
     synchronized (this) {
       if (sender != null && closed) {
         sender.close(0); // closed while it was being built
       }
-      result.complete(sender);
+      built = sender;
+      done = true;
+      toComplete = waiting;
+      notifyAll();
+    }
+    if (toComplete != null) {
+      toComplete.complete(sender);
     }
   }
 
   /** The real sender, building it here if nobody has started; null when it cannot be built. */
   private Sender sender() {
-    return start(false).join();
+    start(false);
+    if (done) {
+      return built;
+    }
+    boolean interrupted = false;
+    synchronized (this) {
+      while (!done) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the send goes on, as the rest of the call would
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return built;
   }
 
   @Override
@@ -102,17 +141,30 @@ public final class LazySender implements Sender {
 
   @Override
   public CompletableFuture<SendOutcome> sendAsync(List<Chunk> chunks, long timeoutNanos) {
-    CompletableFuture<Sender> ready = start(true);
-    if (ready.isDone()) {
-      Sender sender = ready.join();
-      return sender != null ? sender.sendAsync(chunks, timeoutNanos) : CompletableFuture.completedFuture(failure);
+    start(true);
+    CompletableFuture<Sender> ready;
+    synchronized (this) {
+      if (done) {
+        ready = null;
+      } else {
+        if (waiting == null) {
+          waiting = new CompletableFuture<>();
+        }
+        ready = waiting;
+      }
+    }
+    if (ready == null) {
+      return sendOn(built, chunks, timeoutNanos);
     }
     long deadline = System.nanoTime() + timeoutNanos;
     return ready.thenCompose(
-        sender ->
-            sender != null
-                ? sender.sendAsync(chunks, Math.max(1, deadline - System.nanoTime()))
-                : CompletableFuture.completedFuture(failure));
+        sender -> sendOn(sender, chunks, Math.max(1, deadline - System.nanoTime())));
+  }
+
+  private CompletableFuture<SendOutcome> sendOn(Sender sender, List<Chunk> chunks, long nanos) {
+    return sender != null
+        ? sender.sendAsync(chunks, nanos)
+        : CompletableFuture.completedFuture(failure);
   }
 
   @Override
@@ -122,11 +174,10 @@ public final class LazySender implements Sender {
 
   @Override
   public boolean connected() {
-    CompletableFuture<Sender> built = building;
-    if (built == null || !built.isDone()) {
+    if (!done) {
       return false;
     }
-    Sender sender = built.join();
+    Sender sender = built;
     return sender != null && sender.connected();
   }
 
@@ -135,11 +186,10 @@ public final class LazySender implements Sender {
     Sender sender;
     synchronized (this) {
       closed = true;
-      CompletableFuture<Sender> built = building;
-      if (built == null || !built.isDone()) {
+      if (!done) {
         return; // never built, or still being built: the builder closes it when done
       }
-      sender = built.join();
+      sender = built;
     }
     if (sender != null) {
       sender.close(timeoutNanos);

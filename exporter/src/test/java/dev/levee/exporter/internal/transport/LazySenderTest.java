@@ -110,6 +110,61 @@ class LazySenderTest {
   }
 
   @Test
+  void aRequestWaitingForASenderThatCannotBeBuiltGetsThePermanentFailure() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              release.await();
+              throw new IllegalStateException("no TLS provider");
+            });
+
+    var waiting = lazy.sendAsync(List.of(), 1_000_000_000L);
+    var alsoWaiting = lazy.sendAsync(List.of(), 1_000_000_000L);
+    assertThat(waiting.isDone()).isFalse();
+    release.countDown();
+
+    SendOutcome expected =
+        SendOutcome.permanent(
+            "CONNECTION_SETUP_FAILED", "java.lang.IllegalStateException: no TLS provider");
+    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    assertThat(alsoWaiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    assertThat(lazy.send(List.of(), 1)).isEqualTo(expected); // answered at once, not rebuilt
+    assertThat(lazy.connected()).isFalse();
+  }
+
+  @Test
+  void aCallerWaitingForTheBuilderKeepsItsInterruptAndStillSends() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger sent = new AtomicInteger();
+    LazySender lazy =
+        new LazySender(
+            "collector:4317",
+            () -> {
+              release.await();
+              return succeeding(sent, () -> {});
+            });
+    lazy.prepare();
+    var outcome = new java.util.concurrent.atomic.AtomicReference<SendOutcome>();
+    var interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller =
+        new Thread(
+            () -> {
+              Thread.currentThread().interrupt(); // interrupted before and while it waits
+              outcome.set(lazy.send(List.of(), 1));
+              interruptKept.set(Thread.currentThread().isInterrupted());
+            });
+    caller.start();
+    release.countDown();
+    caller.join(10_000);
+
+    assertThat(outcome.get().kind()).isEqualTo(SendOutcome.Kind.SUCCESS);
+    assertThat(interruptKept).isTrue();
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
   void closedWhileBeingBuiltTheSenderIsClosedOnceBuilt() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
