@@ -292,6 +292,9 @@ public final class SideBySide {
       long cpuStart = os.getProcessCpuTime();
       long generatedStart = generated.get();
       long deliveredStart = receiver.spans();
+      java.util.function.LongSupplier journaledSoFar =
+          exporter instanceof LeveeSpanExporter levee ? () -> levee.stats().journaled() : () -> 0;
+      long journaledStart = journaledSoFar.getAsLong();
       long start = System.nanoTime();
       java.util.function.LongSupplier backlog = backlogOf(exporter);
       DrainWatch drain = new DrainWatch(scenario.rate());
@@ -307,6 +310,7 @@ public final class SideBySide {
         }
       }
       long deliveredEnd = receiver.spans();
+      long journaledInWindow = journaledSoFar.getAsLong() - journaledStart;
       long elapsed = System.nanoTime() - start;
       long cpuUsed = os.getProcessCpuTime() - cpuStart;
       System.out.println(
@@ -322,7 +326,6 @@ public final class SideBySide {
       provider.shutdown().join(120, TimeUnit.SECONDS);
       Map<String, Long> drops = new LinkedHashMap<>();
       long kept = 0;
-      long journaled = 0;
       long reachedExporter = timed.spans();
       if (exporter instanceof LeveeSpanExporter levee) {
         LeveeStats stats = levee.stats();
@@ -333,7 +336,6 @@ public final class SideBySide {
           }
         }
         kept = stats.pending(); // in the journal: the next run delivers it
-        journaled = stats.journaled();
       }
       long delivered = DeliverySideBySide.awaitStable(receiver);
       // The window's CPU and the drain's (what the system still held at its end, delivered after
@@ -357,7 +359,7 @@ public final class SideBySide {
           drops,
           timed.microsPerSpan(),
           timed.cpuMicrosPerSpan(),
-          journaled / (elapsed / 1e9),
+          journaledInWindow / (elapsed / 1e9),
           drain.result(),
           reachedExporter);
     }

@@ -87,8 +87,9 @@ final class SideBySideReport {
                 + " *Levee drops* is what Levee itself let go, by reason."
                 + " For the steady scenarios delivered/s is measured in"
                 + " the window; for outage and burst it is everything delivered (the backlog included)"
-                + " divided by the window. *Journaled spans/s* is what Levee wrote to its journal over the"
-                + " window (write-ahead: everything); *caller thread µs per span* is the time the SDK's"
+                + " divided by the window. *Journaled spans/s in the window* is what Levee wrote to its journal"
+                + " in the window (write-ahead: everything; until 2026-12-05 the column counted the whole run,"
+                + " start and drain included, over the window's seconds); *caller thread µs per span* is the time the SDK's"
                 + " export thread spent in the exporter's `export()`, per span, wall clock (waiting for a core"
                 + " included) and on the CPU (n/a for Levee's processor: its `export()` runs on Levee's own"
                 + " thread, and the CPU columns count it with everything else). *CPU µs per generated"
@@ -112,7 +113,7 @@ final class SideBySideReport {
       text.append("**").append(scenario.name()).append("**: ").append(scenario.description()).append(".\n\n");
       boolean outage = scenario.name().equals("outage");
       text.append(
-          "| system | delivered spans/s | lost | lost before the exporter | Levee drops | journaled spans/s | kept on disk at the end | CPU µs per generated span | CPU µs per delivered span | CPU µs per delivered span, backlog included | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
+          "| system | delivered spans/s | lost | lost before the exporter | Levee drops | journaled spans/s in the window | kept on disk at the end | CPU µs per generated span | CPU µs per delivered span | CPU µs per delivered span, backlog included | caller thread µs per span, wall | caller thread CPU µs per span | live heap after GC, peak MiB |"
               + (outage ? " backlog drain after recovery, live traffic flowing |" : "")
               + "\n");
       text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (outage ? "---|" : "") + "\n");
