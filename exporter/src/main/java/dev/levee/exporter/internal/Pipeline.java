@@ -17,16 +17,11 @@ import dev.levee.exporter.internal.flow.Adaptive;
 import dev.levee.exporter.internal.flow.Backoff;
 import dev.levee.exporter.internal.flow.Breaker;
 import dev.levee.exporter.internal.flow.RateLimiter;
-import dev.levee.exporter.internal.management.AdminBinding;
 import dev.levee.exporter.internal.management.ComponentNames;
-import dev.levee.exporter.internal.management.DeferredMetrics;
-import dev.levee.exporter.internal.management.ExporterMXBean;
 import dev.levee.exporter.internal.management.PipelineStats;
 import dev.levee.exporter.internal.management.ThrottledLogger;
-import dev.levee.exporter.internal.management.Watch;
 import dev.levee.exporter.internal.transport.Endpoints;
 import dev.levee.exporter.internal.transport.Sender;
-import dev.levee.exporter.internal.transport.TransportSettings;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -39,7 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
-import javax.management.ObjectName;
 
 /**
  * One signal's path through Levee, assembled: the {@link Door} the SDK's threads export through,
@@ -76,10 +70,7 @@ public final class Pipeline<T> {
   private final DoorState doorState = new DoorState();
   private final Door<T> door;
   private final ThrottledLogger throttled;
-  private final Watch watch;
-  private final ExporterMXBean mxBean;
-  /** This exporter on the shared admin endpoint, or null. */
-  private final AdminBinding admin;
+  private final PipelineManagement management;
   private final Thread thread;
   private final JournalOpening journal;
   private final DispatcherThread body;
@@ -123,19 +114,8 @@ public final class Pipeline<T> {
             clock,
             nanos -> LockSupport.parkNanos(this, Math.min(nanos, BLOCK_WAIT_SLICE_NANOS)),
             throttled);
-    this.watch =
-        new Watch(
-            signal,
-            this::stats,
-            endpoints::targets,
-            fanoutMember() ? endpoints.targets() : null,
-            new Watch.Traits(
-                settings.journal().enabled(),
-                settings.admission().overflowPolicy().spillsToTheJournal(),
-                settings.admission().rateLimit().limits()),
-            throttled);
-    this.mxBean = new ExporterMXBean(this, endpoints, limiter, dispatcher.adaptive(), dispatcher);
-    this.admin = AdminBinding.start(settings.admin(), adminName(), mxBean);
+    this.management =
+        new PipelineManagement(this, componentName, settings, endpoints, limiter, dispatcher, throttled);
     this.journal =
         new JournalOpening(
             signal,
@@ -147,22 +127,20 @@ public final class Pipeline<T> {
             settings.shutdownTimeout().toNanos(),
             JournalLoader::open);
     doorState.onJournalWanted(journal::wantJournal, journal::opening);
-    watch.journalUsable(journal::journalUsable);
+    management.watch().journalUsable(journal::journalUsable);
     dispatcher.setJournalWanted(doorState::wantJournal, journal::journalUsable);
     this.body =
         new DispatcherThread(
             signal,
             dispatcher,
             endpoints,
-            watch,
+            management.watch(),
             doorState,
             journal,
             clock,
             throttled,
             settings.batch().linger().toNanos(),
             this::close);
-    // The JMX bean is registered from the dispatcher thread's ticks, when due (ExporterMXBean).
-    watch.registerWhenDue(mxBean, componentName);
     this.thread = new Thread(body, "levee-" + signal.lowerName() + "-dispatcher");
     doorState.dispatcherThread(thread);
     thread.setDaemon(true);
@@ -320,32 +298,9 @@ public final class Pipeline<T> {
     return endpoints.targets();
   }
 
-  /** Whether this pipeline is one endpoint's of several that each get everything. */
-  private boolean fanoutMember() {
-    return settings.transport().mode() == Endpoints.Mode.FANOUT;
-  }
-
-  /**
-   * The name the admin endpoint serves this exporter under: the signal ({@code traces}), or with
-   * fanout the signal and the endpoint ({@code traces/collector-a:4317}).
-   */
-  private String adminName() {
-    return fanoutMember() ? signal.configName() + "/" + endpoints.targets() : signal.configName();
-  }
-
-  /** The port of the admin endpoint serving this exporter, or -1. */
-  public int adminPort() {
-    return admin != null ? admin.port() : -1;
-  }
-
   /** The exporter's health now: state, reasons and advice. */
   public LeveeHealth health() {
-    return watch.health(clock.nanoTime());
-  }
-
-  /** The JMX name this exporter is registered under, or null if it could not be. */
-  public ObjectName mxBeanName() {
-    return mxBean.name();
+    return management.health();
   }
 
   public long timeoutNanos() {
@@ -357,24 +312,12 @@ public final class Pipeline<T> {
    * or a few seconds after this call (see {@link DeferredMetrics}).
    */
   public void registerMetricsWhenNeeded(MeterProvider meterProvider) {
-    DeferredMetrics deferred = new DeferredMetrics(() -> registerMetrics(meterProvider), doorState::closed);
-    dispatcher.setRequestObserver(deferred);
-    watch.registerMetricsWhenDue(deferred);
+    management.registerMetricsWhenNeeded(meterProvider, doorState::closed);
   }
 
   /** Registers the self-metrics. */
   public LeveeMetrics registerMetrics(MeterProvider meterProvider) {
-    LeveeMetrics metrics =
-        LeveeMetrics.register(
-            meterProvider,
-            componentName,
-            this::stats,
-            this::health,
-            settings.transport().endpoint().getHost(),
-            TransportSettings.port(settings.transport().endpoint()),
-            settings.transport().protocol().configName());
-    dispatcher.setRequestObserver(metrics::recordRequest);
-    return metrics;
+    return management.registerMetrics(meterProvider);
   }
 
   public LeveeStats stats() {
@@ -408,7 +351,7 @@ public final class Pipeline<T> {
     try {
       long dropped = dispatcher.finish();
       journal.keepSpillAfterLeftovers();
-      watch.last();
+      management.watch().last();
       if (dropped > 0) {
         logger.warning(
             "Levee dropped "
@@ -423,15 +366,12 @@ public final class Pipeline<T> {
       }
       journal.recordDrained(stats().pending() == 0);
       endpoints.close(TimeUnit.SECONDS.toNanos(2));
-      mxBean.unregister();
-      if (admin != null) {
-        admin.stop();
-      }
+      management.close();
       logger.info(
           "Levee "
               + signal.lowerName()
               + " exporter "
-              + (fanoutMember() ? "to " + endpoints.targets() + " " : "")
+              + (management.fanoutMember() ? "to " + endpoints.targets() + " " : "")
               + "stopped: "
               + stats().summary());
     } finally {

@@ -28,10 +28,10 @@ import java.util.logging.Logger;
  * left of its deadline.
  *
  * <p>No {@code CompletableFuture} is made until a request has to wait for the sender: the first
- * one made initialises that class, which loads {@code ForkJoinPool} and two more classes the
- * agent instruments. Loaded while the agent builds its SDK, before its transformer is installed,
- * the agent then has to retransform them on its {@code main} thread (docs/design.md, "Connection
- * set-up").
+ * one made initialises that class, which loads {@code ForkJoinPool} and one or two more classes
+ * the agent instruments. Loaded while the agent builds its SDK, before its transformer is
+ * installed, they are retransformed by the agent on the application's {@code main} thread
+ * (docs/design.md, "No class for the agent to retransform").
  *
  * <p>Internal, may change. Thread-safe.
  */
@@ -47,8 +47,9 @@ public final class LazySender implements Sender {
   /** The sender built, or null when it could not be. */
   private Sender built;
   private volatile SendOutcome failure;
-  /** Completed with the sender once built, for requests sent before; made on demand. */
+  /** Completed with the sender once built, for requests sent before; made on demand; guarded. */
   private CompletableFuture<Sender> waiting;
+  /** Guarded by this. */
   private boolean closed;
 
   public LazySender(String target, Callable<Sender> factory) {
