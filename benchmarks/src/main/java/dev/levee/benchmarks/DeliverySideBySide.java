@@ -222,21 +222,17 @@ public final class DeliverySideBySide {
       @Override
       public SpanExporter exporter(String endpoint) {
         // As under the agent: defaults, the journal (overflow) in a directory of its own.
-        try {
-          LeveeSpanExporterBuilder builder =
-              LeveeSpanExporter.builder()
-                  .setProtocol(protocol)
-                  .setEndpoint(endpoint)
-                  .setJournalDirectory(java.nio.file.Files.createTempDirectory("levee-delivery-bench"))
-                  .setJournalMode(journalMode)
-                  .setShutdownTimeout(Duration.ofSeconds(30));
-          if (memoryLimitBytes > 0) {
-            builder.setMemoryLimitBytes(memoryLimitBytes);
-          }
-          return builder.build();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        LeveeSpanExporterBuilder builder =
+            LeveeSpanExporter.builder()
+                .setProtocol(protocol)
+                .setEndpoint(endpoint)
+                .setJournalDirectory(ScratchDirectories.create("levee-delivery-bench"))
+                .setJournalMode(journalMode)
+                .setShutdownTimeout(Duration.ofSeconds(30));
+        if (memoryLimitBytes > 0) {
+          builder.setMemoryLimitBytes(memoryLimitBytes);
         }
+        return builder.build();
       }
 
       @Override
@@ -308,6 +304,8 @@ public final class DeliverySideBySide {
           delivered,
           kept,
           cpuUsed / 1000.0 / Math.max(1, generatedInWindow));
+    } finally {
+      ScratchDirectories.deleteAll(); // the system has stopped: its journal or files go too
     }
   }
 

@@ -10,7 +10,6 @@ import java.io.File;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,7 +81,7 @@ final class DiskBufferingDelivery implements DeliverySideBySide.System_ {
   @Override
   public SpanExporter exporter(String endpoint) {
     try {
-      return new Exporter(Files.createTempDirectory("diskbuffering-delivery-bench").toFile(), endpoint);
+      return new Exporter(ScratchDirectories.create("diskbuffering-delivery-bench").toFile(), endpoint);
     } catch (Exception e) {
       throw new IllegalStateException("disk-buffering could not be set up", e);
     }

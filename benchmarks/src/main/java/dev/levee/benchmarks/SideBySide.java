@@ -362,6 +362,8 @@ public final class SideBySide {
           journaledInWindow / (elapsed / 1e9),
           drain.result(),
           reachedExporter);
+    } finally {
+      ScratchDirectories.deleteAll(); // the system has stopped: its journal or files go too
     }
   }
 
