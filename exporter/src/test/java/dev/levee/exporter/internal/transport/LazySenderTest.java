@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.levee.buffer.Chunk;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class LazySenderTest {
@@ -47,7 +53,7 @@ class LazySenderTest {
 
   @Test
   void preparingAClosedSenderStartsNoBuilder() {
-    List<String> builtOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> builtOn = new CopyOnWriteArrayList<>();
     LazySender lazy =
         new LazySender(
             "collector:4317",
@@ -87,15 +93,9 @@ class LazySenderTest {
   @Test
   void aRequestSentWhileTheSenderIsBeingBuiltStartsWhenItIsReadyWithoutBlockingTheCaller()
       throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     AtomicInteger sent = new AtomicInteger();
-    LazySender lazy =
-        new LazySender(
-            "collector:4317",
-            () -> {
-              release.await(); // grpc-java's channel taking its time to build
-              return succeeding(sent, () -> {});
-            });
+    LazySender lazy = builtOnRelease(release, () -> succeeding(sent, () -> {}));
 
     lazy.prepare();
     var outcome = lazy.sendAsync(List.of(), 1_000_000_000L);
@@ -103,7 +103,7 @@ class LazySenderTest {
     assertThat(lazy.connected()).isFalse();
 
     release.countDown();
-    assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS).kind())
+    assertThat(outcome.get(10, TimeUnit.SECONDS).kind())
         .isEqualTo(SendOutcome.Kind.SUCCESS);
     assertThat(sent).hasValue(1);
     lazy.close(0);
@@ -111,12 +111,11 @@ class LazySenderTest {
 
   @Test
   void aRequestWaitingForASenderThatCannotBeBuiltGetsThePermanentFailure() throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     LazySender lazy =
-        new LazySender(
-            "collector:4317",
+        builtOnRelease(
+            release,
             () -> {
-              release.await();
               throw new IllegalStateException("no TLS provider");
             });
 
@@ -128,26 +127,20 @@ class LazySenderTest {
     SendOutcome expected =
         SendOutcome.permanent(
             "CONNECTION_SETUP_FAILED", "java.lang.IllegalStateException: no TLS provider");
-    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
-    assertThat(alsoWaiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+    assertThat(alsoWaiting.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
     assertThat(lazy.send(List.of(), 1)).isEqualTo(expected); // answered at once, not rebuilt
     assertThat(lazy.connected()).isFalse();
   }
 
   @Test
   void aCallerWaitingForTheBuilderKeepsItsInterruptAndStillSends() throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     AtomicInteger sent = new AtomicInteger();
-    LazySender lazy =
-        new LazySender(
-            "collector:4317",
-            () -> {
-              release.await();
-              return succeeding(sent, () -> {});
-            });
+    LazySender lazy = builtOnRelease(release, () -> succeeding(sent, () -> {}));
     lazy.prepare();
-    var outcome = new java.util.concurrent.atomic.AtomicReference<SendOutcome>();
-    var interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+    var outcome = new AtomicReference<SendOutcome>();
+    var interruptKept = new AtomicBoolean();
     Thread caller =
         new Thread(
             () -> {
@@ -166,19 +159,23 @@ class LazySenderTest {
 
   @Test
   void closedWhileBeingBuiltTheSenderIsClosedOnceBuilt() throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-    LazySender lazy =
-        new LazySender(
-            "collector:4317",
-            () -> {
-              release.await();
-              return succeeding(new AtomicInteger(), closed::countDown);
-            });
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    LazySender lazy = builtOnRelease(release, () -> succeeding(new AtomicInteger(), closed::countDown));
     lazy.prepare();
     lazy.close(0);
     release.countDown();
-    assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** A lazy sender whose building waits for {@code release} (a slow channel), then runs {@code then}. */
+  private static LazySender builtOnRelease(CountDownLatch release, Callable<Sender> then) {
+    return new LazySender(
+        "collector:4317",
+        () -> {
+          release.await();
+          return then.call();
+        });
   }
 
   /** A sender that answers every request with success, counting sends and closes. */
