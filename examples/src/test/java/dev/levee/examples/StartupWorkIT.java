@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.levee.testing.AgentProcess;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,17 +21,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What Levee's build makes the agent do on the application's {@code main} thread before
- * {@code main}: the agent builds its SDK (and so Levee's exporters) before it installs its class
- * transformer, then retransforms every class already loaded that one of its instrumentations
- * matches, tens of milliseconds each on two cores. Levee's build must load no such class the
- * agent's own OTLP exporters do not load too.
+ * {@code main}.
+ *
+ * <p>The agent builds its SDK (and so Levee's exporters) before it installs its class transformer,
+ * then retransforms every class already loaded that one of its instrumentations matches, tens of
+ * milliseconds each on two cores. Levee's build must load no such class the agent's own OTLP
+ * exporters do not load too.
  *
  * <p>The one class more, {@code java.net.HttpURLConnection}, is the agent's own: it is loaded by
  * the JDK's class path lookup for the extension's URL while the agent looks for service providers
  * (its stack under {@code -XX:LogClassLoadingCauseFor} on Java 25), for any extension.
+ *
+ * <p>Levee's own classes are loaded ahead on a thread of their own, from the list in the extension
+ * jar ({@code StartUpClasses}): every Levee class loaded before {@code main} must be on it, and
+ * every name on it must be a class of the jar.
  */
 class StartupWorkIT {
   private static final String EXTENSION_LOOKUP = "java.net.HttpURLConnection";
+  private static final String DEMO_MAIN = "dev.levee.examples.app.DemoApp";
+  private static final String START_UP_CLASSES = "dev/levee/config/internal/start-up-classes.txt";
 
   @TempDir Path tempDir;
 
@@ -37,10 +50,11 @@ class StartupWorkIT {
 
   @ParameterizedTest(name = "agent {0}")
   @MethodSource("oldestAndNewestAgents")
-  void leveeMakesTheAgentRetransformNoClassItsOwnExportersDoNot(String agent)
+  void noClassToRetransformAndLeveesClassesLoadedAhead(String agent)
       throws IOException {
-    Set<String> withItsOwn = retransformed(agent, false);
-    Set<String> withLevee = retransformed(agent, true);
+    Set<String> withItsOwn = retransformed(startUp(agent, false));
+    List<String> leveeLog = startUp(agent, true);
+    Set<String> withLevee = retransformed(leveeLog);
 
     // The agent's own retransformations happened (the log is read as meant) ...
     assertThat(withItsOwn).contains("java.util.concurrent.ThreadPoolExecutor");
@@ -51,10 +65,67 @@ class StartupWorkIT {
     added.removeAll(withItsOwn);
     added.remove(EXTENSION_LOOKUP);
     assertThat(added).as("classes retransformed only with Levee, agent " + agent).isEmpty();
+
+    // Every Levee class loaded before main is loaded ahead, and the list names only the jar's.
+    List<String> listed = startUpClasses();
+    Set<String> loadedBeforeMain = leveeClassesBeforeMain(leveeLog);
+    assertThat(loadedBeforeMain).contains("dev.levee.exporter.internal.Pipeline");
+    Set<String> missing = new TreeSet<>(loadedBeforeMain);
+    missing.removeAll(listed);
+    assertThat(missing)
+        .as("Levee classes loaded before main, agent %s, missing from %s", agent, START_UP_CLASSES)
+        .isEmpty();
+    assertThat(classesInTheJar()).containsAll(listed);
   }
 
-  /** The classes the agent retransformed while the demo app started under it, with or without Levee. */
-  private Set<String> retransformed(String agent, boolean levee) throws IOException {
+  /** The names on the start-up list in the extension jar, in order. */
+  private static List<String> startUpClasses() throws IOException {
+    try (JarFile jar = new JarFile(System.getProperty("levee.extension.jar"))) {
+      JarEntry entry = jar.getJarEntry(START_UP_CLASSES);
+      assertThat(entry).as(START_UP_CLASSES + " in the extension jar").isNotNull();
+      String text = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+      return text.lines().filter(line -> !line.isBlank()).map(String::trim).toList();
+    }
+  }
+
+  private static Set<String> classesInTheJar() throws IOException {
+    try (JarFile jar = new JarFile(System.getProperty("levee.extension.jar"))) {
+      return jar.stream()
+          .map(JarEntry::getName)
+          .filter(name -> name.endsWith(".class"))
+          .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  /** Levee's classes (not lambdas, not the demo's) loaded before the demo's main class. */
+  private static Set<String> leveeClassesBeforeMain(List<String> log) {
+    Set<String> classes = new TreeSet<>();
+    for (String line : log) {
+      String name = line.split(" ")[1];
+      if (name.equals(DEMO_MAIN)) {
+        return classes;
+      }
+      if (name.startsWith("dev.levee.")
+          && !name.startsWith("dev.levee.examples.")
+          && !name.contains("$$Lambda")) {
+        classes.add(name);
+      }
+    }
+    throw new AssertionError("the demo's main class was not loaded: " + log.size() + " lines");
+  }
+
+  /** The classes the agent retransformed while the demo app started. */
+  private static Set<String> retransformed(List<String> log) {
+    Set<String> classes = new TreeSet<>();
+    log.stream()
+        .filter(line -> line.endsWith("source: __VM_RedefineClasses__"))
+        .forEach(line -> classes.add(line.split(" ")[1]));
+    return classes;
+  }
+
+  /** The class-load log of the demo app starting under the agent, with Levee or its own exporters. */
+  private List<String> startUp(String agent, boolean levee) throws IOException {
     Path log = tempDir.resolve((levee ? "levee-" : "otlp-") + agent + ".log");
     AgentProcess.Builder builder =
         DemoApps.underTheAgent(Path.of(System.getProperty("java.home")), agent)
@@ -71,12 +142,6 @@ class StartupWorkIT {
     assertThat(app.awaitExit(Duration.ofMinutes(2))).as(app.output()).isZero();
     assertThat(app.output()).contains("main started at JVM uptime");
 
-    Set<String> classes = new TreeSet<>();
-    try (Stream<String> lines = Files.lines(log)) {
-      lines
-          .filter(line -> line.endsWith("source: __VM_RedefineClasses__"))
-          .forEach(line -> classes.add(line.split(" ")[1]));
-    }
-    return classes;
+    return Files.readAllLines(log);
   }
 }

@@ -3,6 +3,7 @@ package dev.levee.config;
 import dev.levee.buffer.Signal;
 import dev.levee.config.internal.LeveeProperties;
 import dev.levee.config.internal.ProcessorChoice;
+import dev.levee.config.internal.StartUpClasses;
 import dev.levee.exporter.LeveeLogRecordProcessor;
 import dev.levee.exporter.LeveeSpanProcessor;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
@@ -12,6 +13,7 @@ import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,6 +36,12 @@ public final class LeveeProcessorCustomizer implements AutoConfigurationCustomiz
 
   @Override
   public void customize(AutoConfigurationCustomizer autoConfiguration) {
+    // Runs first, before any exporter is built: see StartUpClasses.
+    autoConfiguration.addPropertiesCustomizer(
+        config -> {
+          StartUpClasses.loadIfLeveeExports(config);
+          return Map.of();
+        });
     autoConfiguration.addSpanProcessorCustomizer(LeveeProcessorCustomizer::spans);
     autoConfiguration.addLogRecordProcessorCustomizer(LeveeProcessorCustomizer::logs);
   }

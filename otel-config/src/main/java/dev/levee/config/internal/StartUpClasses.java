@@ -1,0 +1,97 @@
+package dev.levee.config.internal;
+
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Loads the classes Levee's exporters are built from on a thread of its own, while autoconfigure
+ * is still busy with the rest of the SDK, so that the thread that builds the SDK (under the agent,
+ * the application's {@code main} thread, before {@code main}) finds them loaded.
+ *
+ * <p>Under the agent, each class of an extension is read through the agent's extension class
+ * loader, which rewrites it (its packages to the agent's shaded ones) as it reads it: about a
+ * millisecond a class while the JVM is cold. Some 140 of Levee's classes are loaded before {@code
+ * main}; loaded here, that work runs on the second core instead. The classes are only loaded, not
+ * initialised: no class's static initialiser runs on this thread, so it cannot wait on the
+ * builder's.
+ *
+ * <p>The names are in {@code start-up-classes.txt} beside this class, in the order the build needs
+ * them; {@code StartupWorkIT} checks that every Levee class loaded before {@code main} is there.
+ * Never throws: a name that does not load is passed over.
+ *
+ * <p>Internal, may change.
+ */
+public final class StartUpClasses {
+  private static final Logger logger = Logger.getLogger(StartUpClasses.class.getName());
+  static final String LIST = "start-up-classes.txt";
+  private static final AtomicBoolean started = new AtomicBoolean();
+
+  private StartUpClasses() {}
+
+  /**
+   * Starts loading them, once per class loader, if {@code config} picks Levee for a signal ({@code
+   * otel.traces.exporter}, {@code otel.metrics.exporter} or {@code otel.logs.exporter}).
+   */
+  public static void loadIfLeveeExports(ConfigProperties config) {
+    try {
+      if (leveeExports(config) && started.compareAndSet(false, true)) {
+        Thread thread = new Thread(StartUpClasses::loadAll, "levee-start-up-classes");
+        thread.setDaemon(true);
+        thread.start();
+      }
+    } catch (RuntimeException e) {
+      logger.log(Level.FINE, "Levee did not load its classes ahead", e);
+    }
+  }
+
+  static boolean leveeExports(ConfigProperties config) {
+    for (String signal : new String[] {"traces", "metrics", "logs"}) {
+      String value = config.getString("otel." + signal + ".exporter");
+      if (value != null) {
+        for (String name : value.split(",")) {
+          if (name.trim().toLowerCase(Locale.ROOT).equals("levee")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Loads each listed class; returns how many loaded. */
+  static int loadAll() {
+    ClassLoader loader = StartUpClasses.class.getClassLoader();
+    int loaded = 0;
+    try (InputStream in = StartUpClasses.class.getResourceAsStream(LIST)) {
+      if (in == null) {
+        return 0;
+      }
+      BufferedReader names = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String name = names.readLine(); name != null; name = names.readLine()) {
+        if (!name.isBlank() && load(name.trim(), loader)) {
+          loaded++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      logger.log(Level.FINE, "Levee stopped loading its classes ahead", e);
+    }
+    return loaded;
+  }
+
+  private static boolean load(String name, ClassLoader loader) {
+    try {
+      Class.forName(name, false, loader);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+}
