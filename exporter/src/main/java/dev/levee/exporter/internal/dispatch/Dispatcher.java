@@ -15,15 +15,15 @@ import dev.levee.exporter.internal.transport.SendOutcome;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
  * Drains one signal's memory tier and journal and delivers them: takes requests from the {@link
- * RequestSource}, keeps up to the adaptive number in flight ({@link InFlight}) while the backoff, the rate limit and
- * the breakers allow, and hands each outcome to the {@link Settlement}.
+ * RequestSource}, sends them through the {@link Outbox} (up to the adaptive number in flight, while
+ * the backoff, the rate limit and the breakers allow), and hands each outcome to the {@link
+ * Settlement}.
  *
  * <p>Threading: {@link #step} and {@link #finish} run on one dispatcher thread only (or a test's
  * thread); requests complete on the sender's threads, which only call {@code wake}. {@link
@@ -50,16 +50,10 @@ public final class Dispatcher {
     FINISHED
   }
 
-  /** How long past an open breaker's wait the dispatcher looks again. */
-  static final long MIN_OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
   private final Endpoints endpoints;
-  private final RateLimiter limiter;
-  private final PipelineStats stats;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Adaptive adaptive;
-  private final long timeoutNanos;
   private final BooleanSupplier exportsInProgress;
   private final Runnable wake;
   private final FlushTracker flush = new FlushTracker();
@@ -76,13 +70,7 @@ public final class Dispatcher {
   private boolean stopSeen;
 
   private final InFlight inFlight;
-  /** A request built and held back (rate limit, breaker, backoff): the next one to go. */
-  private Request ready;
-  private final Pacing pacing = new Pacing();
-  /** The shortest timer the last step left pending (a backoff, rate limit or open breaker). */
-  private long timerNanos = Long.MAX_VALUE;
-  /** The last step could not send what was ready (see {@link #idleParkNanos}). */
-  private boolean held;
+  private final Outbox outbox;
 
   public Dispatcher(
       Signal signal,
@@ -100,12 +88,9 @@ public final class Dispatcher {
       BooleanSupplier exportsInProgress,
       Runnable wake) {
     this.endpoints = endpoints;
-    this.limiter = limiter;
-    this.stats = stats;
     this.clock = clock;
     this.sleeper = sleeper;
     this.adaptive = adaptive;
-    this.timeoutNanos = timeoutNanos;
     this.exportsInProgress = exportsInProgress;
     this.wake = wake;
     this.journal = new JournalFeed(stats, clock);
@@ -137,6 +122,18 @@ public final class Dispatcher {
             clock,
             sleeper,
             exportsInProgress);
+    this.outbox =
+        new Outbox(
+            source,
+            inFlight,
+            settlement,
+            endpoints,
+            limiter,
+            adaptive,
+            stats,
+            clock,
+            sleeper,
+            timeoutNanos);
   }
 
   /** One more chunk entered memory (after a successful offer); the first sets the connection up. */
@@ -178,6 +175,7 @@ public final class Dispatcher {
    */
   public void setJournalWanted(Runnable wanted, BooleanSupplier journalUsable) {
     this.journalWanted = wanted;
+    outbox.journalWanted(wanted);
     settlement.journalUsable(journalUsable);
   }
 
@@ -254,85 +252,24 @@ public final class Dispatcher {
 
   /** Whether memory, a retry or a request still holds data (what {@link #finish} would settle). */
   public boolean holdsData() {
-    return !inFlight.isEmpty() || ready != null || !source.isEmpty();
+    return !inFlight.isEmpty() || outbox.holdsReady() || !source.isEmpty();
   }
 
   private boolean nothingLeft() {
-    return inFlight.isEmpty() && ready == null && source.isEmpty() && journal.doneAtStop();
+    return inFlight.isEmpty() && !outbox.holdsReady() && source.isEmpty() && journal.doneAtStop();
   }
 
-  /** Sends while the concurrency limit, the backoff, the rate limit and the breaker allow. */
+  /** Sends what it can through the outbox, unless paused (shutdown still delivers). */
   private boolean sendWhatItCan() {
-    boolean worked = false;
-    held = true;
     if (paused && !stopping) {
+      outbox.holdAll();
       return false;
     }
-    while (inFlight.size() < adaptive.concurrency()) {
-      if (ready == null) {
-        ready = source.next(stopping);
-        if (ready == null) {
-          held = false; // nothing ready: what is lingering or waiting to be retried may come due
-          return worked;
-        }
-      }
-      long backoffWait = backoffRemaining(clock.nanoTime());
-      if (backoffWait > 0) {
-        return waitIfIdle(backoffWait) || worked;
-      }
-      // At shutdown neither the rate limit nor the breaker is asked (see Pacing for the backoff).
-      if (!stopping) {
-        long throttle = limiter.nanosUntilSend();
-        if (throttle > 0) {
-          if (!ready.throttleCounted) {
-            ready.throttleCounted = true;
-            stats.throttled(ready.items);
-          }
-          return waitIfIdle(throttle) || worked;
-        }
-        ready.endpoint = endpoints.acquire();
-        if (ready.endpoint == null) {
-          // Every breaker is open.
-          journalWanted.run();
-          settlement.park(ready); // to the journal (or kept in memory without one)
-          ready = null;
-          return waitIfIdle(endpoints.remainingOpenNanos() + MIN_OPEN_POLL_NANOS) || worked;
-        }
-      }
-      if (ready.endpoint == null) {
-        ready.endpoint = endpoints.first();
-      }
-      pacing.sending(stopping);
-      send(ready);
-      ready = null;
-      worked = true;
-    }
-    return worked;
+    return outbox.send(stopping, stopDeadlineNanos);
   }
 
   private long backoffRemaining(long now) {
-    return pacing.remaining(now, stopping, stopDeadlineNanos);
-  }
-
-  /**
-   * Sleeps for {@code nanos} when no request is in flight (new data or shutdown wakes it early);
-   * with requests in flight returns at once, so their completions are settled without delay.
-   */
-  private boolean waitIfIdle(long nanos) {
-    if (!inFlight.isEmpty() || nanos <= 0) {
-      timerNanos = nanos > 0 ? Math.min(timerNanos, nanos) : timerNanos;
-      return false;
-    }
-    sleeper.sleep(nanos);
-    return true;
-  }
-
-  private void send(Request request) {
-    long timeout = timeoutNanos;
-    if (stopping) {
-      timeout = Math.max(1, Math.min(timeout, stopDeadlineNanos - clock.nanoTime()));
-    }
-    inFlight.send(request, timeout);
+    return outbox.backoffRemaining(now, stopping, stopDeadlineNanos);
   }
 
   /** Settles every request that has completed. */
@@ -348,12 +285,12 @@ public final class Dispatcher {
           // failures go on, the breaker opening or memory a quarter full opens the journal.
           journalWanted.run();
         }
-        pacing.failed(clock.nanoTime(), retryDelay);
+        outbox.failed(clock.nanoTime(), retryDelay);
         if (stopping && request.fromJournal() && !outcome.answered()) {
           journal.stopDraining(); // no answer: the backlog waits for a next run
         }
       } else if (outcome.kind() == SendOutcome.Kind.SUCCESS) {
-        pacing.delivered();
+        outbox.delivered();
       }
       worked = true;
     }
@@ -370,7 +307,7 @@ public final class Dispatcher {
   public boolean quiet() {
     return !stopping
         && !holdsData()
-        && timerNanos == Long.MAX_VALUE
+        && !outbox.timerPending()
         && source.retryDueInNanos() == Long.MAX_VALUE
         && !flush.waiting();
   }
@@ -383,12 +320,7 @@ public final class Dispatcher {
    * wake it earlier.
    */
   public long idleParkNanos(long max) {
-    long park = Math.min(max, timerNanos);
-    if (!held) {
-      park = Math.min(park, Math.min(source.lingerDueNanos(), source.retryDueInNanos()));
-    }
-    timerNanos = Long.MAX_VALUE;
-    return Math.max(1, park);
+    return outbox.parkNanos(max);
   }
 
   /**
@@ -401,8 +333,6 @@ public final class Dispatcher {
   public long finish() {
     settleCompleted();
     List<Request> unfinished = inFlight.takeAll();
-    Request held = ready;
-    ready = null;
-    return leftovers.finish(unfinished, held);
+    return leftovers.finish(unfinished, outbox.takeReady());
   }
 }
