@@ -61,90 +61,126 @@ public final class HealthTracker {
   }
 
   private LeveeHealth judge(LeveeStats now, LeveeStats before, double seconds) {
-    List<String> failing = new ArrayList<>();
-    List<String> degraded = new ArrayList<>();
-    List<String> advice = new ArrayList<>();
+    Findings found = new Findings();
     if (now.breakerState().equals("open")) {
-      failing.add("no endpoint takes requests (circuit breaker open)");
-      advice.add("check the backend; data waits in the journal meanwhile, or in memory without one");
+      found.failing("no endpoint takes requests (circuit breaker open)");
+      found.advise("check the backend; data waits in the journal meanwhile, or in memory without one");
     }
     if (before != null && seconds > 0) {
-      for (DropReason reason : DropReason.values()) {
-        if (reason == DropReason.REJECTED || reason == DropReason.SUPERSEDED) {
-          // The backend's verdict on the data, not a loss Levee can prevent; or compaction the
-          // user chose, which keeps every stream's newest value.
-          continue;
-        }
-        long dropped = now.dropped(reason) - before.dropped(reason);
-        if (dropped > 0) {
-          failing.add(String.format(Locale.ROOT, "dropping %s %s/s (%s)", rate(dropped / seconds), noun, reason.label()));
-          String remedy = remedy(reason, before.journalOpen());
-          if (remedy != null) {
-            advice.add(remedy);
-          }
-        }
-      }
-      long rejected = now.dropped(DropReason.REJECTED) - before.dropped(DropReason.REJECTED);
-      if (rejected > 0) {
-        degraded.add(String.format(Locale.ROOT, "the backend rejects %s %s/s", rate(rejected / seconds), noun));
-        advice.add("look at the backend's messages in the log: it refuses the data itself");
-      }
-      long retries = now.retries() - before.retries();
-      if (retries > 0) {
-        degraded.add(String.format(Locale.ROOT, "requests failing and retried (%s/s)", rate(retries / seconds)));
-      }
-      double ingest = (now.offered() - before.offered()) / seconds;
-      double delivery = (now.delivered() - before.delivered()) / seconds;
-      long journalGrowth = now.journalBytes() - before.journalBytes();
-      // Held in memory only, a first interval behind may be the first requests still under way
-      // (an application that ends a burst and exits, a backend some 100 ms away): said when it
-      // lasts a second interval, or at once when it spills to the journal.
-      boolean behind = ingest > delivery * 1.1 && now.pending() > before.pending();
-      boolean behindInMemory = behind && journalGrowth <= 0;
-      boolean said = behind && (!behindInMemory || behindInMemoryBefore);
-      behindInMemoryBefore = behindInMemory;
-      if (said) {
-        StringBuilder reason =
-            new StringBuilder(
-                String.format(
-                    Locale.ROOT, "ingest %s %s/s exceeds delivery %s %s/s", rate(ingest), noun, rate(delivery), noun));
-        if (journalGrowth > 0 && now.journalLimitBytes() > 0) {
-          double secondsLeft = (now.journalLimitBytes() - now.journalBytes()) / (journalGrowth / seconds);
-          reason.append(
-              String.format(
-                  Locale.ROOT,
-                  ": the journal reaches its %s limit in about %s",
-                  bytes(now.journalLimitBytes()),
-                  duration(secondsLeft)));
-        }
-        degraded.add(reason.toString());
-        advice.add(
-            now.signal() == dev.levee.buffer.Signal.METRICS
-                ? "add an endpoint, or keep only the newest cumulative values while behind"
-                    + " (metrics.compaction=latest)"
-                : (rateLimited ? "raise rate.limit.items, add" : "add")
-                    + " an endpoint, or enable downsampling (overflow.policy=downsample)");
-      }
+      losses(now, before, seconds, found);
+      backlog(now, before, seconds, found);
     }
     if (now.memoryLimitBytes() > 0 && now.memoryUsedBytes() >= FULL * now.memoryLimitBytes()) {
-      degraded.add(
+      found.degraded(
           String.format(
               Locale.ROOT, "memory %d%% full", Math.round(100.0 * now.memoryUsedBytes() / now.memoryLimitBytes())));
-      advice.add("raise memory.limit, or check the backend");
+      found.advise("raise memory.limit, or check the backend");
     }
     if (now.journalLimitBytes() > 0 && now.journalBytes() >= FULL * now.journalLimitBytes()) {
-      degraded.add(
+      found.degraded(
           String.format(
               Locale.ROOT, "journal %d%% full", Math.round(100.0 * now.journalBytes() / now.journalLimitBytes())));
-      advice.add("raise journal.limit, or check the backend");
+      found.advise("raise journal.limit, or check the backend");
     }
-    List<String> reasons = new ArrayList<>(failing);
-    reasons.addAll(degraded);
-    LeveeHealth.State state =
-        !failing.isEmpty()
-            ? LeveeHealth.State.FAILING
-            : !degraded.isEmpty() ? LeveeHealth.State.DEGRADED : LeveeHealth.State.OK;
-    return new LeveeHealth(state, reasons, advice.stream().distinct().toList());
+    return found.health();
+  }
+
+  /** Drops in the interval, by reason, with what would have kept them; rejections; retries. */
+  private void losses(LeveeStats now, LeveeStats before, double seconds, Findings found) {
+    for (DropReason reason : DropReason.values()) {
+      if (reason == DropReason.REJECTED || reason == DropReason.SUPERSEDED) {
+        // The backend's verdict on the data, not a loss Levee can prevent; or compaction the
+        // user chose, which keeps every stream's newest value.
+        continue;
+      }
+      long dropped = now.dropped(reason) - before.dropped(reason);
+      if (dropped > 0) {
+        found.failing(
+            String.format(Locale.ROOT, "dropping %s %s/s (%s)", rate(dropped / seconds), noun, reason.label()));
+        String remedy = remedy(reason, before.journalOpen());
+        if (remedy != null) {
+          found.advise(remedy);
+        }
+      }
+    }
+    long rejected = now.dropped(DropReason.REJECTED) - before.dropped(DropReason.REJECTED);
+    if (rejected > 0) {
+      found.degraded(String.format(Locale.ROOT, "the backend rejects %s %s/s", rate(rejected / seconds), noun));
+      found.advise("look at the backend's messages in the log: it refuses the data itself");
+    }
+    long retries = now.retries() - before.retries();
+    if (retries > 0) {
+      found.degraded(String.format(Locale.ROOT, "requests failing and retried (%s/s)", rate(retries / seconds)));
+    }
+  }
+
+  /**
+   * Whether ingest outruns delivery, and when it spills, how soon the journal reaches its limit.
+   * Held in memory only, a first interval behind may be the first requests still under way (an
+   * application that ends a burst and exits, a backend some 100 ms away): said when it lasts a
+   * second interval, or at once when it spills to the journal.
+   */
+  private void backlog(LeveeStats now, LeveeStats before, double seconds, Findings found) {
+    double ingest = (now.offered() - before.offered()) / seconds;
+    double delivery = (now.delivered() - before.delivered()) / seconds;
+    long journalGrowth = now.journalBytes() - before.journalBytes();
+    boolean behind = ingest > delivery * 1.1 && now.pending() > before.pending();
+    boolean behindInMemory = behind && journalGrowth <= 0;
+    boolean said = behind && (!behindInMemory || behindInMemoryBefore);
+    behindInMemoryBefore = behindInMemory;
+    if (!said) {
+      return;
+    }
+    String reason =
+        String.format(
+            Locale.ROOT, "ingest %s %s/s exceeds delivery %s %s/s", rate(ingest), noun, rate(delivery), noun);
+    if (journalGrowth > 0 && now.journalLimitBytes() > 0) {
+      double secondsLeft = (now.journalLimitBytes() - now.journalBytes()) / (journalGrowth / seconds);
+      reason +=
+          String.format(
+              Locale.ROOT,
+              ": the journal reaches its %s limit in about %s",
+              bytes(now.journalLimitBytes()),
+              duration(secondsLeft));
+    }
+    found.degraded(reason);
+    found.advise(
+        now.signal() == dev.levee.buffer.Signal.METRICS
+            ? "add an endpoint, or keep only the newest cumulative values while behind"
+                + " (metrics.compaction=latest)"
+            : (rateLimited ? "raise rate.limit.items, add" : "add")
+                + " an endpoint, or enable downsampling (overflow.policy=downsample)");
+  }
+
+  /** What one judgement found: reasons to fail, reasons to be degraded, and advice. */
+  private static final class Findings {
+    private final List<String> failing = new ArrayList<>();
+    private final List<String> degraded = new ArrayList<>();
+    private final List<String> advice = new ArrayList<>();
+
+    void failing(String reason) {
+      failing.add(reason);
+    }
+
+    void degraded(String reason) {
+      degraded.add(reason);
+    }
+
+    void advise(String what) {
+      if (!advice.contains(what)) {
+        advice.add(what);
+      }
+    }
+
+    LeveeHealth health() {
+      List<String> reasons = new ArrayList<>(failing);
+      reasons.addAll(degraded);
+      LeveeHealth.State state =
+          !failing.isEmpty()
+              ? LeveeHealth.State.FAILING
+              : !degraded.isEmpty() ? LeveeHealth.State.DEGRADED : LeveeHealth.State.OK;
+      return new LeveeHealth(state, reasons, List.copyOf(advice));
+    }
   }
 
   /**
