@@ -76,6 +76,30 @@ class StartupWorkIT {
         .as("Levee classes loaded before main, agent %s, missing from %s", agent, START_UP_CLASSES)
         .isEmpty();
     assertThat(classesInTheJar()).containsAll(listed);
+    // ... and the thread that loads them ahead ran: most are loaded off the main thread (all but
+    // the two loaded before it starts, in the runs looked at).
+    long loadedAhead = listed.stream().filter(name -> loadedOffMain(leveeLog, name)).count();
+    assertThat(loadedAhead)
+        .as("listed classes loaded by another thread than main's, agent %s", agent)
+        .isGreaterThan(listed.size() / 2);
+  }
+
+  /** Whether {@code name} was loaded by another thread than the one that loaded the demo's main. */
+  private static boolean loadedOffMain(List<String> log, String name) {
+    String mainThread = threadOf(log, DEMO_MAIN);
+    String thread = threadOf(log, name);
+    return thread != null && mainThread != null && !thread.equals(mainThread);
+  }
+
+  /** The thread decoration ({@code [tid]}) of the line that loaded {@code name}, or null. */
+  private static String threadOf(List<String> log, String name) {
+    for (String line : log) {
+      String[] parts = line.split(" ");
+      if (parts.length > 1 && parts[1].equals(name)) {
+        return parts[0];
+      }
+    }
+    return null;
   }
 
   /** The names on the start-up list in the extension jar, in order. */
@@ -129,7 +153,7 @@ class StartupWorkIT {
     Path log = tempDir.resolve((levee ? "levee-" : "otlp-") + agent + ".log");
     AgentProcess.Builder builder =
         DemoApps.underTheAgent(Path.of(System.getProperty("java.home")), agent)
-            .jvmOption("-Xlog:class+load=info:file=" + log)
+            .jvmOption("-Xlog:class+load=info:file=" + log + ":tid")
             .arg("0");
     if (levee) {
       builder

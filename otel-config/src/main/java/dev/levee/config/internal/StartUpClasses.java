@@ -47,7 +47,8 @@ public final class StartUpClasses {
         thread.setDaemon(true);
         thread.start();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Loading ahead only saves time: whatever stops it must not stop the SDK's build.
       logger.log(Level.FINE, "Levee did not load its classes ahead", e);
     }
   }
