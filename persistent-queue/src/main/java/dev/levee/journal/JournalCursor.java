@@ -300,13 +300,7 @@ public final class JournalCursor {
   /** Records not yet done with. */
   public long lagRecords() {
     synchronized (journal.lock) {
-      long low = done.low();
-      long after =
-          low == NONE
-              ? journal.totalRecords()
-              : journal.recordsAfter(
-                  journal.queue.rollCycle().toCycle(low), journal.queue.rollCycle().toSequenceNumber(low));
-      return Math.max(0, after - done.recordsDoneAboveLow());
+      return CursorLag.records(journal, done);
     }
   }
 
@@ -317,37 +311,7 @@ public final class JournalCursor {
    */
   public Lag lag() {
     synchronized (journal.lock) {
-      long records = 0;
-      long bytes = 0;
-      long oldest = 0;
-      try (ExcerptTailer scan = journal.queue.createTailer()) {
-        scan.singleThreadedCheckDisabled(true);
-        long low = done.low();
-        if (low == NONE || !scan.moveToIndex(low)) {
-          scan.toStart();
-        } else {
-          try (DocumentContext dc = scan.readingDocument()) {
-            // skip the record at the low mark
-          }
-        }
-        while (true) {
-          try (DocumentContext dc = scan.readingDocument()) {
-            if (!dc.isPresent()) {
-              break;
-            }
-            if (dc.isMetaData() || isDone(dc.index())) {
-              continue;
-            }
-            byte[] raw = JournalRecord.readRaw(dc);
-            if (records == 0) {
-              oldest = JournalRecord.headerAcceptedAt(raw);
-            }
-            records++;
-            bytes += raw.length;
-          }
-        }
-      }
-      return new Lag(records, bytes, oldest);
+      return CursorLag.scan(journal, done);
     }
   }
 
