@@ -76,12 +76,14 @@ class StartupWorkIT {
         .as("Levee classes loaded before main, agent %s, missing from %s", agent, START_UP_CLASSES)
         .isEmpty();
     assertThat(classesInTheJar()).containsAll(listed);
-    // ... and the thread that loads them ahead ran: most are loaded off the main thread (all but
-    // the two loaded before it starts, in the runs looked at).
+    // ... and the thread that loads them ahead ran: in the runs looked at, all but the two loaded
+    // before it starts were loaded off the main thread. Without it, 17 still are (by the
+    // sender's and the dispatchers' threads), so a quarter is a floor that only it clears, with
+    // room for a busy machine where the main thread gets to some first.
     long loadedAhead = listed.stream().filter(name -> loadedOffMain(leveeLog, name)).count();
     assertThat(loadedAhead)
         .as("listed classes loaded by another thread than main's, agent %s", agent)
-        .isGreaterThan(listed.size() / 2);
+        .isGreaterThan(listed.size() / 4);
   }
 
   /** Whether {@code name} was loaded by another thread than the one that loaded the demo's main. */
