@@ -30,14 +30,7 @@ final class CursorLag {
     long oldest = 0;
     try (ExcerptTailer scan = journal.queue.createTailer()) {
       scan.singleThreadedCheckDisabled(true);
-      long low = done.low();
-      if (low == JournalCursor.NONE || !scan.moveToIndex(low)) {
-        scan.toStart();
-      } else {
-        try (DocumentContext dc = scan.readingDocument()) {
-          // skip the record at the low mark
-        }
-      }
+      JournalCursor.moveAfter(scan, done.low());
       while (true) {
         try (DocumentContext dc = scan.readingDocument()) {
           if (!dc.isPresent()) {

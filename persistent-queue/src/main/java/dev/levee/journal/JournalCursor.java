@@ -75,13 +75,20 @@ public final class JournalCursor {
   /** Puts the oldest-first read position just after the low mark. */
   private void position() {
     tailer.direction(TailerDirection.FORWARD);
-    long low = done.low();
-    if (low == NONE || !tailer.moveToIndex(low)) {
+    moveAfter(tailer, done.low());
+  }
+
+  /**
+   * Puts a forward {@code tailer} just after the record at {@code index}; at the journal's start
+   * when {@code index} is {@link #NONE} or no longer in the journal.
+   */
+  static void moveAfter(ExcerptTailer tailer, long index) {
+    if (index == NONE || !tailer.moveToIndex(index)) {
       tailer.toStart();
       return;
     }
     try (DocumentContext dc = tailer.readingDocument()) {
-      // Skips the record at the low mark itself.
+      // Skips the record at index itself.
     }
   }
 
@@ -267,13 +274,7 @@ public final class JournalCursor {
    */
   private long nextAfter(long index) {
     probe.direction(TailerDirection.FORWARD);
-    if (index == NONE || !probe.moveToIndex(index)) {
-      probe.toStart();
-    } else {
-      try (DocumentContext dc = probe.readingDocument()) {
-        // skips the record at index
-      }
-    }
+    moveAfter(probe, index);
     while (true) {
       try (DocumentContext dc = probe.readingDocument()) {
         if (!dc.isPresent()) {
