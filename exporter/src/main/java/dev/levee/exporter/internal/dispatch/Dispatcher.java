@@ -133,7 +133,8 @@ public final class Dispatcher {
             stats,
             clock,
             sleeper,
-            timeoutNanos);
+            timeoutNanos,
+            () -> journalWanted.run());
   }
 
   /** One more chunk entered memory (after a successful offer); the first sets the connection up. */
@@ -175,7 +176,6 @@ public final class Dispatcher {
    */
   public void setJournalWanted(Runnable wanted, BooleanSupplier journalUsable) {
     this.journalWanted = wanted;
-    outbox.journalWanted(wanted);
     settlement.journalUsable(journalUsable);
   }
 

@@ -34,7 +34,8 @@ final class Outbox {
   private final Sleeper sleeper;
   private final long timeoutNanos;
   private final Pacing pacing = new Pacing();
-  private volatile Runnable journalWanted = () -> {};
+  /** Run when every breaker is open (the journal may be needed). */
+  private final Runnable journalWanted;
 
   /** A request built and held back (rate limit, breaker, backoff): the next one to go. */
   private Request ready;
@@ -53,7 +54,8 @@ final class Outbox {
       PipelineStats stats,
       Clock clock,
       Sleeper sleeper,
-      long timeoutNanos) {
+      long timeoutNanos,
+      Runnable journalWanted) {
     this.source = source;
     this.inFlight = inFlight;
     this.settlement = settlement;
@@ -64,11 +66,7 @@ final class Outbox {
     this.clock = clock;
     this.sleeper = sleeper;
     this.timeoutNanos = timeoutNanos;
-  }
-
-  /** Run when every breaker is open (the journal may be needed). */
-  void journalWanted(Runnable wanted) {
-    this.journalWanted = wanted;
+    this.journalWanted = journalWanted;
   }
 
   /**
