@@ -44,8 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.SideBySide \
  *     [--mode quick|full] [--out BENCHMARKS.md] [--scenarios loopback,...] [--systems A,C]
  *     [--disk-buffering CLASSPATH] [--protocol grpc|http/protobuf] [--warmup N] [--seconds N]
- *     [--repeats N]
+ *     [--repeats N] [--jvm-per-run true]
  * </pre>
+ *
+ * {@code --systems} takes letters ({@code At}: the tuned A alone); {@code --jvm-per-run true} runs
+ * each system's each run in a JVM started for it ({@link ForkedRun}).
  *
  * quick: about 2 minutes, one run per cell; full: about 30 minutes, each system running 5 s before
  * its window, the steady scenarios twice and a 60 s outage.
@@ -76,6 +79,7 @@ public final class SideBySide {
       double cpuMicrosPerSpan,
       double cpuMicrosPerDeliveredSpan,
       double cpuMicrosPerDeliveredSpanBacklogIncluded,
+      double cpuMicrosPerDeliveredSpanWholeRun,
       double heapPeakMiB,
       Map<String, Long> leveeDrops,
       double callerMicrosPerSpan,
@@ -205,20 +209,44 @@ public final class SideBySide {
             .map(s -> s.name().equals("outage") ? s : overridden(s, options))
             .toList();
     // In the order given (--systems C,A runs C first in each round: whether a system's figures
-    // depend on its place in the round, on what ran before it in this JVM).
+    // depend on its place in the round, on what ran before it in this JVM). "At" is the tuned A
+    // alone, to run it in a JVM of its own.
     List<System_> systems =
         onlySystems.equals(List.of(""))
             ? allSystems
             : onlySystems.stream()
-                .flatMap(letter -> allSystems.stream().filter(s -> s.name().startsWith(letter + ":")))
+                .flatMap(
+                    letter ->
+                        allSystems.stream()
+                            .filter(
+                                s ->
+                                    letter.equals("At")
+                                        ? s.name().equals("A: upstream, BSP tuned")
+                                        : s.name().startsWith(letter + ":")))
                 .toList();
+
+    String childSystem = options.get("child-system");
+    if (childSystem != null) {
+      // A child of --jvm-per-run: one run, its figures on one line for the parent.
+      Scenario scenario =
+          scenarios.stream().filter(s -> s.name().equals(options.get("child-scenario"))).findFirst().orElseThrow();
+      System_ system = allSystems.stream().filter(s -> s.name().equals(childSystem)).findFirst().orElseThrow();
+      System.out.println(ForkedRun.PREFIX + ForkedRun.encode(run(system, scenario, protocol)));
+      return;
+    }
+    // --jvm-per-run true: each run in a JVM of its own, started for it, so that no system's
+    // figures depend on what ran before it in the same JVM.
+    boolean jvmPerRun = Boolean.parseBoolean(options.getOrDefault("jvm-per-run", "false"));
 
     long began = System.nanoTime();
     Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
     for (Scenario scenario : scenarios) {
       for (int r = 0; r < scenario.repeats(); r++) {
         for (System_ system : systems) {
-          Run run = run(system, scenario, protocol);
+          Run run =
+              jvmPerRun
+                  ? ForkedRun.run(scenario.name(), system.name(), options)
+                  : run(system, scenario, protocol);
           results
               .computeIfAbsent(scenario.name(), k -> new LinkedHashMap<>())
               .computeIfAbsent(system.name(), k -> new ArrayList<>())
@@ -241,7 +269,7 @@ public final class SideBySide {
     }
     double minutes = (System.nanoTime() - began) / 60e9;
 
-    String section = SideBySideReport.section(full, protocol, scenarios, systems, results, minutes);
+    String section = SideBySideReport.section(full, protocol, scenarios, systems, results, minutes, jvmPerRun);
     System.out.println();
     System.out.println(section);
     SideBySideReport.writeSection(out, protocol, section);
@@ -283,12 +311,16 @@ public final class SideBySide {
           new Thread(() -> DeliverySideBySide.produce(tracer, running, generated, rate), "producer");
       System.gc();
       HeapWatch heap = new HeapWatch();
-      producer.start();
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      // From before the first span to the last delivered: nothing held at either end, so no system
+      // is credited with spans made before its window or charged for ones made before it.
+      long cpuAtFirstSpan = os.getProcessCpuTime();
+      producer.start();
       Thread.sleep(scenario.warmupSeconds() * 1000L);
       Map<String, Long> threadsStart = ThreadCpu.byGroup();
       Map<String, Long> switchesStart = ThreadCpu.switchesByName();
+      Map<String, Long> kernelStart = ThreadCpu.cpuByKernelName();
       long cpuStart = os.getProcessCpuTime();
       long generatedStart = generated.get();
       long deliveredStart = receiver.spans();
@@ -317,6 +349,9 @@ public final class SideBySide {
           "  CPU in the window by thread group, µs per delivered span: "
               + ThreadCpu.perItem(threadsStart, ThreadCpu.byGroup(), cpuUsed, receiver.spans() - deliveredStart));
       System.out.println(
+          "  CPU in the window by thread name (the kernel's), µs per delivered span: "
+              + ThreadCpu.perItemByName(kernelStart, ThreadCpu.cpuByKernelName(), receiver.spans() - deliveredStart));
+      System.out.println(
           "  wakeups a second in the window by thread: "
               + ThreadCpu.perSecond(switchesStart, ThreadCpu.switchesByName(), elapsed / 1e9));
       long generatedInWindow = generated.get() - generatedStart;
@@ -341,7 +376,9 @@ public final class SideBySide {
       // The window's CPU and the drain's (what the system still held at its end, delivered after
       // it), over everything delivered from the window's start: the cost per span that arrived,
       // for a system that holds what it cannot send at once as for one that drops it.
-      long cpuWithBacklog = os.getProcessCpuTime() - cpuStart;
+      long cpuNow = os.getProcessCpuTime();
+      long cpuWithBacklog = cpuNow - cpuStart;
+      long cpuWholeRun = cpuNow - cpuAtFirstSpan;
       if (exporter instanceof DiskBufferingDelivery.Backlog diskBuffering) {
         kept = diskBuffering.stopAndCountKept(); // on disk, not yet delivered
       }
@@ -355,6 +392,7 @@ public final class SideBySide {
           cpuUsed / 1000.0 / Math.max(1, generatedInWindow),
           cpuUsed / 1000.0 / Math.max(1, deliveredEnd - deliveredStart),
           cpuWithBacklog / 1000.0 / Math.max(1, delivered - deliveredStart),
+          cpuWholeRun / 1000.0 / Math.max(1, delivered),
           heapPeak,
           drops,
           timed.microsPerSpan(),
