@@ -1,11 +1,15 @@
 package dev.levee.benchmarks;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The CPU of this process's Java threads, grouped (the producer, the exporter's threads, the rest),
@@ -37,28 +41,15 @@ final class ThreadCpu {
    * none. How often a thread wakes is most of what it costs at a low rate.
    */
   static Map<String, Long> switchesByName() {
-    Map<String, Long> switches = new TreeMap<>();
-    java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-    if (!java.nio.file.Files.isDirectory(tasks)) {
-      return switches;
-    }
-    try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(tasks)) {
-      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) all::iterator) {
-        try {
-          String name = java.nio.file.Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
-          for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+    return byKernelName(
+        task -> {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
             if (line.startsWith("voluntary_ctxt_switches:")) {
-              switches.merge(name, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()), Long::sum);
+              return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
           }
-        } catch (java.io.IOException | RuntimeException e) {
-          // The thread ended while being read.
-        }
-      }
-    } catch (java.io.IOException e) {
-      // /proc unreadable: what was read so far.
-    }
-    return switches;
+          return 0;
+        });
   }
 
   /**
@@ -68,30 +59,40 @@ final class ThreadCpu {
    * that ended before the read are missing from it.
    */
   static Map<String, Long> cpuByKernelName() {
-    Map<String, Long> cpu = new TreeMap<>();
-    java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-    if (!java.nio.file.Files.isDirectory(tasks)) {
-      return cpu;
+    return byKernelName(
+        task -> {
+          String stat = Files.readString(task.resolve("stat"));
+          // "tid (name) state ...": the name may hold spaces and parentheses; the fields after it are fixed.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // utime, stime
+        });
+  }
+
+  /** What is read of one thread's {@code /proc/self/task/<tid>} directory. */
+  private interface TaskReader {
+    long read(Path task) throws IOException;
+  }
+
+  /** {@code reader}'s value for every thread, summed by the kernel's name for it (digits as N). */
+  private static Map<String, Long> byKernelName(TaskReader reader) {
+    Map<String, Long> sums = new TreeMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return sums;
     }
-    try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(tasks)) {
-      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) all::iterator) {
+    try (Stream<Path> all = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) all::iterator) {
         try {
-          String stat = java.nio.file.Files.readString(task.resolve("stat"));
-          // "tid (comm) state ...": the name may hold spaces; the fields after it are fixed.
-          int open = stat.indexOf('(');
-          int close = stat.lastIndexOf(')');
-          String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N").replace(' ', '_');
-          String[] fields = stat.substring(close + 2).split(" ");
-          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-          cpu.merge(name, ticks * 10_000_000L, Long::sum);
-        } catch (java.io.IOException | RuntimeException e) {
+          String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+          sums.merge(name, reader.read(task), Long::sum);
+        } catch (IOException | RuntimeException e) {
           // The thread ended while being read.
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // /proc unreadable: what was read so far.
     }
-    return cpu;
+    return sums;
   }
 
   /** {@code "name=1.23 ..."}: µs of CPU per item in the window by thread name, the busiest first. */
@@ -101,7 +102,7 @@ final class ThreadCpu {
         .map(e -> Map.entry(e.getKey(), (e.getValue() - start.getOrDefault(e.getKey(), 0L)) / 1000.0 / Math.max(1, items)))
         .filter(e -> e.getValue() >= 0.05)
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-        .forEach(e -> line.append(String.format(Locale.ROOT, "%s=%.2f ", e.getKey(), e.getValue())));
+        .forEach(e -> line.append(String.format(Locale.ROOT, "%s=%.2f ", e.getKey().replace(' ', '_'), e.getValue())));
     return line.toString().trim();
   }
 
