@@ -5,8 +5,6 @@ import dev.levee.benchmarks.SideBySide.Run;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,15 +28,7 @@ final class ForkedRun {
    * {@code --repeats}), echoing its output, and returns what it measured.
    */
   static Run run(String scenarioName, String systemName, Map<String, String> options) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JournalSideBySide.CHRONICLE_FLAGS);
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("otel.") || name.startsWith("levee."))
-        .sorted()
-        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-    command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
-    command.add(SideBySide.class.getName());
+    List<String> command = JournalSideBySide.javaCommand(SideBySide.class);
     for (Map.Entry<String, String> option : options.entrySet()) {
       if (!List.of("systems", "scenarios", "repeats", "jvm-per-run", "out").contains(option.getKey())) {
         command.add("--" + option.getKey());

@@ -93,6 +93,24 @@ public final class JournalSideBySide {
           "--add-opens=java.base/java.nio=ALL-UNNAMED");
 
   /**
+   * The command that runs {@code main} in another JVM of this class path, with the flags Chronicle
+   * Queue needs, a 2 GiB heap, and Levee's settings given here as system properties
+   * ({@code -Dotel.exporter.levee.transport=...}); its arguments are to be added.
+   */
+  static List<String> javaCommand(Class<?> main) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(CHRONICLE_FLAGS);
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("otel.") || name.startsWith("levee."))
+        .sorted()
+        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+    command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
+    command.add(main.getName());
+    return command;
+  }
+
+  /**
    * Runs {@code main} again in a JVM with the flags Chronicle Queue needs on a plain class path
    * (inside the agent the extension grants them itself), and a heap large enough that the
    * collector does not dominate. Returns false when this JVM already has them.
@@ -103,16 +121,7 @@ public final class JournalSideBySide {
         .containsAll(CHRONICLE_FLAGS)) {
       return false;
     }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(CHRONICLE_FLAGS);
-    // Levee's settings given as system properties go along (-Dotel.exporter.levee.transport=...).
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("otel.") || name.startsWith("levee."))
-        .sorted()
-        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-    command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
-    command.add(main.getName());
+    List<String> command = javaCommand(main);
     command.addAll(List.of(args));
     int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
     if (exit != 0) {
