@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 /** What the shipped extension jar holds, and what it must not. */
 class ExtensionJarIT {
   private static final Path EXTENSION = Path.of(System.getProperty("levee.extension.jar"));
+  /** Where the extension jar keeps Levee's classes (LeveeClassLoader). */
+  private static final String TREE = "META-INF/levee/core/";
 
   @Test
   void bundlesNothingOutsideItsOwnPackages() throws IOException {
@@ -24,11 +26,18 @@ class ExtensionJarIT {
       List<String> foreign =
           jar.stream()
               .map(ZipEntry::getName)
-              .filter(name -> name.endsWith(".class"))
+              .map(name -> name.startsWith(TREE) ? name.substring(TREE.length()) : name)
+              .filter(name -> name.endsWith(".class") || name.endsWith(".classdata"))
               .filter(name -> !name.startsWith("dev/levee/"))
               .toList();
       assertThat(foreign).as("classes outside dev/levee (unrelocated)").isEmpty();
+      // The agent rewrites every .class it reads from an extension; the tree has none, so that
+      // Levee's own loader defines its classes as the build relocated them.
+      assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith(TREE) && n.endsWith(".class")))
+          .isEmpty();
+      assertThat(jar.getEntry(TREE + "dev/levee/exporter/internal/Pipeline.classdata")).isNotNull();
       assertThat(jar.getEntry("META-INF/native/")).isNull();
+      assertThat(jar.getEntry(TREE + "META-INF/native/")).isNull();
       assertThat(
               jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("io/opentelemetry/api")))
           .as("the agent supplies the OpenTelemetry API")
