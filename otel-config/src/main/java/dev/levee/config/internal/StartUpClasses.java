@@ -16,12 +16,13 @@ import java.util.logging.Logger;
  * is still busy with the rest of the SDK, so that the thread that builds the SDK (under the agent,
  * the application's {@code main} thread, before {@code main}) finds them loaded.
  *
- * <p>Under the agent, each class of an extension is read through the agent's extension class
- * loader, which rewrites it (its packages to the agent's shaded ones) as it reads it. Some 140 of
- * Levee's classes are loaded before {@code main} (this thread took 0.38 s for them under agent
- * 2.33.1 on two cores); loaded here, that work runs beside the SDK's build instead of in it. The
- * classes are only loaded, not initialised: no class's static initialiser runs on this thread, so
- * it cannot wait on the builder's.
+ * <p>Under the agent, Levee's classes come from its own class loader ({@code
+ * dev.levee.config.agent.LeveeClassLoader}), which reads them from the extension jar already
+ * relocated for the agent; some 140 are loaded before {@code main}, and reading, defining and
+ * verifying them here runs beside the SDK's build instead of in it. (Until 2026-12-06 the agent's
+ * extension loader rewrote each one with ASM as it read it; this thread then took 0.38 s for them
+ * under agent 2.33.1 on two cores.) The classes are only loaded, not initialised: no class's
+ * static initialiser runs on this thread, so it cannot wait on the builder's.
  *
  * <p>The names are in {@code start-up-classes.txt} beside this class, in the order the build needs
  * them; {@code StartupWorkIT} checks that every Levee class loaded before {@code main} is there.
