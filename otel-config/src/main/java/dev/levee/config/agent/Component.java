@@ -40,9 +40,7 @@ public abstract class Component implements ComponentProvider, AutoConfigureListe
 
   @Override
   public void afterAutoConfigure(OpenTelemetrySdk sdk) {
-    if (levee.ifMade() instanceof AutoConfigureListener listener) {
-      listener.afterAutoConfigure(sdk);
-    }
+    levee.afterAutoConfigure(sdk);
   }
 
   String implementation() {

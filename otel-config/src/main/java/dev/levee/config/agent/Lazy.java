@@ -1,5 +1,8 @@
 package dev.levee.config.agent;
 
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
+
 /**
  * One of Levee's implementations, made from {@link LeveeClassLoader} when first asked for, then
  * kept.
@@ -30,9 +33,14 @@ final class Lazy<T> {
     return it;
   }
 
-  /** The implementation if it was made, or null: for calls that only follow a first one. */
-  T ifMade() {
-    return made;
+  /**
+   * Hands the built SDK on to the implementation, if it was made and listens for it (the SDK calls
+   * this after the exporters are built, so one not made by then never will be).
+   */
+  void afterAutoConfigure(OpenTelemetrySdk sdk) {
+    if (made instanceof AutoConfigureListener listener) {
+      listener.afterAutoConfigure(sdk);
+    }
   }
 
   String className() {

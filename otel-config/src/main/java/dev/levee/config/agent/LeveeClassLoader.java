@@ -29,7 +29,7 @@ final class LeveeClassLoader extends ClassLoader {
   /** Where the build puts Levee's relocated classes and resources in the extension jar. */
   static final String TREE = "META-INF/levee/core/";
 
-  /** How the names of the tree's class files end (never {@code .class}, which would be rewritten). */
+  /** How the tree's class files are named: never {@code .class}, which the agent rewrites. */
   static final String SUFFIX = ".classdata";
 
   private static final String OWN = "dev.levee.";

@@ -9,13 +9,15 @@ import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 
 /**
  * Inside the agent, {@code otel.logs.exporter=levee}: hands the call to {@code
- * dev.levee.config.LeveeLogRecordExporterProvider}, made from {@link LeveeClassLoader} when the agent
- * first asks for the exporter.
+ * dev.levee.config.LeveeLogRecordExporterProvider}, made from {@link LeveeClassLoader} when the
+ * agent first asks for the exporter.
  */
-public final class LogRecordExporterProvider implements ConfigurableLogRecordExporterProvider, AutoConfigureListener {
+public final class LogRecordExporterProvider
+    implements ConfigurableLogRecordExporterProvider, AutoConfigureListener {
   static final String IMPLEMENTATION = "dev.levee.config.LeveeLogRecordExporterProvider";
 
-  private final Lazy<ConfigurableLogRecordExporterProvider> levee = new Lazy<>(IMPLEMENTATION, ConfigurableLogRecordExporterProvider.class);
+  private final Lazy<ConfigurableLogRecordExporterProvider> levee =
+      new Lazy<>(IMPLEMENTATION, ConfigurableLogRecordExporterProvider.class);
 
   @Override
   public String getName() {
@@ -30,8 +32,6 @@ public final class LogRecordExporterProvider implements ConfigurableLogRecordExp
 
   @Override
   public void afterAutoConfigure(OpenTelemetrySdk sdk) {
-    if (levee.ifMade() instanceof AutoConfigureListener listener) {
-      listener.afterAutoConfigure(sdk);
-    }
+    levee.afterAutoConfigure(sdk);
   }
 }

@@ -12,10 +12,12 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
  * dev.levee.config.LeveeMetricExporterProvider}, made from {@link LeveeClassLoader} when the agent
  * first asks for the exporter.
  */
-public final class MetricExporterProvider implements ConfigurableMetricExporterProvider, AutoConfigureListener {
+public final class MetricExporterProvider
+    implements ConfigurableMetricExporterProvider, AutoConfigureListener {
   static final String IMPLEMENTATION = "dev.levee.config.LeveeMetricExporterProvider";
 
-  private final Lazy<ConfigurableMetricExporterProvider> levee = new Lazy<>(IMPLEMENTATION, ConfigurableMetricExporterProvider.class);
+  private final Lazy<ConfigurableMetricExporterProvider> levee =
+      new Lazy<>(IMPLEMENTATION, ConfigurableMetricExporterProvider.class);
 
   @Override
   public String getName() {
@@ -30,8 +32,6 @@ public final class MetricExporterProvider implements ConfigurableMetricExporterP
 
   @Override
   public void afterAutoConfigure(OpenTelemetrySdk sdk) {
-    if (levee.ifMade() instanceof AutoConfigureListener listener) {
-      listener.afterAutoConfigure(sdk);
-    }
+    levee.afterAutoConfigure(sdk);
   }
 }

@@ -12,10 +12,12 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * dev.levee.config.LeveeSpanExporterProvider}, made from {@link LeveeClassLoader} when the agent
  * first asks for the exporter.
  */
-public final class SpanExporterProvider implements ConfigurableSpanExporterProvider, AutoConfigureListener {
+public final class SpanExporterProvider
+    implements ConfigurableSpanExporterProvider, AutoConfigureListener {
   static final String IMPLEMENTATION = "dev.levee.config.LeveeSpanExporterProvider";
 
-  private final Lazy<ConfigurableSpanExporterProvider> levee = new Lazy<>(IMPLEMENTATION, ConfigurableSpanExporterProvider.class);
+  private final Lazy<ConfigurableSpanExporterProvider> levee =
+      new Lazy<>(IMPLEMENTATION, ConfigurableSpanExporterProvider.class);
 
   @Override
   public String getName() {
@@ -30,8 +32,6 @@ public final class SpanExporterProvider implements ConfigurableSpanExporterProvi
 
   @Override
   public void afterAutoConfigure(OpenTelemetrySdk sdk) {
-    if (levee.ifMade() instanceof AutoConfigureListener listener) {
-      listener.afterAutoConfigure(sdk);
-    }
+    levee.afterAutoConfigure(sdk);
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.levee.config.LeveeExporterNames;
 import dev.levee.config.LeveeSpanExporterProvider;
 import io.opentelemetry.javaagent.extension.ignore.IgnoredTypesBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,8 @@ class AgentFacadeTest {
   @TempDir Path tree;
 
   @Test
-  void everyServiceTheAgentReadsIsAFacadeOfItsInterface() throws IOException, ClassNotFoundException {
+  void everyServiceTheAgentReadsIsAFacadeOfItsInterface()
+      throws IOException, ClassNotFoundException {
     List<String> facades = new ArrayList<>();
     try (Stream<Path> files = Files.list(AGENT_SERVICES)) {
       for (Path file : files.sorted().toList()) {
@@ -94,7 +97,8 @@ class AgentFacadeTest {
     SpanExporterProvider provider = new SpanExporterProvider();
     assertThat(provider.getName()).isEqualTo(LeveeExporterNames.NAME);
     // Outside the agent's jar the tree is absent: asking for the exporter names what is missing.
-    assertThatThrownBy(() -> provider.createExporter(DefaultConfigProperties.createFromMap(Map.of())))
+    ConfigProperties config = DefaultConfigProperties.createFromMap(Map.of());
+    assertThatThrownBy(() -> provider.createExporter(config))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(SpanExporterProvider.IMPLEMENTATION);
   }
@@ -118,7 +122,8 @@ class AgentFacadeTest {
     // The tree holds a Levee class (under .classdata) and a resource; the parent, this test's
     // loader, has the same class under .class.
     String name = LeveeSpanExporterProvider.class.getName();
-    Path classFile = tree.resolve(LeveeClassLoader.TREE + name.replace('.', '/') + LeveeClassLoader.SUFFIX);
+    Path classFile =
+        tree.resolve(LeveeClassLoader.TREE + name.replace('.', '/') + LeveeClassLoader.SUFFIX);
     Files.createDirectories(classFile.getParent());
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
@@ -126,7 +131,8 @@ class AgentFacadeTest {
     }
     Files.writeString(tree.resolve(LeveeClassLoader.TREE + "dev/levee/x.txt"), "from the tree");
 
-    try (URLClassLoader jar = new URLClassLoader(new URL[] {tree.toUri().toURL()}, getClass().getClassLoader())) {
+    URL[] treeRoot = {tree.toUri().toURL()};
+    try (URLClassLoader jar = new URLClassLoader(treeRoot, getClass().getClassLoader())) {
       LeveeClassLoader loader = new LeveeClassLoader(jar);
 
       Class<?> fromTree = loader.loadClass(name);
@@ -134,8 +140,7 @@ class AgentFacadeTest {
       assertThat(fromTree).isNotSameAs(LeveeSpanExporterProvider.class);
       assertThat(loader.loadClass(name)).isSameAs(fromTree);
       // Its SDK interface is the parent's: the same class on both sides.
-      assertThat(io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider.class)
-          .isAssignableFrom(fromTree);
+      assertThat(ConfigurableSpanExporterProvider.class).isAssignableFrom(fromTree);
 
       // This package, and everything not Levee's, are the parent's.
       assertThat(loader.loadClass(Lazy.class.getName())).isSameAs(Lazy.class);
@@ -148,7 +153,8 @@ class AgentFacadeTest {
       URL resource = loader.getResource("dev/levee/x.txt");
       assertThat(resource).isNotNull();
       try (InputStream in = resource.openStream()) {
-        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("from the tree");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("from the tree");
       }
       assertThat(loader.getResources("dev/levee/x.txt").hasMoreElements()).isTrue();
       assertThat(loader.getResource("dev/levee/absent.txt")).isNull();
