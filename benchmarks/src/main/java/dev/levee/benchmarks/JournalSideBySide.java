@@ -94,8 +94,21 @@ public final class JournalSideBySide {
 
   /**
    * The command that runs {@code main} in another JVM of this class path, with the flags Chronicle
-   * Queue needs, a 2 GiB heap, and Levee's settings given here as system properties
-   * ({@code -Dotel.exporter.levee.transport=...}); its arguments are to be added.
+   * Queue needs, a 2 GiB heap touched at start, and Levee's settings given here as system
+   * properties ({@code -Dotel.exporter.levee.transport=...}); its arguments are to be added.
+   * {@code -Dlevee.bench.jvmArgs="..."} adds JVM flags (later flags win: {@code
+   * -XX:-AlwaysPreTouch} undoes the touch).
+   *
+   * <p>The heap is touched at start ({@code -XX:+AlwaysPreTouch}, about 4 s of a child's start on
+   * two cores) because otherwise the first write to each of its pages costs a page fault and the
+   * zeroing of the page, charged to whichever thread allocates there first: the producer's, most
+   * often. How much of the heap a run first touches in its window depends on how the collector
+   * sizes the young generation, which depends on what the system keeps alive: with little alive
+   * the collector grows it and the window pays for new pages (measured 2026-12-06 in the burst
+   * cell over HTTP, {@code perf}: a third of the producer thread's samples beside Levee were page
+   * faults, most of them zeroing new pages; beside the batch processor, whose deep queue keeps the
+   * collector busy and its young generation small, under 1%). An application that has run for a
+   * while has touched its heap, and the window measures that.
    */
   static List<String> javaCommand(Class<?> main) {
     List<String> command = new ArrayList<>();
@@ -105,7 +118,12 @@ public final class JournalSideBySide {
         .filter(name -> name.startsWith("otel.") || name.startsWith("levee."))
         .sorted()
         .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-    command.addAll(List.of("-Xms2g", "-Xmx2g", "-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"));
+    String jvmArgs = System.getProperty("levee.bench.jvmArgs", "").trim();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(List.of(jvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add(main.getName());
     return command;
   }

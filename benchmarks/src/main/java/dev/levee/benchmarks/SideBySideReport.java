@@ -116,7 +116,9 @@ final class SideBySideReport {
             minutes,
             jvmPerRun
                 ? ", each run in a JVM started for it (no system's figures depend on what ran before it in"
-                    + " the same JVM: code compiled for another processor, another exporter's heap)"
+                    + " the same JVM: code compiled for another processor, another exporter's heap) with"
+                    + " its 2 GiB heap touched at start (`-XX:+AlwaysPreTouch`: the window does not pay"
+                    + " the first write to a page of the heap)"
                 : "",
             warmups(scenarios)));
     for (Scenario scenario : scenarios) {
