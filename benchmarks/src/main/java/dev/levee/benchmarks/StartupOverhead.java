@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * interleaved; medians are reported, and the medians of the run-by-run differences.
  *
  * <p>Run from the repository root after {@code mvn -DskipTests package}:
- * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf]}
+ * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf] [pair]}
+ * ({@code pair}: only the agent's OTLP exporters and Levee). Each round starts with the next setup.
  */
 public final class StartupOverhead {
   private static final Pattern MAIN_STARTED =
@@ -36,6 +37,8 @@ public final class StartupOverhead {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     String protocol = args.length > 1 ? args[1] : "http/protobuf";
     String otlp = "agent, OTLP exporters (" + protocol + ")";
+    // "pair": only the agent's OTLP exporters and Levee, for twice the rounds in the same time.
+    boolean pairOnly = args.length > 2 && args[2].equals("pair");
     BuiltJars jars = BuiltJars.require();
     Path agent = jars.agent();
     Path extension = jars.extension();
@@ -64,6 +67,9 @@ public final class StartupOverhead {
                   b.extensionJar(extension)
                       .leveeForAllSignals()
                       .property("otel.exporter.levee.journal.mode", "off")));
+      if (pairOnly) {
+        setups.keySet().retainAll(List.of(otlp, "agent + Levee"));
+      }
       Map<String, List<Long>> millis = new LinkedHashMap<>();
       Map<String, List<Long>> toMain = new LinkedHashMap<>();
       setups.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
@@ -75,8 +81,13 @@ public final class StartupOverhead {
       // without the rest of the agent's start (ByteBuddy, the JIT), which varies by hundreds of ms.
       Map<String, List<Long>> sdkBuild = new LinkedHashMap<>();
       setups.keySet().forEach(k -> sdkBuild.put(k, new ArrayList<>()));
+      List<Map.Entry<String, UnaryOperator<AgentProcess.Builder>>> order = new ArrayList<>(setups.entrySet());
       for (int run = 0; run < runs + 1; run++) {
-        for (Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup : setups.entrySet()) {
+        // Each round starts with the next setup, so that none always follows the same one (the
+        // exit of the JVM before, its files, the receiver's state) and no place in the round
+        // favours one setup over the series.
+        for (int place = 0; place < order.size(); place++) {
+          Map.Entry<String, UnaryOperator<AgentProcess.Builder>> setup = order.get((run + place) % order.size());
           AgentProcess.Builder builder = jars.app("dev.levee.examples.app.DemoApp", "startup").arg("0");
           Path classLog = Files.createTempFile("levee-startup-classes", ".log");
           builder.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog + ":uptime");
@@ -115,7 +126,7 @@ public final class StartupOverhead {
       long mainBaseline = median(toMain.get(otlp));
       long mainLevee = median(toMain.get("agent + Levee"));
       long baseline = median(millis.get(otlp));
-      long none = median(millis.get("agent, exporters none"));
+      long none = pairOnly ? 0 : median(millis.get("agent, exporters none"));
       for (Map.Entry<String, List<Long>> entry : millis.entrySet()) {
         System.out.printf(
             Locale.ROOT, "%-28s start to exit: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
@@ -127,7 +138,7 @@ public final class StartupOverhead {
               + (median(sdkBuild.get("agent + Levee")) - median(sdkBuild.get(otlp)))
               + " levee_vs_otlp_cpu_to_main_ms="
               + (median(cpuToMain.get("agent + Levee")) - median(cpuToMain.get(otlp)))
-              + " levee_vs_otlp_ms=" + (levee - baseline) + " levee_vs_none_ms=" + (levee - none) + " runs=" + runs);
+              + " levee_vs_otlp_ms=" + (levee - baseline) + (pairOnly ? "" : " levee_vs_none_ms=" + (levee - none)) + " runs=" + runs);
       // Runs are interleaved, so run i of each setup met the same machine: the median of the
       // differences run by run is steadier than the difference of medians when the machine drifts.
       System.out.println(

@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.TraceState;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -31,8 +32,20 @@ abstract class FieldWriter {
   private static final int ARRAY_VALUES = 1;
   private static final int KVLIST_VALUES = 1;
 
+  /** Slots of the attribute names' UTF-8 cache (a power of two). */
+  private static final int KEY_CACHE_SLOTS = 256;
+  /** Names longer than this are written as they come, not kept. */
+  private static final int KEY_CACHE_MAX_CHARS = 128;
+
   final BackwardProtoWriter out = new BackwardProtoWriter();
   private final AttributeCollector attributes = new AttributeCollector();
+  /**
+   * Attribute names' UTF-8 by name, one name per slot (by its hash): {@code
+   * span.setAttribute("http.route", v)} makes a new key each call, whose own cache of its UTF-8 is
+   * empty, so without this every such attribute of every item cost an encoding and an array.
+   */
+  private final String[] keyNames = new String[KEY_CACHE_SLOTS];
+  private final byte[][] keyUtf8 = new byte[KEY_CACHE_SLOTS][];
 
   final void writeAttributes(int fieldNumber, Attributes attributes) {
     if (attributes.isEmpty()) {
@@ -69,14 +82,33 @@ abstract class FieldWriter {
       return;
     }
     int mark = out.size();
-    // The key's UTF-8 bytes, kept by the key: instrumentation's keys are constants, encoded once.
-    byte[] utf8 = ApiInternals.AVAILABLE ? ApiInternals.keyUtf8(key) : null;
+    byte[] utf8 = keyUtf8(key, name);
     if (utf8 != null) {
       out.writeBytes(utf8);
     } else {
       out.writeUtf8(name);
     }
     out.endMessage(KEY_VALUE_KEY, mark);
+  }
+
+  /** The name's UTF-8 from the cache, else as the key keeps it (then cached); null: too long. */
+  private byte[] keyUtf8(AttributeKey<?> key, String name) {
+    if (name.length() > KEY_CACHE_MAX_CHARS) {
+      return null;
+    }
+    int slot = name.hashCode() & (KEY_CACHE_SLOTS - 1);
+    String cached = keyNames[slot];
+    if (cached == name || name.equals(cached)) {
+      return keyUtf8[slot];
+    }
+    // Instrumentation's keys are constants that keep their UTF-8, encoded once.
+    byte[] utf8 = ApiInternals.AVAILABLE ? ApiInternals.keyUtf8(key) : null;
+    if (utf8 == null) {
+      utf8 = name.getBytes(StandardCharsets.UTF_8);
+    }
+    keyNames[slot] = name;
+    keyUtf8[slot] = utf8;
+    return utf8;
   }
 
   @SuppressWarnings("unchecked")

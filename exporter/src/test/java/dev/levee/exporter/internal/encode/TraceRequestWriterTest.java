@@ -94,6 +94,53 @@ class TraceRequestWriterTest {
   }
 
   @Test
+  void writesAttributeNamesAsTheSdkDoesWhateverTheCacheHolds() throws Exception {
+    // "Aa" and "BB" share a hash, so a cache slot; one name is longer than the cache keeps; one
+    // is not ASCII; the keys are made per item, as span.setAttribute("name", value) makes them.
+    String longName = "k".repeat(129);
+    List<String> names = List.of("Aa", "BB", "http.route", longName, "größe \uD83D\uDCA5", "Aa");
+    List<SpanData> spans = new ArrayList<>();
+    RandomTelemetry random = new RandomTelemetry(3);
+    for (int i = 0; i < 40; i++) {
+      String name = names.get(i % names.size());
+      // A copy as well as the same instance: a cached name is matched by content too.
+      String key = i % 3 == 0 ? new String(name.toCharArray()) : name;
+      SpanData span = random.span(RESOURCE, SCOPE);
+      spans.add(
+          TestSpanData.builder()
+              .setResource(RESOURCE)
+              .setInstrumentationScopeInfo(SCOPE)
+              .setSpanContext(span.getSpanContext())
+              .setName("item " + i)
+              .setKind(SpanKind.SERVER)
+              .setStartEpochNanos(1)
+              .setEndEpochNanos(2)
+              .setAttributes(
+                  Attributes.builder()
+                      .put(key, "v" + i)
+                      .put(names.get((i + 1) % names.size()), (long) i)
+                      .build())
+              .setStatus(StatusData.unset())
+              .setHasEnded(true)
+              .build());
+    }
+
+    for (int round = 0; round < 2; round++) { // the second round finds every name cached
+      SdkMarshalers.assertSameAsSdk144(
+          writer.write(spans), sdkBytes(spans), ExportTraceServiceRequest.parser(), "round " + round);
+    }
+    ExportTraceServiceRequest ours = ExportTraceServiceRequest.parseFrom(writer.write(spans));
+    for (int i = 0; i < spans.size(); i++) {
+      assertThat(ours.getResourceSpans(0).getScopeSpans(0).getSpans(i).getAttributesList())
+          .extracting(attribute -> attribute.getKey())
+          .containsExactlyInAnyOrderElementsOf(
+              spans.get(i).getAttributes().asMap().keySet().stream()
+                  .map(AttributeKey::getKey)
+                  .toList());
+    }
+  }
+
+  @Test
   void groupsByResourceAndScopeInTheOrderTheyFirstAppear() throws Exception {
     RandomTelemetry random = new RandomTelemetry(7);
     Resource other = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "cart"));
