@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.levee.benchmarks.SideBySide.DrainWatch;
 import dev.levee.benchmarks.SideBySide.Run;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +32,29 @@ class ForkedRunTest {
     Run run = new Run(331.0, 4_000, 3_990, 0, 74.81, 462.78, 110.11, 175.59, 5.0, Map.of(), 15.7, 11.62, 0.0, null, 3_990);
 
     assertThat(ForkedRun.decode(ForkedRun.encode(run))).isEqualTo(run);
+  }
+
+  @Test
+  void aChildTouchesItsHeapAtStartAndTakesTheFlagsGiven() {
+    String before = System.getProperty("levee.bench.jvmArgs");
+    try {
+      System.clearProperty("levee.bench.jvmArgs");
+      List<String> plain = JournalSideBySide.javaCommand(SideBySide.class);
+      System.setProperty("levee.bench.jvmArgs", " -XX:-AlwaysPreTouch  -Xlog:gc ");
+      List<String> given = JournalSideBySide.javaCommand(SideBySide.class);
+
+      assertThat(plain).contains("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+      assertThat(plain.get(plain.size() - 1)).isEqualTo(SideBySide.class.getName());
+      // Given flags come after the touch (the later flag wins) and before the class path.
+      assertThat(given.indexOf("-XX:-AlwaysPreTouch")).isGreaterThan(given.indexOf("-XX:+AlwaysPreTouch"));
+      assertThat(given.indexOf("-Xlog:gc")).isLessThan(given.indexOf("-cp"));
+      assertThat(given).doesNotContain("");
+    } finally {
+      if (before == null) {
+        System.clearProperty("levee.bench.jvmArgs");
+      } else {
+        System.setProperty("levee.bench.jvmArgs", before);
+      }
+    }
   }
 }
