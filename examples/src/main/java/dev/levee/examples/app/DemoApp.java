@@ -126,6 +126,47 @@ public final class DemoApp {
     byName.entrySet().stream()
         .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> System.out.println("demo app: thread CPU " + e.getValue() + " ms " + e.getKey()));
+    printMemory();
+  }
+
+  /**
+   * The collections before {@code main} and their pauses, the heap in use, what {@code main}'s own
+   * thread allocated, and the metaspace: where a start-up's collections come from (a collection
+   * before {@code main} pauses it).
+   */
+  private static void printMemory() {
+    long collections = 0;
+    long collectionMillis = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      collections += Math.max(0, gc.getCollectionCount());
+      collectionMillis += Math.max(0, gc.getCollectionTime());
+    }
+    Runtime runtime = Runtime.getRuntime();
+    String mainAllocated =
+        java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean threads
+            ? ", main thread allocated " + threads.getCurrentThreadAllocatedBytes() / 1024 + " KiB"
+            : "";
+    System.out.println(
+        "demo app: heap used "
+            + (runtime.totalMemory() - runtime.freeMemory()) / 1024
+            + " KiB, collections "
+            + collections
+            + " ("
+            + collectionMillis
+            + " ms)"
+            + mainAllocated);
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getName().equals("Metaspace")) {
+        System.out.println(
+            "demo app: metaspace used "
+                + pool.getUsage().getUsed() / 1024
+                + " KiB, committed "
+                + pool.getUsage().getCommitted() / 1024
+                + " KiB, classes loaded "
+                + java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+      }
+    }
   }
 
 }
