@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +16,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Levee's own classes are loaded ahead on a thread of their own, from the list in the extension
  * jar ({@code StartUpClasses}): every Levee class loaded before {@code main} must be on it (but
  * the few agent-facing ones the agent loads itself, by the jar's service files), and every name on
- * it must be a class of the jar's tree (the classes {@code LeveeClassLoader} loads).
+ * it must be a class of the jar's tree (the classes {@code LeveeClassLoader} loads); the jar's
+ * start-up pack holds the listed classes, in the list's order, as they are in the tree.
  */
 class StartupWorkIT {
   private static final String EXTENSION_LOOKUP = "java.net.HttpURLConnection";
@@ -44,6 +48,8 @@ class StartupWorkIT {
   private static final String TREE = "META-INF/levee/core/";
 
   private static final String START_UP_CLASSES = TREE + "dev/levee/config/internal/start-up-classes.txt";
+  /** The start-up classes' files in one piece (LeveeClassLoader). */
+  private static final String START_UP_PACK = TREE + "start-up-classes.zip";
 
   /** The classes the agent itself loads from the extension jar, by its service files. */
   private static final String AGENT_FACING = "dev.levee.config.agent.";
@@ -84,6 +90,8 @@ class StartupWorkIT {
         .as("Levee classes loaded before main, agent %s, missing from %s", agent, START_UP_CLASSES)
         .isEmpty();
     assertThat(classesInTheJar()).containsAll(listed);
+    assertThat(startUpPack())
+        .as(START_UP_PACK + ", the listed classes in one piece").isEqualTo(listed);
     // ... and the thread that loads them ahead ran: in the runs looked at, all but the two loaded
     // before it starts were loaded off the main thread. Without it, 17 still are (by the
     // sender's and the dispatchers' threads), so a quarter is a floor that only it clears, with
@@ -120,6 +128,25 @@ class StartupWorkIT {
       String text = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
       return text.lines().filter(line -> !line.isBlank()).map(String::trim).toList();
     }
+  }
+
+  /** The classes in the extension jar's start-up pack, in order; each the same as in the tree. */
+  private static List<String> startUpPack() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (JarFile jar = new JarFile(System.getProperty("levee.extension.jar"))) {
+      JarEntry packEntry = jar.getJarEntry(START_UP_PACK);
+      assertThat(packEntry).as(START_UP_PACK + " in the extension jar").isNotNull();
+      try (ZipInputStream pack = new ZipInputStream(jar.getInputStream(packEntry))) {
+        for (ZipEntry entry = pack.getNextEntry(); entry != null; entry = pack.getNextEntry()) {
+          String file = entry.getName();
+          assertThat(entry.getMethod()).as(file + " stored").isEqualTo(ZipEntry.STORED);
+          byte[] inTree = jar.getInputStream(jar.getJarEntry(TREE + file)).readAllBytes();
+          assertThat(pack.readAllBytes()).as(file).isEqualTo(inTree);
+          names.add(file.substring(0, file.length() - ".classdata".length()).replace('/', '.'));
+        }
+      }
+    }
+    return names;
   }
 
   private static Set<String> classesInTheJar() throws IOException {

@@ -1,5 +1,6 @@
 package dev.levee.config.internal;
 
+import dev.levee.config.agent.StartUpPack;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import java.util.logging.Logger;
  * static initialiser runs on this thread, so it cannot wait on the builder's.
  *
  * <p>The names are in {@code start-up-classes.txt} beside this class, in the order the build needs
- * them; {@code StartupWorkIT} checks that every Levee class loaded before {@code main} is there.
- * Never throws: a name that does not load is passed over.
+ * them; the extension jar also holds their files in that order in one piece, read at once ({@link
+ * StartUpPack}). {@code StartupWorkIT} checks that every Levee class loaded before {@code main} is
+ * there. Never throws: a name that does not load is passed over.
  *
  * <p>Internal, may change.
  */
@@ -68,9 +70,16 @@ public final class StartUpClasses {
     return false;
   }
 
-  /** Loads each listed class; returns how many loaded. */
+  /**
+   * Loads each listed class, their files read in one piece where the loader offers it (under the
+   * agent, {@link StartUpPack}); returns how many loaded.
+   */
   static int loadAll() {
     ClassLoader loader = StartUpClasses.class.getClassLoader();
+    StartUpPack pack = loader instanceof StartUpPack offered ? offered : null;
+    if (pack != null) {
+      pack.readStartUpPack();
+    }
     int loaded = 0;
     try (InputStream in = StartUpClasses.class.getResourceAsStream(LIST)) {
       if (in == null) {
@@ -84,6 +93,10 @@ public final class StartUpClasses {
       }
     } catch (IOException | RuntimeException e) {
       logger.log(Level.FINE, "Levee stopped loading its classes ahead", e);
+    } finally {
+      if (pack != null) {
+        pack.forgetStartUpPack();
+      }
     }
     return loaded;
   }

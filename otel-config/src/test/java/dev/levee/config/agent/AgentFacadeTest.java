@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,6 +160,63 @@ class AgentFacadeTest {
       }
       assertThat(loader.getResources("dev/levee/x.txt").hasMoreElements()).isTrue();
       assertThat(loader.getResource("dev/levee/absent.txt")).isNull();
+    }
+  }
+
+  @Test
+  void theStartUpPackIsReadInOnePieceAndLetGo() throws Exception {
+    // The pack holds two Levee classes the tree does not hold on their own: they load only from it.
+    String first = LeveeSpanExporterProvider.class.getName();
+    String second = LeveeExporterNames.class.getName();
+    Path pack = tree.resolve(LeveeClassLoader.TREE + LeveeClassLoader.START_UP_PACK);
+    Files.createDirectories(pack.getParent());
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(pack))) {
+      for (String name : List.of(first, second)) {
+        byte[] bytes = classFile(name);
+        ZipEntry entry = new ZipEntry(name.replace('.', '/') + LeveeClassLoader.SUFFIX);
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
+      }
+    }
+
+    URL[] treeRoot = {tree.toUri().toURL()};
+    try (URLClassLoader jar = new URLClassLoader(treeRoot, getClass().getClassLoader())) {
+      LeveeClassLoader loader = new LeveeClassLoader(jar);
+      assertThatThrownBy(() -> loader.loadClass(first)).isInstanceOf(ClassNotFoundException.class);
+
+      loader.readStartUpPack();
+      assertThat(loader.packed()).isEqualTo(2);
+      Class<?> fromPack = loader.loadClass(first);
+      assertThat(fromPack.getClassLoader()).isSameAs(loader);
+      assertThat(ConfigurableSpanExporterProvider.class).isAssignableFrom(fromPack);
+      assertThat(loader.packed()).as("a defined class's bytes are let go").isEqualTo(1);
+
+      loader.readStartUpPack(); // once only
+      assertThat(loader.packed()).isEqualTo(1);
+      loader.forgetStartUpPack();
+      assertThat(loader.packed()).isZero();
+      assertThatThrownBy(() -> loader.loadClass(second)).isInstanceOf(ClassNotFoundException.class);
+      assertThat(loader.loadClass(first)).isSameAs(fromPack);
+    }
+  }
+
+  @Test
+  void noStartUpPackLeavesEachClassToItsOwnFile() throws Exception {
+    URL[] treeRoot = {tree.toUri().toURL()};
+    try (URLClassLoader jar = new URLClassLoader(treeRoot, getClass().getClassLoader())) {
+      LeveeClassLoader loader = new LeveeClassLoader(jar);
+      loader.readStartUpPack();
+      assertThat(loader.packed()).isZero();
+      assertThatThrownBy(() -> loader.loadClass(LeveeSpanExporterProvider.class.getName()))
+          .isInstanceOf(ClassNotFoundException.class);
+    }
+  }
+
+  private byte[] classFile(String name) throws IOException {
+    String file = name.replace('.', '/') + ".class";
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(file)) {
+      return in.readAllBytes();
     }
   }
 
