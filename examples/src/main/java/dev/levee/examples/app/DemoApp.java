@@ -10,6 +10,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,11 +36,11 @@ public final class DemoApp {
   private DemoApp() {}
 
   public static void main(String[] args) throws Exception {
-    long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
     // The CPU every thread used until now (the JVM's, the agent's, the exporters'): steadier than
     // the wall-clock time on a busy machine.
     long cpuNanos =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getProcessCpuTime()
             : -1_000_000;
@@ -115,8 +118,8 @@ public final class DemoApp {
         System.out.println("demo app: cannot read /proc/self/task: " + e);
       }
     } else {
-      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-      for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
         if (info != null) {
           long cpu = threads.getThreadCpuTime(info.getThreadId());
           byName.merge(info.getThreadName().replaceAll("\\d+", "N"), Math.max(0, cpu) / 1_000_000, Long::sum);
@@ -137,13 +140,13 @@ public final class DemoApp {
   private static void printMemory() {
     long collections = 0;
     long collectionMillis = 0;
-    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       collections += Math.max(0, gc.getCollectionCount());
       collectionMillis += Math.max(0, gc.getCollectionTime());
     }
     Runtime runtime = Runtime.getRuntime();
     String mainAllocated =
-        java.lang.management.ManagementFactory.getThreadMXBean()
+        ManagementFactory.getThreadMXBean()
                 instanceof com.sun.management.ThreadMXBean threads
             ? ", main thread allocated " + threads.getCurrentThreadAllocatedBytes() / 1024 + " KiB"
             : "";
@@ -156,7 +159,7 @@ public final class DemoApp {
             + collectionMillis
             + " ms)"
             + mainAllocated);
-    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getName().equals("Metaspace")) {
         System.out.println(
             "demo app: metaspace used "
@@ -164,7 +167,7 @@ public final class DemoApp {
                 + " KiB, committed "
                 + pool.getUsage().getCommitted() / 1024
                 + " KiB, classes loaded "
-                + java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+                + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
       }
     }
   }

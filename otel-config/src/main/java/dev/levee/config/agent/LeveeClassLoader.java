@@ -7,6 +7,7 @@ import java.net.URL;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.ZipEntry;
@@ -58,9 +59,9 @@ final class LeveeClassLoader extends ClassLoader implements StartUpPack {
   }
 
   private final ClassLoader jar;
-  /** The pack's class files not yet defined, by their name in the tree; empty but while read. */
+  /** The pack's class files read and not yet defined or let go, by their name in the tree. */
   private final Map<String, byte[]> packed = new ConcurrentHashMap<>();
-  private boolean packRead;
+  private final AtomicBoolean packRead = new AtomicBoolean();
 
   /** {@code jar}: the loader of the extension jar, whose {@value #TREE} tree this one reads. */
   LeveeClassLoader(ClassLoader jar) {
@@ -105,11 +106,8 @@ final class LeveeClassLoader extends ClassLoader implements StartUpPack {
 
   @Override
   public void readStartUpPack() {
-    synchronized (packed) {
-      if (packRead) {
-        return;
-      }
-      packRead = true;
+    if (!packRead.compareAndSet(false, true)) {
+      return;
     }
     try (InputStream in = jar.getResourceAsStream(TREE + START_UP_PACK)) {
       if (in == null) {
