@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  * interleaved; medians are reported, and the medians of the run-by-run differences.
  *
  * <p>Run from the repository root after {@code mvn -DskipTests package}:
- * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf] [pair]}
- * ({@code pair}: only the agent's OTLP exporters and Levee). Each round starts with the next setup.
+ * {@code java -cp benchmarks/target/levee-benchmarks.jar dev.levee.benchmarks.StartupOverhead [runs] [grpc|http/protobuf] [pair|noise]}
+ * ({@code pair}: only the agent's OTLP exporters and Levee; {@code noise}: those two and the
+ * agent's exporters a second time, whose difference from the first is what the harness reads when
+ * nothing differs, printed beside Levee's with the 95% bootstrap interval of each median). Each
+ * round starts with the next setup.
  */
 public final class StartupOverhead {
   private static final Pattern MAIN_STARTED =
@@ -37,8 +40,14 @@ public final class StartupOverhead {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     String protocol = args.length > 1 ? args[1] : "http/protobuf";
     String otlp = "agent, OTLP exporters (" + protocol + ")";
-    // "pair": only the agent's OTLP exporters and Levee, for twice the rounds in the same time.
-    boolean pairOnly = args.length > 2 && args[2].equals("pair");
+    // "pair": only the agent's OTLP exporters and Levee, for twice the rounds in the same time;
+    // "noise": those two and the agent's exporters again, an A/A pair that shows the noise floor.
+    String mode = args.length > 2 ? args[2] : "all";
+    if (!List.of("all", "pair", "noise").contains(mode)) {
+      throw new IllegalArgumentException("the third argument was '" + mode + "': pair, noise or none");
+    }
+    boolean pairOnly = mode.equals("pair") || mode.equals("noise");
+    String otlpAgain = "agent, OTLP exporters again";
     BuiltJars jars = BuiltJars.require();
     Path agent = jars.agent();
     Path extension = jars.extension();
@@ -57,6 +66,9 @@ public final class StartupOverhead {
               b.property("otel.exporter.otlp.protocol", protocol)
                   .property("otel.exporter.otlp.endpoint", receiver.endpoint(protocol));
       setups.put(otlp, toReceiver);
+      if (mode.equals("noise")) {
+        setups.put(otlpAgain, toReceiver);
+      }
       setups.put(
           "agent + Levee",
           b -> toReceiver.apply(b.extensionJar(extension).leveeForAllSignals()));
@@ -68,7 +80,7 @@ public final class StartupOverhead {
                       .leveeForAllSignals()
                       .property("otel.exporter.levee.journal.mode", "off")));
       if (pairOnly) {
-        setups.keySet().retainAll(List.of(otlp, "agent + Levee"));
+        setups.keySet().retainAll(List.of(otlp, otlpAgain, "agent + Levee"));
       }
       Map<String, List<Long>> millis = new LinkedHashMap<>();
       Map<String, List<Long>> toMain = new LinkedHashMap<>();
@@ -150,6 +162,25 @@ public final class StartupOverhead {
               + pairedMedian(cpuToMain.get("agent + Levee"), cpuToMain.get(otlp))
               + " levee_vs_otlp_ms="
               + pairedMedian(millis.get("agent + Levee"), millis.get(otlp)));
+      if (mode.equals("noise")) {
+        // The same setup twice: how far apart two identical series come out on this machine.
+        for (String setup : List.of("agent + Levee", otlpAgain)) {
+          List<Long> main = differences(toMain.get(setup), toMain.get(otlp));
+          List<Long> exit = differences(millis.get(setup), millis.get(otlp));
+          long[] mainInterval = bootstrapInterval(main);
+          long[] exitInterval = bootstrapInterval(exit);
+          System.out.printf(
+              Locale.ROOT,
+              "%-28s against the first: to main %+d ms (95%% interval %+d to %+d), start to exit %+d ms (%+d to %+d)%n",
+              setup,
+              median(main),
+              mainInterval[0],
+              mainInterval[1],
+              median(exit),
+              exitInterval[0],
+              exitInterval[1]);
+        }
+      }
     }
     firstRequest(runs, protocol, agent, extension, examples);
   }
@@ -238,14 +269,40 @@ public final class StartupOverhead {
 
   /** The median of {@code a[i] - b[i]}. */
   static long pairedMedian(List<Long> a, List<Long> b) {
+    return median(differences(a, b));
+  }
+
+  /** {@code a[i] - b[i]}, run by run. */
+  static List<Long> differences(List<Long> a, List<Long> b) {
     List<Long> differences = new ArrayList<>();
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
       differences.add(a.get(i) - b.get(i));
     }
-    return median(differences);
+    return differences;
   }
 
-  private static long median(List<Long> values) {
+  /**
+   * The 95% percentile-bootstrap interval of the median of {@code values}: the 2.5th and 97.5th
+   * percentiles of the medians of 4,000 resamples drawn with replacement (a fixed seed, so the
+   * same runs give the same interval).
+   */
+  static long[] bootstrapInterval(List<Long> values) {
+    int resamples = 4000;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+    long[] medians = new long[resamples];
+    List<Long> sample = new ArrayList<>(values.size());
+    for (int r = 0; r < resamples; r++) {
+      sample.clear();
+      for (int i = 0; i < values.size(); i++) {
+        sample.add(values.get(random.nextInt(values.size())));
+      }
+      medians[r] = median(sample);
+    }
+    java.util.Arrays.sort(medians);
+    return new long[] {medians[(int) (resamples * 0.025)], medians[(int) (resamples * 0.975) - 1]};
+  }
+
+  static long median(List<Long> values) {
     List<Long> sorted = values.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
