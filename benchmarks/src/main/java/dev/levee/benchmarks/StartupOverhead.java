@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +48,7 @@ public final class StartupOverhead {
     if (!List.of("all", "pair", "noise").contains(mode)) {
       throw new IllegalArgumentException("the third argument was '" + mode + "': pair, noise or none");
     }
-    boolean pairOnly = mode.equals("pair") || mode.equals("noise");
+    boolean exportersOnly = mode.equals("pair") || mode.equals("noise");
     String otlpAgain = "agent, OTLP exporters again";
     BuiltJars jars = BuiltJars.require();
     Path agent = jars.agent();
@@ -79,7 +81,7 @@ public final class StartupOverhead {
                   b.extensionJar(extension)
                       .leveeForAllSignals()
                       .property("otel.exporter.levee.journal.mode", "off")));
-      if (pairOnly) {
+      if (exportersOnly) {
         setups.keySet().retainAll(List.of(otlp, otlpAgain, "agent + Levee"));
       }
       Map<String, List<Long>> millis = new LinkedHashMap<>();
@@ -138,7 +140,7 @@ public final class StartupOverhead {
       long mainBaseline = median(toMain.get(otlp));
       long mainLevee = median(toMain.get("agent + Levee"));
       long baseline = median(millis.get(otlp));
-      long none = pairOnly ? 0 : median(millis.get("agent, exporters none"));
+      long none = exportersOnly ? 0 : median(millis.get("agent, exporters none"));
       for (Map.Entry<String, List<Long>> entry : millis.entrySet()) {
         System.out.printf(
             Locale.ROOT, "%-28s start to exit: median %5d ms  runs %s%n", entry.getKey(), median(entry.getValue()), entry.getValue());
@@ -150,7 +152,7 @@ public final class StartupOverhead {
               + (median(sdkBuild.get("agent + Levee")) - median(sdkBuild.get(otlp)))
               + " levee_vs_otlp_cpu_to_main_ms="
               + (median(cpuToMain.get("agent + Levee")) - median(cpuToMain.get(otlp)))
-              + " levee_vs_otlp_ms=" + (levee - baseline) + (pairOnly ? "" : " levee_vs_none_ms=" + (levee - none)) + " runs=" + runs);
+              + " levee_vs_otlp_ms=" + (levee - baseline) + (exportersOnly ? "" : " levee_vs_none_ms=" + (levee - none)) + " runs=" + runs);
       // Runs are interleaved, so run i of each setup met the same machine: the median of the
       // differences run by run is steadier than the difference of medians when the machine drifts.
       System.out.println(
@@ -288,7 +290,7 @@ public final class StartupOverhead {
    */
   static long[] bootstrapInterval(List<Long> values) {
     int resamples = 4000;
-    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+    SplittableRandom random = new SplittableRandom(1);
     long[] medians = new long[resamples];
     List<Long> sample = new ArrayList<>(values.size());
     for (int r = 0; r < resamples; r++) {
@@ -298,7 +300,7 @@ public final class StartupOverhead {
       }
       medians[r] = median(sample);
     }
-    java.util.Arrays.sort(medians);
+    Arrays.sort(medians);
     return new long[] {medians[(int) (resamples * 0.025)], medians[(int) (resamples * 0.975) - 1]};
   }
 
